@@ -1,0 +1,3 @@
+"""kube-devops: Kubernetes governance and observability toolkit."""
+
+__version__ = "0.3.0"

@@ -1,0 +1,5 @@
+"""Entry point for ``python -m kube_devops``."""
+
+from kube_devops.cli.main import main
+
+raise SystemExit(main())

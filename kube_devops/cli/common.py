@@ -1,0 +1,29 @@
+"""Helpers shared by the command modules: cluster flags, exit codes, errors."""
+
+from __future__ import annotations
+
+import argparse
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_BELOW_MIN_SCORE = 3
+
+
+class CliError(Exception):
+    """An error the user can act on; printed as one line, no traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def add_cluster_flags(parser: argparse.ArgumentParser) -> None:
+    """``--kubeconfig`` and ``--context``, taken by every cluster-facing command.
+
+    With neither, the adapter honours ``KUBECONFIG`` and then the in-cluster configuration.
+    """
+    parser.add_argument(
+        "--kubeconfig", metavar="PATH", default=None, help="kubeconfig file (default: $KUBECONFIG)"
+    )
+    parser.add_argument("--context", metavar="NAME", default=None, help="kubeconfig context")

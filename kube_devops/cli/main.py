@@ -1,0 +1,66 @@
+"""``kube-devops`` entry point: builds the argument parser from the command modules.
+
+Every module in this package that defines ``register(subparsers)`` contributes its verbs; each
+verb sets ``func`` (``(args) -> int``) as its parser default. Only the CLI reads flags and the
+environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+import kube_devops
+from kube_devops import cli
+from kube_devops.cli.common import EXIT_USAGE, CliError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every command module registered in name order."""
+    parser = argparse.ArgumentParser(
+        prog="kube-devops",
+        description="Kubernetes governance and observability toolkit.",
+    )
+    parser.add_argument("--version", action="version", version=_version_line())
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    version = subparsers.add_parser("version", help="print the kube-devops version")
+    version.set_defaults(func=_print_version)
+    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
+        if info.name in {"main", "common"}:
+            continue
+        module = importlib.import_module(f"{cli.__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        code: int = func(args)
+    except CliError as err:
+        print(f"kube-devops: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("\nInterrupted.", file=sys.stderr)
+        return 130
+    return code
+
+
+def _version_line() -> str:
+    return f"kube-devops version {kube_devops.__version__}"
+
+
+def _print_version(_args: argparse.Namespace) -> int:
+    print(_version_line())
+    return 0

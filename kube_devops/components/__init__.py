@@ -1,0 +1,1 @@
+"""The long-running components (watch, reconcile, webhook): thin glue over the layers below."""

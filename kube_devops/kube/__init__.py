@@ -1,0 +1,1 @@
+"""Kubernetes adapter: the only code that imports the official kubernetes client."""

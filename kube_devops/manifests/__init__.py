@@ -1,0 +1,1 @@
+"""Manifest builders: pure functions returning Kubernetes objects as dicts."""

@@ -1,0 +1,1 @@
+"""Runtime shared by the three components: HTTP app, metrics registry, signals, logging."""

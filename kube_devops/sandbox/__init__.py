@@ -1,0 +1,1 @@
+"""The sandbox: emulated Kubernetes API, the three components, a real Prometheus, traffic."""

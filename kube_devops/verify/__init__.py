@@ -1,0 +1,1 @@
+"""Stack verification: live scrapes, Prometheus queries, diagnosis of empty panels, reports."""

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: virtual environment in .venv, the package with its dev extras, and the
+# Prometheus server (Debian package `prometheus`, which brings `promtool`). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating virtual environment .venv"
+  "$PYTHON" -m venv .venv
+fi
+echo "==> installing kube-devops and its dependencies into .venv"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing the Debian prometheus package (brings promtool)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq prometheus >/dev/null
+  else
+    echo "error: the 'prometheus' and 'promtool' binaries are needed and were not found on PATH." >&2
+    echo "  Debian/Ubuntu: sudo apt-get install prometheus" >&2
+    echo "  conda:         conda env create -f environment.yml && conda activate kube-devops" >&2
+    exit 1
+  fi
+fi
+echo "==> $(prometheus --version 2>&1 | head -n1)"
