@@ -1,0 +1,175 @@
+"""The admission verdict: a pure function of (request, policies of the namespace, settings).
+
+Rules: only pod CREATE and UPDATE on the main resource are judged; DELETE, CONNECT, subresources,
+other kinds and system namespaces are allowed. Audit-mode policies only warn. Enforce-mode
+policies deny findings whose severity (after ``severityOverrides``) is at or above
+``deny_severity`` and warn on the rest. An UPDATE is denied only for findings the old object did
+not have. With several policies the strictest wins: any denial denies. ``policies=None`` means
+the policy cache is unavailable: allowed with a warning (fail-open) or denied (fail-closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kube_devops.core.admission_pod import admission_findings, admission_pod
+from kube_devops.core.admission_review import AdmissionRequest, render_response
+from kube_devops.core.checks import CheckId, Severity
+from kube_devops.core.evaluation import Finding
+from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
+from kube_devops.core.policy import EnforcementMode, Policy
+
+#: At most this many warnings are returned; the last one says how many were left out.
+MAX_WARNINGS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionSettings:
+    """How the webhook judges (``kube-devops webhook serve`` flags)."""
+
+    deny_severity: Severity = Severity.HIGH
+    """Enforce-mode findings at or above this severity are denied; lower ones only warn."""
+    fail_closed: bool = False
+    """Deny, instead of allow, when the webhook cannot judge (no policy cache, bad input)."""
+    system_namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES
+    """Namespaces never judged."""
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One finding that denied the request."""
+
+    policy: str
+    """``namespace/name`` of the policy that denied."""
+    container: str
+    check: CheckId
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The answer: allowed or not, why, and what to tell the user."""
+
+    allowed: bool
+    reason: str
+    """Short machine-readable reason, e.g. ``compliant``, ``violations``, ``subresource``."""
+    warnings: tuple[str, ...] = ()
+    code: int | None = None
+    """``status.code`` (403 for a policy denial)."""
+    message: str | None = None
+    """``status.message``: each denied violation as container and check."""
+    denials: tuple[Violation, ...] = ()
+    """The violations that denied (one per container and check); empty when allowed."""
+
+
+def verdict(
+    request: AdmissionRequest,
+    policies: Sequence[Policy] | None,
+    settings: AdmissionSettings,
+) -> Verdict:
+    """Judge ``request`` under the ``policies`` of its namespace (None: cache unavailable)."""
+    skip = _skip_reason(request, settings)
+    if skip is not None:
+        return Verdict(True, skip)
+    if policies is None:
+        return unable_verdict("policy cache not synced", settings, code=503)
+    if not policies:
+        return Verdict(True, "no-policy")
+    if request.object is None:
+        return unable_verdict("request.object is missing or not an object", settings, code=400)
+    pod = admission_pod(request.object, request.namespace)
+    old = admission_pod(request.old_object, request.namespace) if request.old_object else None
+    denials: dict[tuple[str, CheckId], Violation] = {}
+    warnings: list[str] = []
+    for policy in sorted(policies, key=lambda p: p.name):
+        _judge(policy, pod, old, settings, denials, warnings)
+    return _conclude(list(denials.values()), warnings)
+
+
+def _skip_reason(request: AdmissionRequest, settings: AdmissionSettings) -> str | None:
+    if request.operation not in ("CREATE", "UPDATE"):
+        return f"operation-{request.operation_label.lower()}"
+    if request.sub_resource:
+        return "subresource"
+    if request.kind != "Pod" or request.kind_group != "":
+        return "not-a-pod"
+    if request.namespace in settings.system_namespaces:
+        return "system-namespace"
+    return None
+
+
+def _judge(
+    policy: Policy,
+    pod: dict[str, object],
+    old: dict[str, object] | None,
+    settings: AdmissionSettings,
+    denials: dict[tuple[str, CheckId], Violation],
+    warnings: list[str],
+) -> None:
+    findings = admission_findings(pod, policy.spec)
+    if not findings:
+        return
+    existing = (
+        {(f.container, f.check) for f in admission_findings(old, policy.spec)} if old else set()
+    )
+    enforce = policy.spec.enforcement_mode is EnforcementMode.ENFORCE
+    for f in findings:
+        container = f.container or ""
+        denies = (
+            enforce
+            and f.severity.rank >= settings.deny_severity.rank
+            and (f.container, f.check) not in existing
+        )
+        if denies:
+            key = (container, f.check)
+            denials.setdefault(
+                key, Violation(policy.key, container, f.check, f.severity, f.message)
+            )
+        else:
+            warnings.append(_warning(policy, f, (f.container, f.check) in existing))
+
+
+def _warning(policy: Policy, f: Finding, existed: bool) -> str:
+    mode = policy.spec.enforcement_mode.value
+    tail = "; already present before this update" if existed else ""
+    head = f"DevOpsPolicy {policy.key} ({mode}): {f.check.value} [{f.severity.value}]"
+    return f"{head} {f.message}{tail}"
+
+
+def _conclude(denials: list[Violation], warnings: list[str]) -> Verdict:
+    if len(warnings) > MAX_WARNINGS:
+        left = len(warnings) - (MAX_WARNINGS - 1)
+        warnings = [*warnings[: MAX_WARNINGS - 1], f"... and {left} more DevOpsPolicy warnings"]
+    if not denials:
+        return Verdict(True, "violations-warned" if warnings else "compliant", tuple(warnings))
+    return Verdict(
+        False, "violations", tuple(warnings), 403, denial_message(denials), tuple(denials)
+    )
+
+
+def denial_message(denials: Sequence[Violation]) -> str:
+    """``status.message`` of a denial: each violation as container and check, with the fix."""
+    parts = [
+        f"({i}) container {v.container}, check {v.check.value} [{v.severity.value},"
+        f" policy {v.policy}]: {v.message}"
+        for i, v in enumerate(denials, 1)
+    ]
+    return f"denied by DevOpsPolicy, {len(denials)} violation(s): " + " ".join(parts)
+
+
+def unable_verdict(why: str, settings: AdmissionSettings, *, code: int = 500) -> Verdict:
+    """When the webhook cannot judge: allowed with a warning saying why, or denied fail-closed."""
+    if settings.fail_closed:
+        return Verdict(False, "fail-closed", (), code, f"kube-devops webhook cannot judge: {why}")
+    return Verdict(True, "fail-open", (f"kube-devops webhook allowed without checks: {why}",))
+
+
+def review_for(uid: str, answer: Verdict) -> dict[str, Any]:
+    """The AdmissionReview response carrying ``answer`` for request ``uid``."""
+    return render_response(
+        uid, allowed=answer.allowed, warnings=answer.warnings, code=answer.code,
+        message=answer.message,
+    )  # fmt: skip

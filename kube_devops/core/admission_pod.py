@@ -1,0 +1,65 @@
+"""The admission view of a pod: its spec reduced to what admission-visible checks read.
+
+Admission bodies come from outside, so every field may have any type. :func:`admission_pod`
+copies only the container names, images, probes and restart policies, each coerced to the type
+the evaluator expects, and drops ``status`` (restarts and pending are not for admission).
+:func:`admission_findings` evaluates that view and keeps the admission-visible findings.
+
+Ephemeral containers are not judged: they are added through the ``ephemeralcontainers``
+subresource (always allowed), cannot carry probes, and exist only for debugging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kube_devops.core.checks import CHECKS
+from kube_devops.core.evaluation import Finding, evaluate_pod
+from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES
+from kube_devops.core.policy import PolicySpec
+
+_CONTAINER_LISTS = ("containers", "initContainers")
+_VISIBLE = frozenset(c for c, check in CHECKS.items() if check.admission_visible)
+
+
+def admission_pod(obj: Mapping[str, Any], namespace: str) -> dict[str, Any]:
+    """A well-typed pod dict holding only what admission-visible checks need."""
+    meta = obj.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    spec = obj.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    clean: dict[str, Any] = {}
+    for key in _CONTAINER_LISTS:
+        items = spec.get(key)
+        if isinstance(items, list):
+            clean[key] = [_container(item, key, i) for i, item in enumerate(items)]
+    return {
+        "metadata": {"namespace": namespace, "name": name if isinstance(name, str) else ""},
+        "spec": clean,
+    }
+
+
+def _container(item: object, key: str, index: int) -> dict[str, Any]:
+    c = item if isinstance(item, dict) else {}
+    name = c.get("name")
+    image = c.get("image")
+    return {
+        "name": name if isinstance(name, str) and name else f"{key}[{index}]",
+        "image": image if isinstance(image, str) else None,
+        "livenessProbe": _probe(c.get("livenessProbe")),
+        "readinessProbe": _probe(c.get("readinessProbe")),
+        "restartPolicy": c.get("restartPolicy") if c.get("restartPolicy") == "Always" else None,
+    }
+
+
+def _probe(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) and value else None
+
+
+def admission_findings(pod: Mapping[str, Any], spec: PolicySpec) -> tuple[Finding, ...]:
+    """Admission-visible findings of an :func:`admission_pod` view under ``spec``."""
+    if not spec.enabled_checks() & _VISIBLE:
+        return ()
+    result = evaluate_pod(pod, spec, now=0.0, namespaces=NO_SYSTEM_NAMESPACES)
+    return tuple(f for f in result.findings if f.check in _VISIBLE)
