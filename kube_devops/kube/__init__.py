@@ -1,1 +1,9 @@
-"""Kubernetes adapter: the only code that imports the official kubernetes client."""
+"""Kubernetes adapter: the only code that imports the official kubernetes client.
+
+- ``kube.config``: ``ClusterConfig(kubeconfig, context)`` and ``load_api_client``.
+- ``kube.client``: ``KubeClient`` — async verbs returning plain JSON dicts, ``PatchType``.
+- ``kube.errors``: ``NotFound``, ``Conflict``, ``Gone``, ``Forbidden``, ``TransientError`` ...
+- ``kube.resources``: ``Resource`` paths and constants (``PODS``, ``LEASES``, ``DEVOPSPOLICIES`` ...).
+- ``kube.watch``: ``Watcher`` — resilient list+watch with resume, relist on 410 and backoff.
+- ``kube.leader``: ``LeaderElector`` — Lease-based leader election.
+"""

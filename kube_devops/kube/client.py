@@ -1,0 +1,267 @@
+"""Async facade over the official client: plain JSON dicts in and out, typed errors.
+
+Public API:
+
+- ``KubeClient.from_config(ClusterConfig) -> KubeClient`` (or ``KubeClient(api_client)``).
+- Every call runs the blocking client in a worker thread (``asyncio.to_thread``) and returns the
+  decoded JSON exactly as the API server sent it (camelCase keys, never client model objects):
+
+  - ``await version()`` — ``/version``;
+  - ``await get(resource, name, namespace=None)``;
+  - ``await list(resource, namespace=None, *, label_selector=None, field_selector=None,
+    limit=None, continue_token=None)`` — one page, a ``...List`` dict with
+    ``metadata.resourceVersion``; ``await list_all(...)`` follows ``continue`` tokens;
+  - ``await create(resource, body, namespace=None)``;
+  - ``await replace(resource, body, namespace=None)`` — PUT; ``body.metadata.resourceVersion``
+    makes it a compare-and-swap (``Conflict`` when the object changed);
+  - ``await patch(resource, name, body, *, namespace=None, patch_type=PatchType.MERGE,
+    subresource=None, field_manager=None, force=False)`` — ``PatchType.JSON`` takes a list of
+    RFC 6902 operations, ``PatchType.APPLY`` is server-side apply (needs ``field_manager``);
+  - ``await delete(resource, name, namespace=None)``;
+  - ``await request(method, path, *, query=(), body=None, content_type=None)`` — anything else.
+- ``open_stream(path, query, read_timeout)`` — blocking: a streaming response for watches (used by
+  ``kube_devops.kube.watch``); ``close()`` releases the connection pool.
+
+Failures raise the ``kube_devops.kube.errors`` hierarchy (``NotFound``, ``Conflict``, ``Gone``,
+``Forbidden``, ``TransientError`` ...), each naming the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+import urllib3
+from kubernetes import client
+
+from kube_devops.kube.config import ClusterConfig, load_api_client
+from kube_devops.kube.errors import KubeError, TransientError, error_from_status
+from kube_devops.kube.resources import Resource
+
+JsonDict = dict[str, Any]
+Query = Sequence[tuple[str, str]]
+
+
+class PatchType(StrEnum):
+    """Patch flavours and their content types."""
+
+    MERGE = "application/merge-patch+json"
+    JSON = "application/json-patch+json"
+    STRATEGIC = "application/strategic-merge-patch+json"
+    APPLY = "application/apply-patch+yaml"
+
+
+class KubeClient:
+    """Async, dict-based access to one cluster (see the module docstring)."""
+
+    def __init__(self, api: client.ApiClient, *, request_timeout: float = 30.0) -> None:
+        self.api = api
+        self.request_timeout = request_timeout
+
+    @classmethod
+    def from_config(cls, cfg: ClusterConfig, *, request_timeout: float = 30.0) -> KubeClient:
+        """A client for the cluster ``cfg`` designates (``ConfigError`` if there is none)."""
+        return cls(load_api_client(cfg), request_timeout=request_timeout)
+
+    @property
+    def host(self) -> str:
+        """The API server URL."""
+        return str(self.api.configuration.host)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.api.close()  # type: ignore[no-untyped-call]
+
+    # -- generic -------------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Query = (),
+        body: Any = None,
+        content_type: str | None = None,
+    ) -> Any:
+        """Send one request off the event loop; the decoded JSON answer."""
+        return await asyncio.to_thread(self.request_sync, method, path, query, body, content_type)
+
+    def request_sync(
+        self,
+        method: str,
+        path: str,
+        query: Query = (),
+        body: Any = None,
+        content_type: str | None = None,
+    ) -> Any:
+        """Blocking form of ``request`` (for worker threads only)."""
+        where = f"{method} {path}"
+        response = self._send(method, path, query, body, content_type, self.request_timeout)
+        try:
+            data = response.data
+        finally:
+            response.release_conn()
+        if not 200 <= response.status < 300:
+            raise error_from_status(response.status, response.reason or "", data, where)
+        return json.loads(data) if data else {}
+
+    def open_stream(
+        self, path: str, query: Query, read_timeout: float
+    ) -> urllib3.response.BaseHTTPResponse:
+        """Blocking: start a streaming GET (a watch); raises typed errors on a non-2xx status."""
+        response = self._send("GET", path, query, None, None, read_timeout)
+        if not 200 <= response.status < 300:
+            data = response.data
+            response.release_conn()
+            raise error_from_status(response.status, response.reason or "", data, f"GET {path}")
+        return response
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        query: Query,
+        body: Any,
+        content_type: str | None,
+        read_timeout: float,
+    ) -> urllib3.response.BaseHTTPResponse:
+        headers = {"Accept": "application/json"}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        elif body is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            serialized = self.api.param_serialize(
+                method,
+                path,
+                query_params=list(query) or None,
+                header_params=headers,
+                body=body,
+                auth_settings=["BearerToken"],
+            )
+            answer = self.api.call_api(*serialized, _request_timeout=(10.0, read_timeout))
+        except (urllib3.exceptions.HTTPError, OSError) as err:
+            where = f"{method} {path}"
+            raise TransientError(f"cannot reach the API server: {err}", where=where) from err
+        except client.ApiException as err:
+            where = f"{method} {path}"
+            raise error_from_status(err.status or 0, str(err.reason), err.body, where) from err
+        response: urllib3.response.BaseHTTPResponse = answer.response
+        return response
+
+    # -- verbs ---------------------------------------------------------------------------------
+
+    async def version(self) -> JsonDict:
+        """The server's ``/version`` document."""
+        return _as_dict(await self.request("GET", "/version"))
+
+    async def get(self, resource: Resource, name: str, namespace: str | None = None) -> JsonDict:
+        """One object."""
+        return _as_dict(await self.request("GET", resource.path(namespace, name)))
+
+    async def list(
+        self,
+        resource: Resource,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        limit: int | None = None,
+        continue_token: str | None = None,
+    ) -> JsonDict:
+        """One page of a list (all namespaces when ``namespace`` is None)."""
+        query = _list_query(label_selector, field_selector, limit, continue_token)
+        return _as_dict(await self.request("GET", resource.path(namespace), query=query))
+
+    async def list_all(
+        self,
+        resource: Resource,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        page_size: int = 500,
+    ) -> JsonDict:
+        """The whole list, following ``continue`` tokens; metadata of the last page."""
+        items: list[JsonDict] = []
+        token: str | None = None
+        while True:
+            page = await self.list(
+                resource,
+                namespace,
+                label_selector=label_selector,
+                limit=page_size,
+                continue_token=token,
+            )
+            items.extend(page.get("items") or [])
+            token = (page.get("metadata") or {}).get("continue") or None
+            if not token:
+                page["items"] = items
+                return page
+
+    async def create(
+        self, resource: Resource, body: JsonDict, namespace: str | None = None
+    ) -> JsonDict:
+        """Create ``body``; its namespace defaults to ``body.metadata.namespace``."""
+        ns = namespace or (body.get("metadata") or {}).get("namespace")
+        return _as_dict(await self.request("POST", resource.path(ns), body=body))
+
+    async def replace(
+        self, resource: Resource, body: JsonDict, namespace: str | None = None
+    ) -> JsonDict:
+        """PUT ``body`` over the object it names (compare-and-swap on its resourceVersion)."""
+        meta = body.get("metadata") or {}
+        path = resource.path(namespace or meta.get("namespace"), meta.get("name"))
+        return _as_dict(await self.request("PUT", path, body=body))
+
+    async def patch(
+        self,
+        resource: Resource,
+        name: str,
+        body: Any,
+        *,
+        namespace: str | None = None,
+        patch_type: PatchType = PatchType.MERGE,
+        subresource: str | None = None,
+        field_manager: str | None = None,
+        force: bool = False,
+    ) -> JsonDict:
+        """Patch one object (or its ``status``/``scale`` subresource)."""
+        query: list[tuple[str, str]] = []
+        if field_manager:
+            query.append(("fieldManager", field_manager))
+        if force:
+            query.append(("force", "true"))
+        path = resource.path(namespace, name, subresource)
+        answer = await self.request("PATCH", path, query=query, body=body, content_type=patch_type)
+        return _as_dict(answer)
+
+    async def delete(self, resource: Resource, name: str, namespace: str | None = None) -> JsonDict:
+        """Delete one object; the answer is the deleted object or a Status."""
+        return _as_dict(await self.request("DELETE", resource.path(namespace, name)))
+
+
+def _list_query(
+    label_selector: str | None,
+    field_selector: str | None,
+    limit: int | None,
+    continue_token: str | None,
+) -> list[tuple[str, str]]:
+    query: list[tuple[str, str]] = []
+    if label_selector:
+        query.append(("labelSelector", label_selector))
+    if field_selector:
+        query.append(("fieldSelector", field_selector))
+    if limit:
+        query.append(("limit", str(limit)))
+    if continue_token:
+        query.append(("continue", continue_token))
+    return query
+
+
+def _as_dict(answer: Any) -> JsonDict:
+    if isinstance(answer, dict):
+        return answer
+    raise KubeError(f"expected a JSON object from the API server, got {type(answer).__name__}")

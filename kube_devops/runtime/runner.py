@@ -1,0 +1,143 @@
+"""Run a component: its HTTP app plus background tasks, until SIGTERM/SIGINT or a task fails.
+
+Public API:
+
+- ``ServeSettings`` — host, port (0 = ephemeral), optional ``ssl_context``, ``shutdown_timeout``.
+- ``BackgroundTask`` — ``() -> Coroutine``; each is started once the server listens.
+- ``serve(app, settings, tasks=(), *, stop=None, on_listening=None) -> int`` — the exit code.
+  It binds (a bind failure is logged and returns 1 at once), logs ``listening`` with the real
+  port and calls ``on_listening(port)``, starts the tasks, then waits for SIGTERM/SIGINT, for
+  ``stop`` (an ``asyncio.Event``) or for a task to raise. Shutdown stops accepting connections,
+  lets in-flight requests finish and cancels the tasks (so their ``finally`` blocks run, e.g. a
+  leader releasing its Lease), all within ``shutdown_timeout``. Returns 0 on a signal or ``stop``,
+  1 when a task failed.
+
+Typical use from the CLI: ``return asyncio.run(run_component(settings))`` where the component's
+coroutine builds its app and tasks and ``return await serve(...)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import ssl
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+BackgroundTask = Callable[[], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Where and how a component listens."""
+
+    host: str = "0.0.0.0"
+    """Interface to bind; ``127.0.0.1`` for loopback only."""
+    port: int = 8080
+    """TCP port; 0 picks a free one (reported by the ``listening`` log and ``on_listening``)."""
+    ssl_context: ssl.SSLContext | None = None
+    """Serve HTTPS with this context (the webhook); plain HTTP when None."""
+    shutdown_timeout: float = 4.0
+    """Seconds granted to in-flight requests and task clean-up after a stop signal."""
+
+
+async def serve(
+    app: web.Application,
+    settings: ServeSettings,
+    tasks: Sequence[BackgroundTask] = (),
+    *,
+    stop: asyncio.Event | None = None,
+    on_listening: Callable[[int], None] | None = None,
+) -> int:
+    """Serve ``app`` and run ``tasks`` until stopped; returns the process exit code."""
+    stop = stop if stop is not None else asyncio.Event()
+    runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_timeout, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port, ssl_context=settings.ssl_context)
+    try:
+        await site.start()
+    except OSError as err:
+        log.error(
+            "cannot listen: %s; free the port or choose another with --port",
+            err,
+            extra={"host": settings.host, "port": settings.port},
+        )
+        await runner.cleanup()
+        return 1
+    port = _bound_port(runner, settings.port)
+    scheme = "https" if settings.ssl_context else "http"
+    log.info("listening", extra={"host": settings.host, "port": port, "scheme": scheme})
+    if on_listening is not None:
+        on_listening(port)
+    with _signals(stop):
+        running = [asyncio.create_task(factory()) for factory in tasks]
+        code = await _wait(stop, running)
+        log.info("shutting down", extra={"exit_code": code})
+        await _shutdown(runner, running, settings.shutdown_timeout)
+    return code
+
+
+def _bound_port(runner: web.AppRunner, wanted: int) -> int:
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            return int(address[1])
+    return wanted
+
+
+async def _wait(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> int:
+    stopper = asyncio.create_task(stop.wait())
+    pending: set[asyncio.Task[Any]] = {stopper, *running}
+    try:
+        while True:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is stopper:
+                    return 0
+                if not task.cancelled() and task.exception() is not None:
+                    log.error("background task failed", exc_info=task.exception())
+                    return 1
+    finally:
+        stopper.cancel()
+
+
+async def _shutdown(runner: web.AppRunner, running: list[asyncio.Task[None]], grace: float) -> None:
+    for task in running:
+        task.cancel()
+    cleanup = asyncio.gather(runner.cleanup(), *running, return_exceptions=True)
+    try:
+        results = await asyncio.wait_for(cleanup, grace + 0.5)
+    except TimeoutError:
+        log.error("shutdown took longer than %.1f s; exiting anyway", grace)
+        return
+    for result in results:
+        if isinstance(result, Exception):
+            log.error("error during shutdown", exc_info=result)
+
+
+@contextlib.contextmanager
+def _signals(stop: asyncio.Event) -> Any:
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, _on_signal, stop, sig)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread (e.g. tests): rely on ``stop`` only
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def _on_signal(stop: asyncio.Event, sig: signal.Signals) -> None:
+    log.info("signal received", extra={"signal": sig.name})
+    stop.set()
