@@ -1,0 +1,120 @@
+"""The five governance checks as one table: id, weight, severity, message and admission visibility.
+
+Everything that detects, scores, reports or denies reads this table; nothing else hard-codes a
+weight or a check name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class CheckId(StrEnum):
+    """Check identifiers, in the fixed order used for unit tuples."""
+
+    LATEST_TAG = "latest_tag"
+    MISSING_LIVENESS = "missing_liveness"
+    MISSING_READINESS = "missing_readiness"
+    HIGH_RESTARTS = "high_restarts"
+    PENDING = "pending"
+
+
+_RANKS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+class Severity(StrEnum):
+    """Severity of a violation; ``rank`` orders them (low 1 .. critical 4)."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """1 for low up to 4 for critical."""
+        return _RANKS[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """The severity named ``text`` (case-insensitive); ValueError listing the allowed values."""
+        try:
+            return cls(text.strip().lower())
+        except (ValueError, AttributeError):
+            allowed = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r}; use one of: {allowed}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One governance check."""
+
+    id: CheckId
+    """Stable identifier (also the metric/JSON key)."""
+    weight: int
+    """Score weight per unit."""
+    severity: Severity
+    """Default severity, overridable per policy."""
+    message: str
+    """Message template; fields: ``container``, ``detail``."""
+    admission_visible: bool
+    """Whether admission can judge it from the pod spec alone (restarts and pending it cannot)."""
+    override_key: str
+    """Key of this check under ``spec.severityOverrides``."""
+    policy_field: str
+    """The ``DevOpsPolicy`` spec field that enables the check."""
+
+
+CHECKS: Mapping[CheckId, Check] = MappingProxyType(
+    {
+        CheckId.LATEST_TAG: Check(
+            CheckId.LATEST_TAG, 5, Severity.HIGH,
+            "container {container}: image {detail} is not pinned (no tag or tag 'latest'); "
+            "pin a version tag or a digest",
+            True, "latestTag", "forbidLatestTag",
+        ),
+        CheckId.MISSING_LIVENESS: Check(
+            CheckId.MISSING_LIVENESS, 3, Severity.MEDIUM,
+            "container {container}: no livenessProbe; add one",
+            True, "missingLiveness", "requireLivenessProbe",
+        ),
+        CheckId.MISSING_READINESS: Check(
+            CheckId.MISSING_READINESS, 2, Severity.LOW,
+            "container {container}: no readinessProbe; add one",
+            True, "missingReadiness", "requireReadinessProbe",
+        ),
+        CheckId.HIGH_RESTARTS: Check(
+            CheckId.HIGH_RESTARTS, 6, Severity.CRITICAL,
+            "container {container}: restarted {detail}",
+            False, "highRestarts", "maxRestartCount",
+        ),
+        CheckId.PENDING: Check(
+            CheckId.PENDING, 4, Severity.MEDIUM,
+            "pod Pending for {detail}",
+            False, "pending", "forbidPendingDuration",
+        ),
+    }
+)  # fmt: skip
+
+#: Check ids in unit-tuple order.
+CHECK_ORDER: tuple[CheckId, ...] = tuple(CheckId)
+
+#: Weights in unit-tuple order.
+WEIGHTS: tuple[int, ...] = tuple(CHECKS[c].weight for c in CHECK_ORDER)
+
+#: ``severityOverrides`` key -> check.
+OVERRIDE_KEYS: Mapping[str, CheckId] = MappingProxyType(
+    {CHECKS[c].override_key: c for c in CHECK_ORDER}
+)
+
+
+_W1, _W2, _W3, _W4, _W5 = WEIGHTS
+
+
+def weighted(units: tuple[int, ...]) -> int:
+    """Raw score contribution of a unit tuple (units x weight, summed)."""
+    a, b, c, d, e = units
+    return a * _W1 + b * _W2 + c * _W3 + d * _W4 + e * _W5

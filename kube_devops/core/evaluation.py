@@ -1,0 +1,180 @@
+"""Pod evaluation: the five checks applied to one pod under a policy, giving units and findings.
+
+Units (per check, in ``CheckId`` order): +1 per container for an unpinned image (containers and
+init containers); +1 per container for each missing probe (containers and native sidecars, i.e.
+init containers with ``restartPolicy: Always``); +min(restartCount, 5) per
+``status.containerStatuses`` entry above the restart threshold; +1 when the pod has been Pending
+longer than the pending threshold (age from ``metadata.creationTimestamp``). Pods in phase
+Succeeded or Failed, and pods in system namespaces, are not scored. A pod with no status is
+neither pending nor restarting. Hot path: no allocation for a compliant pod beyond its result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from kube_devops.core.checks import CHECKS, CheckId, Severity, weighted
+from kube_devops.core.images import is_latest_image
+from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
+from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
+
+Units = tuple[int, int, int, int, int]
+ZERO_UNITS: Units = (0, 0, 0, 0, 0)
+_EMPTY: Mapping[str, Any] = {}
+_FINISHED = frozenset({"Succeeded", "Failed"})
+_LATEST, _LIVE, _READY, _RESTARTS, _PENDING = tuple(CheckId)
+_TEXT = {c: CHECKS[c].message for c in CheckId}
+#: A container's restart units are capped at this many.
+RESTART_UNIT_CAP = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One violation found on a pod."""
+
+    check: CheckId
+    """Which check."""
+    container: str | None
+    """Container name; None for pod-level findings (pending)."""
+    severity: Severity
+    """Severity under the policy used."""
+    message: str
+    """Human-readable message with the fix."""
+    units: int = 1
+    """Units this finding adds to its check."""
+
+
+@dataclass(frozen=True, slots=True)
+class PodResult:
+    """The evaluation of one pod."""
+
+    namespace: str
+    """Pod namespace."""
+    name: str
+    """Pod name."""
+    scored: bool
+    """False for finished pods and pods in system namespaces (they count nowhere)."""
+    units: Units
+    """Units per check, in ``CheckId`` order."""
+    findings: tuple[Finding, ...]
+    """Violations, in container order."""
+
+    @property
+    def raw(self) -> int:
+        """Weighted units: this pod's contribution to a raw score."""
+        return weighted(self.units)
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return f"{self.namespace}/{self.name}"
+
+
+def evaluate_pod(
+    pod: Mapping[str, Any],
+    policy: PolicySpec = DEFAULT_POLICY,
+    *,
+    now: float,
+    namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES,
+) -> PodResult:
+    """Evaluate ``pod`` (API-server JSON dict) under ``policy`` at ``now`` (epoch seconds)."""
+    meta = pod.get("metadata") or _EMPTY
+    namespace = meta.get("namespace") or "default"
+    name = meta.get("name") or ""
+    status = pod.get("status") or _EMPTY
+    phase = status.get("phase")
+    if phase in _FINISHED or namespace in namespaces:
+        return PodResult(namespace, name, False, ZERO_UNITS, ())
+    spec = pod.get("spec") or _EMPTY
+    found: list[Finding] = []
+    latest, live, ready = _scan(spec.get("containers"), policy, found, sidecars_only=False)
+    init = spec.get("initContainers")
+    if init:
+        il, iv, ir = _scan(init, policy, found, sidecars_only=True)
+        latest, live, ready = latest + il, live + iv, ready + ir
+    restarts = 0
+    if policy.max_restart_count is not None and status:
+        restarts = _restarts(status, policy, found)
+    pending = 0
+    if phase == "Pending" and policy.forbid_pending_duration is not None:
+        pending = _pending(meta, policy, now, found)
+    if not found:
+        return PodResult(namespace, name, True, ZERO_UNITS, ())
+    return PodResult(namespace, name, True, (latest, live, ready, restarts, pending), tuple(found))
+
+
+def _scan(
+    containers: Any, policy: PolicySpec, found: list[Finding], *, sidecars_only: bool
+) -> tuple[int, int, int]:
+    latest = live = ready = 0
+    if not containers:
+        return 0, 0, 0
+    sev = policy.severities
+    for c in containers:
+        cname = c.get("name")
+        image = c.get("image")
+        if policy.forbid_latest_tag and is_latest_image(image):
+            latest += 1
+            found.append(Finding(_LATEST, cname, sev[0], _say(_LATEST, cname, repr(image))))
+        if sidecars_only and c.get("restartPolicy") != "Always":
+            continue
+        if policy.require_liveness_probe and not c.get("livenessProbe"):
+            live += 1
+            found.append(Finding(_LIVE, cname, sev[1], _say(_LIVE, cname, "")))
+        if policy.require_readiness_probe and not c.get("readinessProbe"):
+            ready += 1
+            found.append(Finding(_READY, cname, sev[2], _say(_READY, cname, "")))
+    return latest, live, ready
+
+
+def _restarts(status: Mapping[str, Any], policy: PolicySpec, found: list[Finding]) -> int:
+    threshold = policy.max_restart_count or 0
+    units = 0
+    for cs in status.get("containerStatuses") or ():
+        count = cs.get("restartCount") or 0
+        if count > threshold:
+            add = min(count, RESTART_UNIT_CAP)
+            units += add
+            detail = f"{count} times (threshold {threshold}); find the cause of the crashes"
+            sev = policy.severities[3]
+            found.append(
+                Finding(
+                    _RESTARTS, cs.get("name"), sev, _say(_RESTARTS, cs.get("name"), detail), add
+                )
+            )
+    return units
+
+
+def _pending(meta: Mapping[str, Any], policy: PolicySpec, now: float, found: list[Finding]) -> int:
+    created = creation_epoch(meta.get("creationTimestamp"))
+    limit = policy.forbid_pending_duration or 0
+    if created is None or now - created <= limit:
+        return 0
+    detail = f"{int(now - created)}s (threshold {limit}s); check scheduling and image pulls"
+    found.append(Finding(_PENDING, None, policy.severities[4], _say(_PENDING, None, detail)))
+    return 1
+
+
+def _say(check: CheckId, container: str | None, detail: str) -> str:
+    return _TEXT[check].format(container=container, detail=detail)
+
+
+@lru_cache(maxsize=65536)
+def creation_epoch(stamp: object) -> float | None:
+    """Epoch seconds of an RFC 3339 timestamp (or datetime); None when missing or unreadable."""
+    if isinstance(stamp, datetime):
+        moment = stamp
+    elif isinstance(stamp, str):
+        try:
+            moment = datetime.fromisoformat(stamp)
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()

@@ -1,0 +1,117 @@
+"""``DevOpsPolicy`` objects: identity constants, the parsed ``Policy`` and ``parse_policy``.
+
+The spec model lives in ``policy_spec`` and is re-exported here, so callers import everything
+policy-related from ``kube_devops.core.policy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kube_devops.core.policy_spec import (
+    DEFAULT_POLICY,
+    EnforcementMode,
+    PolicySpec,
+    ProbeDefaults,
+    ResourceDefaults,
+    spec_keys,
+)
+from kube_devops.core.validation import PolicyError
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "GROUP",
+    "KIND",
+    "PLURAL",
+    "VERSION",
+    "EnforcementMode",
+    "Policy",
+    "PolicyError",
+    "PolicySpec",
+    "ProbeDefaults",
+    "ResourceDefaults",
+    "parse_policy",
+    "policy_object",
+    "spec_keys",
+]
+
+GROUP = "devops.stochastic.io"
+VERSION = "v1"
+KIND = "DevOpsPolicy"
+PLURAL = "devopspolicies"
+SINGULAR = "devopspolicy"
+SHORT_NAME = "dop"
+API_VERSION = f"{GROUP}/{VERSION}"
+CRD_NAME = f"{PLURAL}.{GROUP}"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A parsed ``DevOpsPolicy``: identity, validated spec and the metadata the operator needs."""
+
+    namespace: str
+    """Namespace the policy governs (its own)."""
+    name: str
+    """metadata.name."""
+    spec: PolicySpec
+    """The validated spec."""
+    generation: int | None = None
+    """metadata.generation (None for objects not from a server)."""
+    uid: str | None = None
+    """metadata.uid."""
+    resource_version: str | None = None
+    """metadata.resourceVersion."""
+    deletion_timestamp: str | None = None
+    """metadata.deletionTimestamp, set while the object is being deleted."""
+    finalizers: tuple[str, ...] = ()
+    """metadata.finalizers."""
+
+    @property
+    def key(self) -> str:
+        """``namespace/name``."""
+        return f"{self.namespace}/{self.name}"
+
+
+def parse_policy(obj: Mapping[str, Any], *, where: str | None = None) -> Policy:
+    """Parse a ``DevOpsPolicy`` object; PolicyError names the object, field and fix.
+
+    ``where`` defaults to ``DevOpsPolicy/<namespace>/<name>``; pass e.g. ``file.yaml#2`` to add
+    the source. A missing namespace is ``default``, as kubectl would apply it.
+    """
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, Mapping) else {}
+    name = meta.get("name")
+    namespace = meta.get("namespace") or "default"
+    label = f"{KIND}/{namespace}/{name or '?'}"
+    where = f"{where} ({label})" if where else label
+    if obj.get("kind") != KIND:
+        raise PolicyError(where, "kind", f"{obj.get('kind')!r} is not {KIND}", f"set kind: {KIND}")
+    if not isinstance(name, str) or not name:
+        raise PolicyError(where, "metadata.name", "missing", "give the policy a name")
+    spec = PolicySpec.from_dict(obj.get("spec"), where=where)
+    return Policy(
+        namespace=str(namespace),
+        name=name,
+        spec=spec,
+        generation=_int_or_none(meta.get("generation")),
+        uid=meta.get("uid"),
+        resource_version=meta.get("resourceVersion"),
+        deletion_timestamp=meta.get("deletionTimestamp"),
+        finalizers=tuple(meta.get("finalizers") or ()),
+    )
+
+
+def policy_object(
+    name: str, namespace: str, spec: PolicySpec, *, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A ``DevOpsPolicy`` manifest for ``spec`` (ready for ``kubectl apply``)."""
+    metadata: dict[str, Any] = {"name": name, "namespace": namespace}
+    if labels:
+        metadata["labels"] = dict(labels)
+    return {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec.to_dict()}
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

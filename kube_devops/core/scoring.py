@@ -1,0 +1,121 @@
+"""Scores and classes: one aggregation everywhere.
+
+raw = sum(units x weight); score = 100 - min(raw // pods, 100); no pods scores 100. Namespace
+scores are computed per namespace; the cluster score is pooled over all scored pods (never a mean
+of namespace scores). ``violations`` are units per check, so raw = sum(violations x weight).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kube_devops.core.checks import CheckId
+from kube_devops.core.evaluation import PodResult
+
+#: Score at or above which a namespace or policy counts as healthy.
+HEALTHY_SCORE = 80
+
+
+def score(raw: int, pods: int) -> int:
+    """100 - min(floor(raw / pods), 100); 100 when there are no pods."""
+    if pods <= 0:
+        return 100
+    return 100 - min(raw // pods, 100)
+
+
+class Classification(StrEnum):
+    """Score classes."""
+
+    HEALTHY = "Healthy"
+    STABLE = "Stable"
+    DEGRADED = "Degraded"
+    CRITICAL = "Critical"
+
+
+def classify(value: int) -> Classification:
+    """Healthy >= 80, Stable >= 60, Degraded >= 40, else Critical."""
+    if value >= HEALTHY_SCORE:
+        return Classification.HEALTHY
+    if value >= 60:
+        return Classification.STABLE
+    if value >= 40:
+        return Classification.DEGRADED
+    return Classification.CRITICAL
+
+
+@dataclass(slots=True)
+class Tally:
+    """Running totals over scored pods; O(1) ``add``/``remove``; unscored results are ignored."""
+
+    pods: int = 0
+    """Number of scored pods."""
+    raw: int = 0
+    """Sum of weighted units."""
+    units: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
+    """Units per check, in ``CheckId`` order."""
+
+    def add(self, result: PodResult) -> None:
+        """Count ``result`` in."""
+        if result.scored:
+            self._apply(result, 1)
+
+    def remove(self, result: PodResult) -> None:
+        """Take a previously added ``result`` out again."""
+        if result.scored:
+            self._apply(result, -1)
+
+    def _apply(self, result: PodResult, sign: int) -> None:
+        self.pods += sign
+        units = result.units
+        if units[0] or units[1] or units[2] or units[3] or units[4]:
+            self.raw += sign * result.raw
+            mine = self.units
+            for i in range(5):
+                mine[i] += sign * units[i]
+
+    @property
+    def score(self) -> int:
+        """Score of the pods counted."""
+        return score(self.raw, self.pods)
+
+    @property
+    def classification(self) -> Classification:
+        """Class of ``score``."""
+        return classify(self.score)
+
+    @property
+    def violations(self) -> dict[str, int]:
+        """Units per check, keyed by check id (``latest_tag`` ...)."""
+        return {c.value: n for c, n in zip(CheckId, self.units, strict=True)}
+
+    @property
+    def total_violations(self) -> int:
+        """Sum of units over all checks."""
+        return sum(self.units)
+
+
+@dataclass(slots=True)
+class Summary:
+    """Cluster tally (pooled) and one tally per namespace that has scored pods."""
+
+    cluster: Tally
+    """Pooled over every scored pod."""
+    namespaces: dict[str, Tally]
+    """Per namespace, sorted by name."""
+
+
+def summarize(results: Iterable[PodResult]) -> Summary:
+    """Pool ``results`` into a cluster tally and per-namespace tallies (scored pods only)."""
+    cluster = Tally()
+    per_ns: dict[str, Tally] = {}
+    for result in results:
+        if not result.scored:
+            continue
+        cluster.add(result)
+        tally = per_ns.get(result.namespace)
+        if tally is None:
+            tally = per_ns[result.namespace] = Tally()
+        tally.add(result)
+    return Summary(cluster, dict(sorted(per_ns.items())))

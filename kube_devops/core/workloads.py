@@ -1,0 +1,60 @@
+"""Pods from workload objects: a Pod as is, a controller's pod template as a pod.
+
+Deployment, StatefulSet, DaemonSet, ReplicaSet and Job use ``spec.template``; CronJob uses
+``spec.jobTemplate.spec.template``. The template becomes a Pod with the workload's namespace and
+name and no status (so it is neither pending nor restarting). Other kinds give no pods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+#: Kinds whose ``spec.template`` is a pod template.
+TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"})
+#: Every kind ``pods_from_object`` understands.
+WORKLOAD_KINDS = TEMPLATE_KINDS | {"Pod", "CronJob"}
+
+
+def pods_from_object(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The pods ``obj`` stands for: ``[obj]`` for a Pod, ``[template pod]`` for a controller."""
+    kind = obj.get("kind")
+    if kind == "Pod":
+        return [dict(obj)]
+    template = pod_template(obj)
+    if template is None:
+        return []
+    meta = obj.get("metadata") or {}
+    tmeta = template.get("metadata") or {}
+    metadata: dict[str, Any] = {
+        "name": meta.get("name") or "",
+        "namespace": meta.get("namespace") or "default",
+    }
+    if tmeta.get("labels"):
+        metadata["labels"] = dict(tmeta["labels"])
+    metadata["annotations"] = {**(tmeta.get("annotations") or {}), TEMPLATE_OF: f"{kind}"}
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": metadata,
+            "spec": template.get("spec") or {},
+        }
+    ]
+
+
+#: Annotation on template pods naming the workload kind they came from.
+TEMPLATE_OF = "devops.stochastic.io/template-of"
+
+
+def pod_template(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The pod template of a workload object, or None for other kinds."""
+    kind = obj.get("kind")
+    spec = obj.get("spec") or {}
+    if kind in TEMPLATE_KINDS:
+        template = spec.get("template")
+    elif kind == "CronJob":
+        template = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template")
+    else:
+        return None
+    return template if isinstance(template, Mapping) else {}
