@@ -1,0 +1,183 @@
+"""The ``DevOpsPolicy`` status written after every evaluation (pure).
+
+``build_status`` turns one evaluation of a policy's namespace into the ``status`` object sent as a
+JSON merge patch to the status subresource. Every field is always present: the remediation fields
+are ``None`` (JSON ``null``, which a merge patch deletes) when the cycle did not enforce, so no
+stale value survives a switch from enforce to audit.
+
+Fields (camelCase, as in the CRD): ``observedGeneration``, ``lastEvaluated`` (RFC 3339 UTC),
+``healthScore``, ``healthy`` (score >= 80), ``classification``, ``violations`` (units, so the score
+is ``100 - (sum of units x weight) // pods``), ``violationsByCheck``, ``podsEvaluated``,
+``message``, ``topViolations`` (at most 20 of {pod, container, check, severity, message}, most
+severe first), ``conditions`` (``Ready``), ``remediationsApplied``, ``remediationsFailed``,
+``remediatedWorkloads``, ``remediationFailures`` and ``notRemediable``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kube_devops.core.checks import CHECKS
+from kube_devops.core.evaluation import Finding, PodResult
+from kube_devops.core.policy import Policy
+from kube_devops.core.scoring import HEALTHY_SCORE, Tally
+
+#: At most this many entries in ``topViolations`` and ``notRemediable``.
+TOP_VIOLATIONS = 20
+READY = "Ready"
+
+STATUS_FIELDS = (
+    "observedGeneration", "lastEvaluated", "healthScore", "healthy", "classification",
+    "violations", "violationsByCheck", "podsEvaluated", "message", "topViolations", "conditions",
+    "remediationsApplied", "remediationsFailed", "remediatedWorkloads", "remediationFailures",
+    "notRemediable",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RemediationSummary:
+    """What enforcement did to the policy's workloads in one cycle."""
+
+    applied: tuple[str, ...] = ()
+    """Keys (``kind/namespace/name``) of workloads patched."""
+    failed: tuple[tuple[str, str], ...] = ()
+    """(workload key, error) of patches that failed."""
+    not_remediable: tuple[tuple[str, str, str, str], ...] = ()
+    """(workload key, container, check, reason) of violations enforcement cannot repair."""
+
+
+def rfc3339(epoch: float, *, millis: bool = False) -> str:
+    """``2024-05-01T12:00:00Z`` (or with ``.123`` milliseconds) for epoch seconds."""
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    if millis:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_status(
+    policy: Policy,
+    results: Iterable[PodResult],
+    *,
+    now: float,
+    remediation: RemediationSummary | None = None,
+    previous: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The full status of ``policy`` after evaluating ``results`` at ``now``.
+
+    ``remediation`` is None when the cycle did not enforce (audit mode, protected namespace).
+    ``previous`` is the status currently on the object, used to keep ``lastTransitionTime`` of a
+    condition whose status did not change.
+    """
+    tally = Tally()
+    scored: list[PodResult] = []
+    for result in results:
+        if result.scored:
+            tally.add(result)
+            scored.append(result)
+    value = tally.score
+    cls = tally.classification
+    violations = tally.total_violations
+    message = f"{violations} violations across {tally.pods} pods — {cls.value} ({value})"
+    status: dict[str, Any] = {
+        "observedGeneration": policy.generation,
+        "lastEvaluated": rfc3339(now, millis=True),
+        "healthScore": value,
+        "healthy": value >= HEALTHY_SCORE,
+        "classification": cls.value,
+        "violations": violations,
+        "violationsByCheck": tally.violations,
+        "podsEvaluated": tally.pods,
+        "message": message,
+        "topViolations": top_violations(scored),
+        "conditions": [ready_condition(True, "Evaluated", message, policy, now, previous)],
+    }
+    status.update(remediation_fields(remediation))
+    return status
+
+
+def failed_status(
+    policy: Policy, error: str, *, now: float, previous: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A status patch saying the evaluation failed (only the condition changes)."""
+    condition = ready_condition(False, "EvaluationFailed", error, policy, now, previous)
+    return {"conditions": [condition]}
+
+
+def top_violations(
+    results: Iterable[PodResult], limit: int = TOP_VIOLATIONS
+) -> list[dict[str, Any]]:
+    """The ``limit`` most severe findings: severity, then weight, then pod and container name."""
+    best = heapq.nsmallest(limit, _findings(results), key=_rank)
+    return [
+        {
+            "pod": pod,
+            "container": f.container,
+            "check": f.check.value,
+            "severity": f.severity.value,
+            "message": f.message,
+        }
+        for pod, f in best
+    ]
+
+
+def _findings(results: Iterable[PodResult]) -> Iterator[tuple[str, Finding]]:
+    for result in results:
+        for finding in result.findings:
+            yield result.name, finding
+
+
+def _rank(item: tuple[str, Finding]) -> tuple[int, int, str, str, str]:
+    pod, f = item
+    return (-f.severity.rank, -CHECKS[f.check].weight, pod, f.container or "", f.check.value)
+
+
+def ready_condition(
+    ok: bool,
+    reason: str,
+    message: str,
+    policy: Policy,
+    now: float,
+    previous: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The ``Ready`` condition; ``lastTransitionTime`` kept when the status is unchanged."""
+    state = "True" if ok else "False"
+    since = rfc3339(now)
+    for old in (previous or {}).get("conditions") or ():
+        if isinstance(old, dict) and old.get("type") == READY and old.get("status") == state:
+            since = old.get("lastTransitionTime") or since
+    return {
+        "type": READY,
+        "status": state,
+        "reason": reason,
+        "message": message,
+        "lastTransitionTime": since,
+        "observedGeneration": policy.generation,
+    }
+
+
+def remediation_fields(summary: RemediationSummary | None) -> dict[str, Any]:
+    """The remediation part of the status; every field None when ``summary`` is None."""
+    if summary is None:
+        return {
+            "remediationsApplied": None,
+            "remediationsFailed": None,
+            "remediatedWorkloads": None,
+            "remediationFailures": None,
+            "notRemediable": None,
+        }
+    failures = [{"workload": key, "message": error} for key, error in summary.failed]
+    skipped = [
+        {"workload": key, "container": container, "check": check, "reason": reason}
+        for key, container, check, reason in summary.not_remediable[:TOP_VIOLATIONS]
+    ]
+    return {
+        "remediationsApplied": len(summary.applied),
+        "remediationsFailed": len(summary.failed),
+        "remediatedWorkloads": list(summary.applied) or None,
+        "remediationFailures": failures or None,
+        "notRemediable": skipped or None,
+    }
