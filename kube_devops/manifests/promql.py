@@ -1,0 +1,271 @@
+"""A small PromQL reader: which metrics a query selects and which labels it relies on.
+
+Not a full PromQL parser: it understands selectors, matchers, range windows, aggregations with
+``by``/``without``, function calls and binary operators well enough to answer three questions
+for contract tests and the verifier — which series names are selected, which labels appear in
+matchers and groupings (and over which metrics), and which labels the result carries (so a
+``legendFormat`` can be checked). Grafana variables (``$namespace``, ``$__rate_interval``) may
+appear inside strings and range brackets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+AGGREGATIONS = frozenset(
+    {"sum", "min", "max", "avg", "count", "stddev", "stdvar", "group", "topk", "bottomk"}
+    | {"quantile", "count_values", "limitk"}
+)
+_KEYWORD_OPS = frozenset({"and", "or", "unless"})
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
+    | (?P<range>\[[^\]]*\])
+    | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    | (?P<ident>[A-Za-z_:][A-Za-z0-9_:]*)
+    | (?P<op>==|!=|=~|!~|>=|<=|[-+*/%^<>=])
+    | (?P<punct>[(){},])
+    )""",
+    re.VERBOSE,
+)
+
+#: Labels of a vector result; ``None`` for scalars and strings.
+Labels = frozenset[str] | None
+LabelLookup = Callable[[str], frozenset[str]]
+
+
+class PromQLSyntaxError(ValueError):
+    """The expression could not be read; the message names the position."""
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """One ``label op "value"`` inside a selector's braces."""
+
+    label: str
+    op: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A vector selector: a series name (``None`` when only matchers) and its matchers."""
+
+    metric: str | None
+    matchers: tuple[Matcher, ...]
+    range: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """The labels of one ``by``/``without`` clause and the series names it aggregates."""
+
+    labels: tuple[str, ...]
+    without: bool
+    metrics: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What a query selects and relies on."""
+
+    selectors: list[Selector] = field(default_factory=list)
+    groupings: list[Grouping] = field(default_factory=list)
+    result_labels: Labels = None
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        """Every series name selected anywhere in the query."""
+        return frozenset(s.metric for s in self.selectors if s.metric is not None)
+
+
+def tokenize(expr: str) -> list[tuple[str, str]]:
+    """``(kind, text)`` tokens; raises :class:`PromQLSyntaxError` on an unknown character."""
+    tokens: list[tuple[str, str]] = []
+    pos, end = 0, len(expr.rstrip())
+    while pos < end:
+        match = _TOKEN.match(expr, pos)
+        if match is None or match.lastgroup is None:
+            raise PromQLSyntaxError(f"unexpected character {expr[pos:].strip()[:1]!r} at {pos}")
+        tokens.append((match.lastgroup, match.group(match.lastgroup)))
+        pos = match.end()
+    return tokens
+
+
+def analyze(expr: str, labels_of: LabelLookup) -> Analysis:
+    """Read ``expr``; ``labels_of(series_name)`` gives the labels a selected series carries."""
+    parser = _Parser(tokenize(expr), labels_of)
+    result = parser.expression()
+    if parser.pos != len(parser.tokens):
+        raise PromQLSyntaxError(f"unexpected {parser.peek()!r} in {expr!r}")
+    parser.analysis.result_labels = result
+    return parser.analysis
+
+
+def legend_labels(legend_format: str) -> frozenset[str]:
+    """Labels a Grafana ``legendFormat`` (``{{namespace}}``) or alert text (``$labels.x``) names."""
+    braces = re.findall(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", legend_format)
+    dollars = re.findall(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)", legend_format)
+    return frozenset(braces) | frozenset(dollars)
+
+
+def _unquote(text: str) -> str:
+    return text[1:-1]
+
+
+def _combine(left: Labels, right: Labels, op: str, on: tuple[str, ...] | None) -> Labels:
+    if left is None or right is None:
+        return right if left is None else left
+    if op in {"and", "unless"}:
+        return left
+    if on is not None:
+        return frozenset(on)
+    return left & right
+
+
+class _Parser:
+    """Recursive descent over the tokens; precedence is ignored (label sets do not need it)."""
+
+    def __init__(self, tokens: list[tuple[str, str]], labels_of: LabelLookup) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.labels_of = labels_of
+        self.analysis = Analysis()
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos][1] if self.pos < len(self.tokens) else None
+
+    def kind(self) -> str | None:
+        return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        text = self.peek()
+        if text is None or (expected is not None and text != expected):
+            raise PromQLSyntaxError(f"expected {expected or 'more input'!r}, found {text!r}")
+        self.pos += 1
+        return text
+
+    def expression(self) -> Labels:
+        left = self.unary()
+        while self.kind() == "op" or self.peek() in _KEYWORD_OPS:
+            op = self.take()
+            if self.peek() == "bool":
+                self.take()
+            on = self.matching()
+            left = _combine(left, self.unary(), op, on)
+        return left
+
+    def matching(self) -> tuple[str, ...] | None:
+        on: tuple[str, ...] | None = None
+        if self.peek() in {"on", "ignoring"}:
+            keyword = self.take()
+            labels = self.label_list()
+            on = labels if keyword == "on" else None
+        if self.peek() in {"group_left", "group_right"}:
+            self.take()
+            extra = self.label_list() if self.peek() == "(" else ()
+            on = None if on is None else on + extra
+        return on
+
+    def unary(self) -> Labels:
+        if self.peek() in {"-", "+"}:
+            self.take()
+            return self.unary()
+        return self.postfix(self.primary())
+
+    def postfix(self, labels: Labels) -> Labels:
+        while self.kind() == "range" or self.peek() == "offset":
+            if self.take() == "offset":
+                self.take()
+        return labels
+
+    def primary(self) -> Labels:
+        kind, text = self.kind(), self.peek()
+        if kind in {"num", "str"}:
+            self.take()
+            return None
+        if text == "(":
+            self.take()
+            inner = self.expression()
+            self.take(")")
+            return inner
+        if text == "{":
+            return self.selector(None)
+        if kind != "ident":
+            raise PromQLSyntaxError(f"unexpected {text!r}")
+        name = self.take()
+        if name in AGGREGATIONS:
+            return self.aggregation(name)
+        if self.peek() == "(":
+            return self.function(name)
+        return self.selector(name)
+
+    def selector(self, metric: str | None) -> Labels:
+        matchers: list[Matcher] = []
+        if self.peek() == "{":
+            self.take()
+            while self.peek() != "}":
+                label = self.take()
+                op = self.take()
+                matchers.append(Matcher(label, op, _unquote(self.take())))
+                if self.peek() == ",":
+                    self.take()
+            self.take("}")
+        window = self.take()[1:-1] if self.kind() == "range" else None
+        self.analysis.selectors.append(Selector(metric, tuple(matchers), window))
+        return self.labels_of(metric) if metric is not None else frozenset()
+
+    def label_list(self) -> tuple[str, ...]:
+        self.take("(")
+        labels: list[str] = []
+        while self.peek() != ")":
+            labels.append(self.take())
+            if self.peek() == ",":
+                self.take()
+        self.take(")")
+        return tuple(labels)
+
+    def arguments(self) -> list[Labels]:
+        self.take("(")
+        args: list[Labels] = []
+        while self.peek() != ")":
+            args.append(self.expression())
+            if self.peek() == ",":
+                self.take()
+        self.take(")")
+        return args
+
+    def aggregation(self, name: str) -> Labels:
+        start = len(self.analysis.selectors)
+        clause: tuple[str, tuple[str, ...]] | None = None
+        if self.peek() in {"by", "without"}:
+            clause = (self.take(), self.label_list())
+        args = self.arguments()
+        if clause is None and self.peek() in {"by", "without"}:
+            clause = (self.take(), self.label_list())
+        inner = next((a for a in reversed(args) if a is not None), frozenset())
+        if name in {"topk", "bottomk", "limitk"}:
+            return inner
+        if clause is None:
+            return frozenset()
+        metrics = tuple(s.metric for s in self.analysis.selectors[start:] if s.metric)
+        without = clause[0] == "without"
+        self.analysis.groupings.append(Grouping(clause[1], without, metrics))
+        return inner - frozenset(clause[1]) if without else frozenset(clause[1])
+
+    def function(self, name: str) -> Labels:
+        start = len(self.analysis.selectors)
+        args = self.arguments()
+        vectors = [a for a in args if a is not None]
+        if name in {"scalar", "time", "pi"}:
+            return None
+        if name in {"absent", "absent_over_time"}:
+            selected = self.analysis.selectors[start:]
+            return frozenset(m.label for s in selected for m in s.matchers if m.op == "=")
+        if name == "vector" or not vectors:
+            return frozenset()
+        if name == "histogram_quantile":
+            return vectors[-1] - {"le"}
+        return vectors[0]
