@@ -1,0 +1,107 @@
+"""Prometheus queries through prometheus-api-client, timed, with errors a user can read."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import requests
+from prometheus_api_client import PrometheusConnect
+from prometheus_api_client.exceptions import PrometheusApiClientException
+from urllib3.util.retry import Retry
+
+from kube_devops.verify.model import Series
+
+T = TypeVar("T")
+
+
+class QueryError(Exception):
+    """Prometheus rejected a query or could not be reached; the message is Prometheus' own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A query result and how long the round trip took."""
+
+    series: list[Series]
+    seconds: float
+
+
+class PromClient:
+    """A thin, timed wrapper over :class:`PrometheusConnect` for the verifier."""
+
+    def __init__(self, url: str, *, timeout: float = 10.0, verify_tls: bool = True) -> None:
+        self.url = url.rstrip("/")
+        retry = Retry(total=2, backoff_factor=0.1, status_forcelist=[502, 503, 504])
+        self._prom = PrometheusConnect(
+            url=self.url, disable_ssl=not verify_tls, retry=retry, timeout=timeout
+        )
+
+    def close(self) -> None:
+        """Release the HTTP connection pool."""
+        self._prom.close()
+
+    def instant(self, expr: str, at: float | None = None) -> Result:
+        """Evaluate ``expr`` at ``at`` (epoch seconds; now when omitted)."""
+        params = {"time": f"{at:.3f}"} if at is not None else None
+        return self._timed(lambda: self._prom.custom_query(expr, params=params))
+
+    def range(self, expr: str, start: float, end: float, step: float) -> Result:
+        """Evaluate ``expr`` from ``start`` to ``end`` every ``step`` seconds."""
+        return self._timed(
+            lambda: self._prom.custom_query_range(
+                expr, start_time=_dt(start), end_time=_dt(end), step=f"{step:g}"
+            )
+        )
+
+    def series(self, match: str, start: float, end: float) -> list[dict[str, str]]:
+        """Label sets of every series matching the selector ``match`` in the window."""
+        found: list[dict[str, str]] = self._call(
+            lambda: self._prom.get_series(_dt(start), _dt(end), params={"match[]": match})
+        )
+        return found
+
+    def label_values(self, label: str) -> list[str]:
+        """Every value of ``label`` Prometheus knows (``__name__`` gives all metric names)."""
+        found: list[str] = self._call(lambda: self._prom.get_label_values(label))
+        return found
+
+    def targets(self) -> list[dict[str, Any]]:
+        """The active scrape targets with their health, last error and scrape interval."""
+        data: dict[str, Any] = self._call(lambda: self._prom.get_targets(state="active"))
+        return list(data.get("activeTargets") or [])
+
+    def _timed(self, call: Callable[[], list[Series]]) -> Result:
+        started = time.perf_counter()
+        series = self._call(call)
+        return Result(series, time.perf_counter() - started)
+
+    def _call(self, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except PrometheusApiClientException as err:
+            raise QueryError(_prometheus_message(str(err))) from None
+        except requests.RequestException as err:
+            raise QueryError(f"Prometheus at {self.url} is unreachable: {err}") from None
+
+
+def _dt(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def _prometheus_message(text: str) -> str:
+    """Pull the ``error`` field out of the client's 'HTTP Status Code 400 (b'{...}')' text."""
+    start, end = text.find("{"), text.rfind("}")
+    if start >= 0 and end > start:
+        raw = text[start : end + 1].encode().decode("unicode_escape")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return text
+        if isinstance(body, dict) and body.get("error"):
+            return f"{body.get('errorType', 'error')}: {body['error']}"
+    return text

@@ -1,0 +1,163 @@
+"""Run the real ``prometheus`` binary on loopback with a rendered configuration.
+
+Used by the sandbox and by tests: writes ``prometheus.yml`` and a TSDB directory under a work
+directory, starts Prometheus on a free port and waits until ``/-/ready`` answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kube_devops.verify.promql import format_duration
+
+INSTALL_HINT = (
+    "the 'prometheus' binary was not found on PATH. Install it: Debian/Ubuntu "
+    "'sudo apt-get install prometheus'; conda 'conda install -c conda-forge prometheus' "
+    "(or 'conda env create -f environment.yml'); or download it from "
+    "https://prometheus.io/download/ and put it on PATH"
+)
+
+
+class PrometheusError(RuntimeError):
+    """Prometheus is missing or did not start; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrometheusSettings:
+    """How to run Prometheus."""
+
+    workdir: Path
+    """Directory for ``prometheus.yml``, the TSDB and ``prometheus.log``; must exist."""
+    scrape_interval: float = 1.0
+    """Global scrape (and rule evaluation) interval in seconds."""
+    port: int = 0
+    """Port on 127.0.0.1; 0 picks a free one."""
+    binary: str = "prometheus"
+    """Executable name or path."""
+    start_timeout: float = 20.0
+    """Seconds to wait for ``/-/ready``."""
+
+
+def free_port() -> int:
+    """An ephemeral loopback port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def render_config(
+    scrape_configs: Sequence[Mapping[str, Any]], scrape_interval: float
+) -> dict[str, Any]:
+    """A complete Prometheus configuration around the given scrape jobs."""
+    interval = format_duration(scrape_interval)
+    return {
+        "global": {
+            "scrape_interval": interval,
+            "scrape_timeout": interval,
+            "evaluation_interval": interval,
+        },
+        "scrape_configs": [dict(job) for job in scrape_configs],
+    }
+
+
+class RunningPrometheus:
+    """A started Prometheus process; ``stop()`` (or leaving the ``with`` block) ends it."""
+
+    def __init__(self, process: subprocess.Popen[bytes], url: str, config_path: Path) -> None:
+        self.process = process
+        self.url = url
+        self.config_path = config_path
+
+    def reload(self, scrape_configs: Sequence[Mapping[str, Any]], scrape_interval: float) -> None:
+        """Rewrite the configuration and ask Prometheus to reload it."""
+        _write_config(self.config_path, render_config(scrape_configs, scrape_interval))
+        request = urllib.request.Request(f"{self.url}/-/reload", method="POST")
+        with urllib.request.urlopen(request, timeout=5):
+            pass
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Terminate Prometheus and wait for it; kill it if it does not stop in time."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> RunningPrometheus:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def start_prometheus(
+    scrape_configs: Sequence[Mapping[str, Any]], settings: PrometheusSettings
+) -> RunningPrometheus:
+    """Start Prometheus scraping ``scrape_configs`` and return once it is ready."""
+    binary = shutil.which(settings.binary)
+    if binary is None:
+        raise PrometheusError(INSTALL_HINT)
+    config_path = settings.workdir / "prometheus.yml"
+    _write_config(config_path, render_config(scrape_configs, settings.scrape_interval))
+    attempts = 1 if settings.port else 3
+    for _ in range(attempts):
+        port = settings.port or free_port()
+        running = _launch(binary, config_path, port, settings)
+        if _wait_ready(running, settings.start_timeout):
+            return running
+        running.stop()
+    log = (settings.workdir / "prometheus.log").read_text(errors="replace")[-2000:]
+    raise PrometheusError(f"prometheus did not become ready; its log ends with:\n{log}")
+
+
+def _write_config(path: Path, config: Mapping[str, Any]) -> None:
+    path.write_text(yaml.safe_dump(dict(config), sort_keys=False), encoding="utf-8")
+
+
+def _launch(
+    binary: str, config_path: Path, port: int, settings: PrometheusSettings
+) -> RunningPrometheus:
+    storage = settings.workdir / "tsdb"
+    storage.mkdir(exist_ok=True)
+    args = [
+        binary,
+        f"--config.file={config_path}",
+        f"--storage.tsdb.path={storage}",
+        "--storage.tsdb.retention.time=2h",
+        f"--web.listen-address=127.0.0.1:{port}",
+        "--web.enable-lifecycle",
+        "--log.level=warn",
+    ]
+    with (settings.workdir / "prometheus.log").open("ab") as log:
+        process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+    return RunningPrometheus(process, f"http://127.0.0.1:{port}", config_path)
+
+
+def _wait_ready(running: RunningPrometheus, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if running.process.poll() is not None:
+            return False
+        with (
+            contextlib.suppress(OSError, urllib.error.URLError),
+            urllib.request.urlopen(f"{running.url}/-/ready", timeout=1) as response,
+        ):
+            if response.status == 200:
+                return True
+        time.sleep(0.05)
+    return False
