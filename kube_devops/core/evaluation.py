@@ -119,15 +119,15 @@ def _scan(
         image = c.get("image")
         if policy.forbid_latest_tag and is_latest_image(image):
             latest += 1
-            found.append(Finding(_LATEST, cname, sev[0], _say(_LATEST, cname, repr(image))))
+            found.append(_finding(_LATEST, cname, sev[0], image, 1))
         if sidecars_only and c.get("restartPolicy") != "Always":
             continue
         if policy.require_liveness_probe and not c.get("livenessProbe"):
             live += 1
-            found.append(Finding(_LIVE, cname, sev[1], _say(_LIVE, cname, "")))
+            found.append(_finding(_LIVE, cname, sev[1], None, 1))
         if policy.require_readiness_probe and not c.get("readinessProbe"):
             ready += 1
-            found.append(Finding(_READY, cname, sev[2], _say(_READY, cname, "")))
+            found.append(_finding(_READY, cname, sev[2], None, 1))
     return latest, live, ready
 
 
@@ -161,6 +161,15 @@ def _pending(meta: Mapping[str, Any], policy: PolicySpec, now: float, found: lis
 
 def _say(check: CheckId, container: str | None, detail: str) -> str:
     return _TEXT[check].format(container=container, detail=detail)
+
+
+@lru_cache(maxsize=65536)
+def _finding(
+    check: CheckId, container: str | None, severity: Severity, image: object, units: int
+) -> Finding:
+    """Static findings are immutable and repeat across pods: build each one once."""
+    detail = repr(image) if check is _LATEST else ""
+    return Finding(check, container, severity, _say(check, container, detail), units)
 
 
 @lru_cache(maxsize=65536)
