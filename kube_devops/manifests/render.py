@@ -9,7 +9,10 @@ import yaml
 
 
 class _Dumper(yaml.SafeDumper):
-    """A safe dumper that writes multi-line strings (the dashboard JSON) as ``|`` blocks."""
+    """A safe dumper: multi-line strings (the dashboard JSON) as ``|`` blocks, no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
