@@ -100,10 +100,15 @@ def build_status(
 
 
 def failed_status(
-    policy: Policy, error: str, *, now: float, previous: Mapping[str, Any] | None = None
+    policy: Policy,
+    error: str,
+    *,
+    now: float,
+    previous: Mapping[str, Any] | None = None,
+    reason: str = "EvaluationFailed",
 ) -> dict[str, Any]:
     """A status patch saying the evaluation failed (only the condition changes)."""
-    condition = ready_condition(False, "EvaluationFailed", error, policy, now, previous)
+    condition = ready_condition(False, reason, error, policy, now, previous)
     return {"conditions": [condition]}
 
 

@@ -1,0 +1,135 @@
+"""One reconcile of one ``DevOpsPolicy``: full evaluation, metrics, enforcement and status.
+
+Never short-circuited on an unchanged generation: every call lists the pods of the policy's
+namespace, evaluates them, sets the per-policy gauges, enforces when allowed and writes the whole
+status through the status subresource. A policy being deleted has its series removed and our
+finalizer taken off (other finalizers stay). API failures propagate to the caller, which counts
+them and retries with backoff.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.namespaces import SystemNamespaces
+from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
+from kube_devops.core.policy_status import build_status, failed_status
+from kube_devops.core.remediation import enforcement_applies
+from kube_devops.kube.client import KubeClient
+from kube_devops.kube.policies import json_patch_policy, patch_policy_status
+from kube_devops.kube.resources import PODS
+from kube_devops.runtime.metrics import ComponentMetrics
+
+from .enforce import Enforcer
+from .finalizers import add_ops, remove_ops
+
+log = logging.getLogger(__name__)
+
+_PER_POLICY = (
+    "devopspolicy_violations_total",
+    "devopspolicy_health_score",
+    "devopspolicy_enforcement_mode",
+)
+
+
+@dataclass(frozen=True)
+class PolicyReconciler:
+    """Reconciles single policies; holds no per-policy state."""
+
+    client: KubeClient
+    metrics: ComponentMetrics
+    enforcer: Enforcer
+    field_manager: str
+    system_namespaces: SystemNamespaces
+    protected_namespaces: SystemNamespaces
+    clock: Callable[[], float] = time.time
+
+    async def reconcile(self, obj: Mapping[str, Any]) -> None:
+        """Reconcile one policy object (as last seen by the watch); raises on API errors."""
+        started = time.perf_counter()
+        self.metrics.counter("devopspolicy_reconcile_total").inc()
+        try:
+            await self._reconcile(obj)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.histogram("devopspolicy_reconcile_duration_seconds").observe(elapsed)
+
+    def forget(self, namespace: str, name: str) -> None:
+        """Remove the per-policy series of ``namespace/name`` (absent ones are ignored)."""
+        for metric in _PER_POLICY:
+            with contextlib.suppress(KeyError):
+                self.metrics.gauge(metric).remove(namespace, name)
+
+    async def _reconcile(self, obj: Mapping[str, Any]) -> None:
+        meta = obj.get("metadata") or {}
+        namespace, name = str(meta.get("namespace") or "default"), str(meta.get("name"))
+        if meta.get("deletionTimestamp"):
+            await self._finalize(obj, namespace, name)
+            return
+        ops = add_ops(obj)
+        if ops is not None:
+            await json_patch_policy(self.client, namespace, name, ops, self.field_manager)
+        try:
+            policy = parse_policy(obj)
+        except PolicyError as err:
+            self.forget(namespace, name)
+            await self._write_failure(obj, namespace, name, str(err))
+            raise
+        await self._evaluate(policy, obj.get("status"))
+
+    async def _evaluate(self, policy: Policy, previous: Any) -> None:
+        listing = await self.client.list_all(PODS, policy.namespace)
+        pods = listing.get("items") or []
+        now = self.clock()
+        spec, system = policy.spec, self.system_namespaces
+        results = [evaluate_pod(pod, spec, now=now, namespaces=system) for pod in pods]
+        scored = sum(1 for r in results if r.scored)
+        self.metrics.counter("devopspolicy_pods_scanned_total").inc(scored)
+        remediation = None
+        if enforcement_applies(spec, policy.namespace, self.protected_namespaces):
+            remediation = await self.enforcer.enforce(policy, pods, results, now=now)
+        status = build_status(
+            policy,
+            results,
+            now=now,
+            remediation=remediation,
+            previous=previous if isinstance(previous, dict) else None,
+        )
+        self._export(policy, status)
+        await patch_policy_status(
+            self.client, policy.namespace, policy.name, status, self.field_manager
+        )
+        facts = {"score": status["healthScore"], "violations": status["violations"], "pods": scored}
+        log.info("policy evaluated", extra={"policy": policy.key, **facts})
+
+    def _export(self, policy: Policy, status: Mapping[str, Any]) -> None:
+        labels = (policy.namespace, policy.name)
+        self.metrics.gauge("devopspolicy_violations_total").labels(*labels).set(
+            status["violations"]
+        )
+        self.metrics.gauge("devopspolicy_health_score").labels(*labels).set(status["healthScore"])
+        enforce = policy.spec.enforcement_mode is EnforcementMode.ENFORCE
+        self.metrics.gauge("devopspolicy_enforcement_mode").labels(*labels).set(int(enforce))
+
+    async def _finalize(self, obj: Mapping[str, Any], namespace: str, name: str) -> None:
+        self.forget(namespace, name)
+        ops = remove_ops(obj)
+        if ops is not None:
+            await json_patch_policy(self.client, namespace, name, ops, self.field_manager)
+            log.info("finalizer removed", extra={"policy": f"{namespace}/{name}"})
+
+    async def _write_failure(
+        self, obj: Mapping[str, Any], namespace: str, name: str, error: str
+    ) -> None:
+        generation = (obj.get("metadata") or {}).get("generation")
+        stub = Policy(namespace, name, PolicySpec(), generation=generation)
+        previous = obj.get("status")
+        before = previous if isinstance(previous, dict) else None
+        status = failed_status(stub, error, now=self.clock(), previous=before, reason="InvalidSpec")
+        await patch_policy_status(self.client, namespace, name, status, self.field_manager)

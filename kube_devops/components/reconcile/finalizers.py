@@ -1,0 +1,50 @@
+"""The operator's finalizer as RFC 6902 patches that touch only our entry (pure).
+
+``add_ops`` appends ``devops.stochastic.io/cleanup`` to ``metadata.finalizers`` (creating the list
+when absent); ``remove_ops`` removes it at its index, guarded by a ``test`` op on that entry, so
+a concurrent change to the list makes the patch fail instead of removing someone else's
+finalizer. Other controllers' finalizers are never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+FINALIZER = "devops.stochastic.io/cleanup"
+
+_Op = dict[str, Any]
+
+
+def finalizers_of(obj: Mapping[str, Any]) -> list[Any]:
+    """``metadata.finalizers`` of ``obj`` (empty when absent)."""
+    value = (obj.get("metadata") or {}).get("finalizers")
+    return list(value) if isinstance(value, list) else []
+
+
+def add_ops(obj: Mapping[str, Any]) -> list[_Op] | None:
+    """Ops adding our finalizer to ``obj``; None when it is already there."""
+    current = finalizers_of(obj)
+    if FINALIZER in current:
+        return None
+    if "finalizers" not in (obj.get("metadata") or {}):
+        ops: list[_Op] = []
+        version = (obj.get("metadata") or {}).get("resourceVersion")
+        if version:
+            # The list is created whole: only if nobody changed the object since we read it.
+            ops.append({"op": "test", "path": "/metadata/resourceVersion", "value": version})
+        ops.append({"op": "add", "path": "/metadata/finalizers", "value": [FINALIZER]})
+        return ops
+    if not isinstance((obj.get("metadata") or {}).get("finalizers"), list):
+        return [{"op": "replace", "path": "/metadata/finalizers", "value": [FINALIZER]}]
+    return [{"op": "add", "path": "/metadata/finalizers/-", "value": FINALIZER}]
+
+
+def remove_ops(obj: Mapping[str, Any]) -> list[_Op] | None:
+    """Ops removing our finalizer from ``obj``; None when it is not there."""
+    current = finalizers_of(obj)
+    if FINALIZER not in current:
+        return None
+    index = current.index(FINALIZER)
+    path = f"/metadata/finalizers/{index}"
+    return [{"op": "test", "path": path, "value": FINALIZER}, {"op": "remove", "path": path}]
