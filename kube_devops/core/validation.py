@@ -18,7 +18,9 @@ class PolicyError(ValueError):
         self.fix = fix
 
 
-_QUANTITY = re.compile(r"(?:\d+(?:\.\d+)?|\.\d+)(?:[mkMGTPE]|[KMGTPE]i)?")
+#: Kubernetes resource quantity (``100m``, ``128Mi``, ``1.5``), as a regular expression.
+QUANTITY_PATTERN = r"^(?:\d+(?:\.\d+)?|\.\d+)(?:[mkMGTPE]|[KMGTPE]i)?$"
+_QUANTITY = re.compile(QUANTITY_PATTERN)
 
 
 class Fields:
