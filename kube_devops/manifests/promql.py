@@ -23,6 +23,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
       (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
     | (?P<range>\[[^\]]*\])
+    | (?P<dur>(?:\d+(?:ms|s|m|h|d|w|y))+(?![A-Za-z0-9_:]))
     | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
     | (?P<ident>[A-Za-z_:][A-Za-z0-9_:]*)
     | (?P<op>==|!=|=~|!~|>=|<=|[-+*/%^<>=])
@@ -183,7 +184,7 @@ class _Parser:
 
     def primary(self) -> Labels:
         kind, text = self.kind(), self.peek()
-        if kind in {"num", "str"}:
+        if kind in {"num", "str", "dur"}:
             self.take()
             return None
         if text == "(":

@@ -1,0 +1,133 @@
+"""Dashboard and alert queries agree with the metric catalog, in both directions.
+
+Every catalog metric is used by at least one dashboard query; no query selects a series outside
+the catalog; every label in a matcher, a ``by (...)`` and a legend exists on the series it names.
+The same holds for the alert rules (which may also use Prometheus's own ``up``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kube_devops.core.catalog import CATALOG
+from kube_devops.manifests.alerts import alerts
+from kube_devops.manifests.contract import (
+    SYNTHETIC_SERIES,
+    family_of,
+    query_problems,
+    series_labels,
+)
+from kube_devops.manifests.dashboard import dashboard_model
+from kube_devops.manifests.dashboard_panels import all_targets
+from kube_devops.manifests.promql import PromQLSyntaxError, analyze, legend_labels
+
+_CASES = yaml.safe_load((Path(__file__).parent / "promql_cases.yaml").read_text("utf-8"))
+_TOY = {
+    "reqs": frozenset({"op", "ok"}),
+    "lat_bucket": frozenset({"le"}),
+    "lat_sum": frozenset(),
+    "lat_count": frozenset(),
+    "up": frozenset({"job", "pod"}),
+}
+
+
+@pytest.mark.parametrize("case", _CASES, ids=[c["expr"] for c in _CASES])
+def test_promql_reader(case: dict[str, Any]) -> None:
+    analysis = analyze(case["expr"], lambda name: _TOY.get(name, frozenset()))
+    assert sorted(analysis.metrics) == case["metrics"]
+    matchers = [[s.metric, m.label] for s in analysis.selectors for m in s.matchers]
+    assert matchers == case["matchers"]
+    assert [list(g.labels) for g in analysis.groupings] == case["groupings"]
+    assert sorted(analysis.result_labels or ()) == case["result"]
+
+
+def test_promql_reader_rejects_garbage() -> None:
+    with pytest.raises(PromQLSyntaxError):
+        analyze("sum(rate(x[5m])", lambda _: frozenset())
+    with pytest.raises(PromQLSyntaxError):
+        analyze("rate(x[5m]) ]", lambda _: frozenset())
+
+
+def test_legend_labels() -> None:
+    assert legend_labels("{{namespace}}/{{ policy }}") == {"namespace", "policy"}
+    assert legend_labels("{{ $labels.job }} on $labels.pod") == {"job", "pod"}
+    assert legend_labels("p99") == frozenset()
+
+
+def test_catalog_series_labels() -> None:
+    table = series_labels()
+    assert table["webhook_request_duration_seconds_bucket"] == {"le"}
+    assert table["webhook_request_duration_seconds_count"] == frozenset()
+    assert table["pod_events_total"] == {"event"}
+    assert table["devopspolicy_health_score"] == {"namespace", "policy"}
+    assert len(table) == 20  # 14 plain metrics + 2 histograms x 3 series
+    assert family_of("devopspolicy_reconcile_duration_seconds_sum") == (
+        "devopspolicy_reconcile_duration_seconds"
+    )
+
+
+@pytest.mark.parametrize(
+    ("expr", "legend", "fragment"),
+    [
+        ("rate(webhook_request_total[5m])", "", "'webhook_request_total' is not in the catalog"),
+        ('cluster_health_score{namespace="a"}', "", "matcher label 'namespace'"),
+        ("sum by (pod) (pods_tracked_total)", "", "grouping label 'pod'"),
+        ("sum by (allowed) (webhook_requests_total)", "{{operation}}", "legend names 'operation'"),
+        ('{__name__="x"}', "", "without a metric name"),
+    ],
+)
+def test_query_problems_are_reported(expr: str, legend: str, fragment: str) -> None:
+    problems = query_problems(expr, legend)
+    assert len(problems) == 1
+    assert fragment in problems[0]
+
+
+def test_every_catalog_metric_is_on_the_dashboard() -> None:
+    used = {
+        family_of(m) for t in all_targets() for m in analyze(t.expr, lambda _: frozenset()).metrics
+    }
+    assert used == {spec.name for spec in CATALOG}
+    assert len(used) == 16
+
+
+def test_dashboard_json_names_every_metric() -> None:
+    text = str(dashboard_model())
+    missing = [spec.name for spec in CATALOG if spec.name not in text]
+    assert missing == []
+
+
+def test_dashboard_queries_agree_with_catalog() -> None:
+    problems = [p for t in all_targets() for p in query_problems(t.expr, t.legend)]
+    assert problems == []
+
+
+def test_dashboard_model_targets_match_the_panel_table() -> None:
+    targets = [
+        (t["expr"], t["legendFormat"])
+        for p in dashboard_model()["panels"] if p["type"] != "row" for t in p["targets"]
+    ]  # fmt: skip
+    assert targets == [(t.expr, t.legend) for t in all_targets()]
+
+
+def test_alert_rules_agree_with_catalog() -> None:
+    known = {**series_labels(), **SYNTHETIC_SERIES}
+    problems = []
+    for alert in alerts():
+        text = alert.summary + alert.description
+        problems += query_problems(alert.expr, text, known=known)
+    assert problems == []
+
+
+def test_alert_rules_use_only_catalog_metrics_and_up() -> None:
+    used = {m for a in alerts() for m in analyze(a.expr, lambda _: frozenset()).metrics}
+    assert used == {
+        "up",
+        "cluster_health_score",
+        "devopspolicy_reconcile_errors_total",
+        "devopspolicy_reconcile_total",
+        "webhook_request_duration_seconds_bucket",
+    }
