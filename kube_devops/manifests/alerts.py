@@ -81,12 +81,12 @@ def alerts() -> tuple[Alert, ...]:
               "Namespace Health Scores panel for the namespaces pulling it down."),
         Alert("KubeDevopsReconcileErrors", f"sum(rate({errors}[5m])) > 0", "10m", "warning",
               "DevOpsPolicy reconciliations keep failing",
-              "Reconcile errors have been rising for 10 minutes ({{ $value }} per second); "
-              "check the reconcile operator's logs."),
+              "Reconcile errors have been rising for 10 minutes ({{ $value | humanize }} per "
+              "second); check the reconcile operator's logs."),
         Alert("KubeDevopsWebhookLatencyHigh",
               f"histogram_quantile(0.99, sum by (le) (rate({latency}_bucket[5m])))"
               f" > {WEBHOOK_P99_SECONDS}", "10m", "warning",
-              "Admission webhook p99 latency is {{ $value }}s",
+              "Admission webhook p99 latency is {{ $value | humanizeDuration }}",
               "The webhook's p99 latency has been above 0.5 s for 10 minutes; pod creation "
               "slows down and requests near the 5 s timeout are ignored."),
         Alert("KubeDevopsReconcileStalled",
