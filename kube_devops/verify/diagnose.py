@@ -25,6 +25,9 @@ def check_expr(client: PromClient, expr: str, legend: str, window: Window) -> tu
     count = max(len(instant.series), len(ranged.series))
     if not instant.series:
         return explain.empty(client, expr, window), count, seconds, ranged.series
+    stale = explain.fading(client, expr, window)
+    if stale is not None:
+        return stale, count, seconds, ranged.series
     return (
         _classify_data(expr, legend, window, instant.series, ranged.series),
         count,

@@ -27,6 +27,32 @@ def empty(client: PromClient, expr: str, window: Window) -> Verdict:
         return Verdict("error", "query_error", f"while diagnosing: {err}")
 
 
+def fading(client: PromClient, expr: str, window: Window) -> Verdict | None:
+    """For a query that still has data: is any of its series fed by a target that is down now?
+
+    Range functions keep showing the last samples for one window after a target stops, so the
+    panel is about to go empty; say so now. Costs nothing while every target is up.
+    """
+    if all(t.get("health") == "up" for t in window.targets):
+        return None
+    try:
+        for selector in selectors(expr):
+            if not selector.metric:
+                continue
+            series = client.series(selector.bare, window.start, window.end)
+            down = _series_targets_down(series, window.targets) or (
+                [] if series else _component_targets_down(selector.metric, window.targets)
+            )
+            if down:
+                detail = _down_detail(selector.metric, down) + (
+                    "; the panel only shows samples from before it went down"
+                )
+                return Verdict("empty", "target_down", detail)
+    except QueryError as err:
+        return Verdict("error", "query_error", f"while diagnosing: {err}")
+    return None
+
+
 def _selector_verdict(client: PromClient, selector: Selector, window: Window) -> Verdict | None:
     series = client.series(selector.bare, window.start, window.end)
     if not series:

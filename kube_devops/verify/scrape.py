@@ -73,13 +73,19 @@ def compare(component: Component, families: Iterable[Metric]) -> list[MetricChec
     expected = [spec for spec in CATALOG if spec.component is component]
     checks = [_check(spec, found.get(spec.name)) for spec in expected]
     known = {spec.name for spec in expected}
+    created = {_created_name(spec) for spec in expected}
     for name, family in sorted(found.items()):
-        if name not in known and not name.startswith(_IGNORED_PREFIXES):
+        if name not in known | created and not name.startswith(_IGNORED_PREFIXES):
             checks.append(
                 MetricCheck(component.value, name, "", family.type, (), _labels(family), "extra",
                             "exported but not in the catalog: add it to the catalog and a panel")
             )  # fmt: skip
     return checks
+
+
+def _created_name(spec: MetricSpec) -> str:
+    """prometheus_client's ``<name>_created`` timestamp series, parsed as a separate gauge."""
+    return f"{spec.name.removesuffix('_total')}_created"
 
 
 def _exposed_name(family: Metric) -> str:
