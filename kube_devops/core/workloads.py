@@ -24,15 +24,15 @@ def pods_from_object(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
     template = pod_template(obj)
     if template is None:
         return []
-    meta = obj.get("metadata") or {}
-    tmeta = template.get("metadata") or {}
+    meta = _mapping(obj.get("metadata"))
+    tmeta = _mapping(template.get("metadata"))
     metadata: dict[str, Any] = {
         "name": meta.get("name") or "",
         "namespace": meta.get("namespace") or "default",
     }
     if tmeta.get("labels"):
-        metadata["labels"] = dict(tmeta["labels"])
-    metadata["annotations"] = {**(tmeta.get("annotations") or {}), TEMPLATE_OF: f"{kind}"}
+        metadata["labels"] = dict(_mapping(tmeta["labels"]))
+    metadata["annotations"] = {**_mapping(tmeta.get("annotations")), TEMPLATE_OF: f"{kind}"}
     return [
         {
             "apiVersion": "v1",
@@ -50,11 +50,15 @@ TEMPLATE_OF = "devops.stochastic.io/template-of"
 def pod_template(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The pod template of a workload object, or None for other kinds."""
     kind = obj.get("kind")
-    spec = obj.get("spec") or {}
+    spec = _mapping(obj.get("spec"))
     if kind in TEMPLATE_KINDS:
         template = spec.get("template")
     elif kind == "CronJob":
-        template = ((spec.get("jobTemplate") or {}).get("spec") or {}).get("template")
+        template = _mapping(_mapping(spec.get("jobTemplate")).get("spec")).get("template")
     else:
         return None
     return template if isinstance(template, Mapping) else {}
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

@@ -1,0 +1,145 @@
+"""Analysis of a set of objects: policies per namespace, pods evaluated, pooled summary, report.
+
+``analyze_documents`` takes ``(where, document)`` pairs (documents loaded from files, stdin or
+the API), keeps going past bad documents (each becomes one error line) and applies every valid
+``DevOpsPolicy`` to the pods of its namespace (the default policy elsewhere). ``report`` renders
+the JSON contract of ``kube-devops analyze -o json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kube_devops.core.evaluation import PodResult, evaluate_pod
+from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
+from kube_devops.core.objects import ObjectError, check_pod_shape, expand, label, pod_spec_path
+from kube_devops.core.policy import (
+    DEFAULT_POLICY,
+    KIND,
+    Policy,
+    PolicyError,
+    PolicySpec,
+    parse_policy,
+)
+from kube_devops.core.scoring import Summary, summarize
+from kube_devops.core.workloads import WORKLOAD_KINDS, pods_from_object
+
+
+@dataclass
+class Analysis:
+    """Everything one analysis found."""
+
+    results: list[PodResult] = field(default_factory=list)
+    """One result per pod (unscored ones included)."""
+    summary: Summary = field(default_factory=lambda: summarize(()))
+    """Cluster and per-namespace tallies."""
+    policies: dict[str, Policy] = field(default_factory=dict)
+    """The policy applied per namespace."""
+    errors: list[str] = field(default_factory=list)
+    """One line per document that could not be analysed."""
+    warnings: list[str] = field(default_factory=list)
+    """Notes that did not stop anything (e.g. two policies in one namespace)."""
+    ignored: int = 0
+    """Documents of kinds that hold no pods (Services, ConfigMaps ...)."""
+
+
+def analyze_documents(
+    documents: Iterable[tuple[str, object]],
+    *,
+    now: float,
+    namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES,
+    use_policies: bool = True,
+) -> Analysis:
+    """Collect policies and pods from ``documents``, then evaluate every pod at ``now``."""
+    out = Analysis()
+    pods: list[Mapping[str, Any]] = []
+    policies: list[Policy] = []
+    for where, doc in documents:
+        if doc is None:
+            continue
+        try:
+            for at, obj in expand(doc, where):
+                _collect(at, obj, pods, policies, out)
+        except (ObjectError, PolicyError) as err:
+            out.errors.append(str(err))
+    if use_policies:
+        out.policies = _by_namespace(policies, out.warnings)
+    out.results = [
+        evaluate_pod(p, _policy_for(p, out.policies), now=now, namespaces=namespaces) for p in pods
+    ]
+    out.summary = summarize(out.results)
+    return out
+
+
+def _collect(
+    where: str,
+    obj: Mapping[str, Any],
+    pods: list[Mapping[str, Any]],
+    policies: list[Policy],
+    out: Analysis,
+) -> None:
+    kind = obj["kind"]
+    if kind == KIND:
+        policies.append(parse_policy(obj, where=where))
+    elif kind in WORKLOAD_KINDS:
+        at = f"{where} ({label(obj)})"
+        found = pods_from_object(obj)
+        for pod in found:
+            check_pod_shape(pod, where=at, spec_path=pod_spec_path(kind))
+        pods.extend(found)
+    else:
+        out.ignored += 1
+
+
+def _by_namespace(policies: list[Policy], warnings: list[str]) -> dict[str, Policy]:
+    chosen: dict[str, Policy] = {}
+    for policy in sorted(policies, key=lambda p: (p.namespace, p.name)):
+        first = chosen.setdefault(policy.namespace, policy)
+        if first is not policy:
+            warnings.append(
+                f"namespace {policy.namespace}: several DevOpsPolicies; using {first.name}, "
+                f"ignoring {policy.name} (keep one policy per namespace)"
+            )
+    return chosen
+
+
+def _policy_for(pod: Mapping[str, Any], policies: Mapping[str, Policy]) -> PolicySpec:
+    namespace = (pod.get("metadata") or {}).get("namespace") or "default"
+    policy = policies.get(namespace)
+    return DEFAULT_POLICY if policy is None else policy.spec
+
+
+def report(analysis: Analysis) -> dict[str, Any]:
+    """The ``-o json`` contract: cluster, namespaces (with violations per check), findings."""
+    cluster = analysis.summary.cluster
+    return {
+        "cluster": {
+            "score": cluster.score,
+            "class": cluster.classification.value,
+            "pods": cluster.pods,
+        },
+        "namespaces": [
+            {
+                "namespace": ns,
+                "score": t.score,
+                "class": t.classification.value,
+                "pods": t.pods,
+                "violations": t.violations,
+            }
+            for ns, t in analysis.summary.namespaces.items()
+        ],
+        "findings": [
+            {
+                "namespace": r.namespace,
+                "pod": r.name,
+                "container": f.container,
+                "check": f.check.value,
+                "severity": f.severity.value,
+                "message": f.message,
+            }
+            for r in sorted(analysis.results, key=lambda r: (r.namespace, r.name))
+            for f in r.findings
+        ],
+    }
