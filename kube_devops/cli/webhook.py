@@ -1,0 +1,152 @@
+"""``kube-devops webhook serve | cert-generate | install-config``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+import yaml
+
+from kube_devops.cli.common import EXIT_OK, CliError, add_cluster_flags
+from kube_devops.components.webhook.certs import CertError, CertRequest, generate
+from kube_devops.components.webhook.server import WebhookSettings, run_webhook
+from kube_devops.core.admission import AdmissionSettings
+from kube_devops.core.catalog import PORTS, Component
+from kube_devops.core.checks import Severity
+from kube_devops.kube.config import ClusterConfig
+from kube_devops.manifests.labels import DEFAULT_NAMESPACE, component_name
+from kube_devops.manifests.webhook_config import webhook_configuration
+from kube_devops.runtime.logging import configure_logging
+from kube_devops.runtime.tls import TlsFilesError
+
+_SERVICE = component_name(Component.WEBHOOK)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``webhook`` verbs."""
+    group = subparsers.add_parser("webhook", help="admission webhook: serve, certificates, config")
+    verbs = group.add_subparsers(dest="webhook_command", metavar="VERB", required=True)
+    _register_serve(verbs)
+    _register_cert_generate(verbs)
+    _register_install_config(verbs)
+
+
+def _register_serve(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = verbs.add_parser("serve", help="serve POST /validate over HTTPS")
+    serve.add_argument("--addr", default=f"0.0.0.0:{PORTS[Component.WEBHOOK]}", help="HOST:PORT")
+    serve.add_argument("--tls-cert", type=Path, default=Path("tls.crt"), help="PEM certificate")
+    serve.add_argument("--tls-key", type=Path, default=Path("tls.key"), help="PEM private key")
+    serve.add_argument(
+        "--fail-closed", action="store_true", help="deny when the webhook cannot judge"
+    )
+    serve.add_argument(
+        "--deny-severity",
+        type=_severity,
+        default=Severity.HIGH,
+        help="enforce-mode findings at or above this severity are denied (default high)",
+    )
+    add_cluster_flags(serve)
+    serve.set_defaults(func=_serve)
+
+
+def _register_cert_generate(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    gen = verbs.add_parser("cert-generate", help="write a CA and a server certificate")
+    gen.add_argument("--service-name", default=_SERVICE)
+    gen.add_argument("--namespace", default=DEFAULT_NAMESPACE)
+    gen.add_argument("--output-dir", type=Path, default=Path("."))
+    gen.add_argument("--ip-san", action="append", default=[], metavar="IP")
+    gen.add_argument("--dns-san", action="append", default=[], metavar="NAME")
+    gen.add_argument("--days", type=int, default=365)
+    gen.add_argument("--ca-cert", type=Path, default=None, help="reuse this CA certificate")
+    gen.add_argument("--ca-key", type=Path, default=None, help="private key of --ca-cert")
+    gen.set_defaults(func=_cert_generate)
+
+
+def _register_install_config(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cfg = verbs.add_parser("install-config", help="print the ValidatingWebhookConfiguration")
+    cfg.add_argument("--ca-bundle-path", type=Path, required=True, metavar="PATH")
+    cfg.add_argument("--service-name", default=_SERVICE)
+    cfg.add_argument("--namespace", default=DEFAULT_NAMESPACE)
+    cfg.add_argument("--fail-closed", action="store_true", help="failurePolicy: Fail")
+    cfg.set_defaults(func=_install_config)
+
+
+def _severity(text: str) -> Severity:
+    try:
+        return Severity.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def parse_addr(addr: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:8443``, ``:8443``) -> (host, port); CliError when malformed."""
+    host, sep, port = addr.rpartition(":")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        raise CliError(f"--addr {addr!r} must be HOST:PORT, e.g. 0.0.0.0:8443")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    configure_logging()
+    host, port = parse_addr(args.addr)
+    settings = WebhookSettings(
+        host=host,
+        port=port,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        admission=AdmissionSettings(deny_severity=args.deny_severity, fail_closed=args.fail_closed),
+        cluster=ClusterConfig(args.kubeconfig, args.context),
+    )
+    try:
+        return asyncio.run(run_webhook(settings))
+    except TlsFilesError as err:
+        raise CliError(str(err)) from None
+
+
+def _cert_generate(args: argparse.Namespace) -> int:
+    request = CertRequest(
+        service_name=args.service_name,
+        namespace=args.namespace,
+        output_dir=args.output_dir,
+        ip_sans=tuple(args.ip_san),
+        dns_sans=tuple(args.dns_san),
+        days=args.days,
+        ca_cert=args.ca_cert,
+        ca_key=args.ca_key,
+    )
+    try:
+        result = generate(request)
+    except CertError as err:
+        raise CliError(str(err)) from None
+    for path in result.files:
+        print(f"wrote {path}")
+    print(f"CA: {'reused' if result.ca_reused else 'created'}")
+    print(f"DNS SANs: {', '.join(result.dns_sans)}")
+    if result.ip_sans:
+        print(f"IP SANs: {', '.join(result.ip_sans)}")
+    print(f"valid until: {result.not_after:%Y-%m-%d %H:%M} UTC")
+    for note in result.notes:
+        print(f"note: {note}")
+    return EXIT_OK
+
+
+def _install_config(args: argparse.Namespace) -> int:
+    try:
+        bundle = args.ca_bundle_path.read_bytes()
+    except OSError as err:
+        raise CliError(
+            f"--ca-bundle-path {args.ca_bundle_path}: {err.strerror}; pass the ca.crt written"
+            " by 'kube-devops webhook cert-generate'"
+        ) from None
+    try:
+        config = webhook_configuration(
+            bundle,
+            service_name=args.service_name,
+            namespace=args.namespace,
+            fail_closed=args.fail_closed,
+        )
+    except ValueError as err:
+        raise CliError(f"--ca-bundle-path {args.ca_bundle_path}: {err}") from None
+    print(yaml.safe_dump(config, sort_keys=False), end="")
+    return EXIT_OK
