@@ -1,4 +1,4 @@
-"""``kube-devops deploy``: Namespace, RBAC, Deployments, PDBs and the webhook configuration.
+"""``kube-devops deploy``: CRD, Namespace, RBAC, Deployments, PDBs, webhook configuration.
 
 Prints multi-document YAML for ``kubectl apply -f -``. Without ``--ca-bundle-path`` the webhook
 configuration carries a placeholder CA (the webhook is then not trusted and, failing open, admits

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kube_devops.core.catalog import Component
 from kube_devops.manifests.alerts import prometheus_rule, rule_groups
+from kube_devops.manifests.crd import devopspolicy_crd
 from kube_devops.manifests.dashboard import dashboard_configmap
 from kube_devops.manifests.deploy import DeploySettings, deployments
 from kube_devops.manifests.labels import Manifest
@@ -41,9 +42,10 @@ def observability_all(settings: ObservabilitySettings) -> list[Manifest]:
 def deploy_all(
     settings: DeploySettings, ca_bundle: bytes = PLACEHOLDER_CA_BUNDLE
 ) -> list[Manifest]:
-    """Namespace and RBAC, Deployments and PodDisruptionBudgets, then the webhook configuration."""
+    """The DevOpsPolicy CRD, Namespace and RBAC, Deployments and PodDisruptionBudgets, then the
+    webhook configuration: everything ``kubectl apply -f -`` needs to run the components."""
     webhook = webhook_configuration(ca_bundle, namespace=settings.namespace)
-    return [*rbac(settings.namespace), *deployments(settings), webhook]
+    return [devopspolicy_crd(), *rbac(settings.namespace), *deployments(settings), webhook]
 
 
 def reference_files(

@@ -109,7 +109,8 @@ def test_deploy_generate_all(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert err == ""
     docs = load_all(out)
     assert [d["kind"] for d in docs] == [
-        "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
+        "CustomResourceDefinition", "Namespace", "ServiceAccount",
+        "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
         "Deployment", "Deployment", "Deployment",
         "PodDisruptionBudget", "PodDisruptionBudget", "PodDisruptionBudget",
         "ValidatingWebhookConfiguration",

@@ -25,7 +25,8 @@ def test_every_generated_object_is_valid(
             validate_operator_object(obj, plural)
         kinds.append(obj["kind"])
     assert sorted(set(kinds)) == [
-        "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Namespace",
+        "ClusterRole", "ClusterRoleBinding", "ConfigMap", "CustomResourceDefinition", "Deployment",
+        "Namespace",
         "PodDisruptionBudget", "PrometheusRule", "Role", "RoleBinding", "Service",
         "ServiceAccount", "ServiceMonitor", "ValidatingWebhookConfiguration",
     ]  # fmt: skip
