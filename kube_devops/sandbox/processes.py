@@ -1,0 +1,116 @@
+"""The three components as real processes (``python -m kube_devops ...``) on loopback ports.
+
+Each runs with the emulator's kubeconfig; the webhook gets certificates generated into the
+sandbox directory for ``127.0.0.1``. Output goes to ``<component>.log`` in that directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kube_devops.components.webhook.certs import CertRequest, generate
+from kube_devops.core.catalog import Component
+
+
+@dataclass
+class ComponentProcess:
+    """One running component."""
+
+    component: Component
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL when it does not exit in time."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, chars: int = 1500) -> str:
+        """The end of the component's log, for error messages."""
+        with contextlib.suppress(OSError):
+            return self.log_path.read_text(errors="replace")[-chars:]
+        return ""
+
+
+def webhook_certificates(workdir: Path) -> tuple[Path, Path]:
+    """Certificate and key for the webhook on 127.0.0.1 (as ``webhook cert-generate`` writes)."""
+    result = generate(CertRequest(output_dir=workdir / "certs", ip_sans=("127.0.0.1",), days=1))
+    by_name = {p.name: p for p in result.files}
+    return by_name["tls.crt"], by_name["tls.key"]
+
+
+def command(
+    component: Component, port: int, kubeconfig: Path, certs: tuple[Path, Path]
+) -> list[str]:
+    """The command line of one component."""
+    base = [sys.executable, "-m", "kube_devops"]
+    cluster = ["--kubeconfig", str(kubeconfig)]
+    if component is Component.WEBHOOK:
+        cert, key = certs
+        tls = ["--tls-cert", str(cert), "--tls-key", str(key)]
+        return [*base, "webhook", "serve", "--addr", f"127.0.0.1:{port}", *tls, *cluster]
+    return [*base, component.value, "--port", str(port), *cluster]
+
+
+def start_components(
+    ports: Mapping[Component, int], kubeconfig: Path, workdir: Path
+) -> dict[Component, ComponentProcess]:
+    """Start every component (in parallel; they are waited for by :func:`wait_healthy`)."""
+    certs = webhook_certificates(workdir)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    running: dict[Component, ComponentProcess] = {}
+    for component, port in ports.items():
+        log_path = workdir / f"{component.value}.log"
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                command(component, port, kubeconfig, certs),
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        scheme = "https" if component is Component.WEBHOOK else "http"
+        url = f"{scheme}://127.0.0.1:{port}"
+        running[component] = ComponentProcess(component, url, process, log_path)
+    return running
+
+
+def wait_healthy(running: Mapping[Component, ComponentProcess], timeout: float) -> None:
+    """Wait until every component answers ``/healthz``; RuntimeError with its log otherwise."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    pending = dict(running)
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        for component, proc in list(pending.items()):
+            if proc.process.poll() is not None:
+                raise RuntimeError(
+                    f"sandbox component {component} exited with {proc.process.returncode}; "
+                    f"its log ends with:\n{proc.log_tail()}"
+                )
+            with contextlib.suppress(OSError, urllib.error.URLError):
+                url = f"{proc.url}/healthz"
+                with urllib.request.urlopen(url, timeout=1, context=context) as answer:
+                    if answer.status == 200:
+                        del pending[component]
+        time.sleep(0.05)
+    if pending:
+        names = ", ".join(str(c) for c in pending)
+        tails = "\n".join(f"--- {c}:\n{p.log_tail()}" for c, p in pending.items())
+        raise RuntimeError(f"sandbox components not healthy after {timeout:g}s: {names}\n{tails}")
