@@ -114,18 +114,21 @@ def _scan(
     if not containers:
         return 0, 0, 0
     sev = policy.severities
+    check_image = policy.forbid_latest_tag
+    check_live = policy.require_liveness_probe
+    check_ready = policy.require_readiness_probe
     for c in containers:
         cname = c.get("name")
         image = c.get("image")
-        if policy.forbid_latest_tag and is_latest_image(image):
+        if check_image and is_latest_image(image):
             latest += 1
             found.append(_finding(_LATEST, cname, sev[0], image, 1))
         if sidecars_only and c.get("restartPolicy") != "Always":
             continue
-        if policy.require_liveness_probe and not c.get("livenessProbe"):
+        if check_live and not c.get("livenessProbe"):
             live += 1
             found.append(_finding(_LIVE, cname, sev[1], None, 1))
-        if policy.require_readiness_probe and not c.get("readinessProbe"):
+        if check_ready and not c.get("readinessProbe"):
             ready += 1
             found.append(_finding(_READY, cname, sev[2], None, 1))
     return latest, live, ready

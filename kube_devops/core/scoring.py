@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kube_devops.core.checks import CheckId
-from kube_devops.core.evaluation import PodResult
+from kube_devops.core.checks import CheckId, weighted
+from kube_devops.core.evaluation import ZERO_UNITS, PodResult
 
 #: Score at or above which a namespace or policy counts as healthy.
 HEALTHY_SCORE = 80
@@ -69,8 +69,8 @@ class Tally:
     def _apply(self, result: PodResult, sign: int) -> None:
         self.pods += sign
         units = result.units
-        if units[0] or units[1] or units[2] or units[3] or units[4]:
-            self.raw += sign * result.raw
+        if units is not ZERO_UNITS:
+            self.raw += sign * weighted(units)
             mine = self.units
             for i in range(5):
                 mine[i] += sign * units[i]
