@@ -65,7 +65,10 @@ def command(
         cert, key = certs
         tls = ["--tls-cert", str(cert), "--tls-key", str(key)]
         return [*base, "webhook", "serve", "--addr", f"127.0.0.1:{port}", *tls, *cluster]
-    return [*base, component.value, "--port", str(port), *cluster]
+    listen = ["--host", "127.0.0.1", "--port", str(port)]
+    if component is Component.RECONCILE:
+        return [*base, "reconcile", *listen, "--interval", "5", *cluster]
+    return [*base, component.value, *listen, *cluster]
 
 
 def start_components(

@@ -1,0 +1,68 @@
+"""``kube-devops sandbox``: the whole stack on loopback until SIGTERM/SIGINT or --duration."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, CliError
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sandbox`` verb."""
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="run an emulated API, the three components, Prometheus and traffic on loopback",
+    )
+    parser.add_argument(
+        "--state-file", type=Path, metavar="PATH",
+        help="write {prometheus_url, kubeconfig, endpoints} here as JSON once ready",
+    )  # fmt: skip
+    parser.add_argument(
+        "--duration", type=float, metavar="SECONDS", help="stop after this long (default: never)"
+    )
+    parser.add_argument(
+        "--base-port", type=int, metavar="N",
+        help="components on N, N+1, N+2 (default 8080/9090/8443; 0 = free ports)",
+    )  # fmt: skip
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+    from kube_devops.verify.prometheus import PrometheusError
+
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    sandbox = Sandbox(
+        SandboxSettings(base_port=args.base_port),
+        progress=lambda msg: print(msg, file=sys.stderr),
+    )
+    try:
+        state = sandbox.start()
+        if args.state_file:
+            state.write(args.state_file)
+        print(state.describe(), flush=True)
+        timings = ", ".join(f"{k} {v:.1f}s" for k, v in state.timings.items())
+        print(f"ready ({timings}); stop with Ctrl-C or SIGTERM", file=sys.stderr, flush=True)
+        stop.wait(args.duration)
+    except PrometheusError as err:
+        raise CliError(str(err), EXIT_FAILURE) from None
+    except (RuntimeError, TimeoutError, FileNotFoundError) as err:
+        raise CliError(f"sandbox failed to start: {err}", EXIT_FAILURE) from None
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+        signal.signal(signal.SIGTERM, previous)
+        if args.state_file:
+            args.state_file.unlink(missing_ok=True)
+    return EXIT_OK
