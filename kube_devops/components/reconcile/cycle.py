@@ -2,7 +2,9 @@
 
 Never short-circuited on an unchanged generation: every call lists the pods of the policy's
 namespace, evaluates them, sets the per-policy gauges, enforces when allowed and writes the whole
-status through the status subresource. A policy being deleted has its series removed and our
+status through the status subresource. A policy governs its own namespace whichever it is
+(system namespaces included: the policy is an explicit opt-in); protected namespaces are only
+exempt from enforcement. A policy being deleted has its series removed and our
 finalizer taken off (other finalizers stay). API failures propagate to the caller, which counts
 them and retries with backoff.
 """
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kube_devops.core.evaluation import evaluate_pod
-from kube_devops.core.namespaces import SystemNamespaces
+from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
 from kube_devops.core.policy_status import build_status, failed_status
 from kube_devops.core.remediation import enforcement_applies
@@ -46,7 +48,6 @@ class PolicyReconciler:
     metrics: ComponentMetrics
     enforcer: Enforcer
     field_manager: str
-    system_namespaces: SystemNamespaces
     protected_namespaces: SystemNamespaces
     clock: Callable[[], float] = time.time
 
@@ -87,8 +88,8 @@ class PolicyReconciler:
         listing = await self.client.list_all(PODS, policy.namespace)
         pods = listing.get("items") or []
         now = self.clock()
-        spec, system = policy.spec, self.system_namespaces
-        results = [evaluate_pod(pod, spec, now=now, namespaces=system) for pod in pods]
+        spec, every = policy.spec, NO_SYSTEM_NAMESPACES
+        results = [evaluate_pod(pod, spec, now=now, namespaces=every) for pod in pods]
         scored = sum(1 for r in results if r.scored)
         self.metrics.counter("devopspolicy_pods_scanned_total").inc(scored)
         remediation = None

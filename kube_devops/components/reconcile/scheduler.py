@@ -1,9 +1,10 @@
 """When each policy is due: immediate on policy changes, debounced on pod changes, periodic.
 
 ``Scheduler`` keeps the last seen object of every policy and a due time per policy key
-(``namespace/name``). ``policy_changed`` makes a policy due now; ``pods_changed(namespace)``
-makes that namespace's policies due after ``debounce`` seconds (counted from the *first* change,
-so a stream of pod events cannot postpone an evaluation); ``tick`` makes every policy due (the
+(``namespace/name``). ``policy_changed`` makes a policy due now (``policy_seen`` only refreshes
+the stored object); ``pods_changed(namespace)`` makes that namespace's policies due after
+``debounce`` seconds (counted from the *first* change, so a stream of pod events cannot postpone
+an evaluation); ``tick`` makes every policy due (the
 ``--interval`` timer); ``failed`` re-schedules with exponential backoff plus jitter.
 ``await next_due()`` returns the key and object of the earliest due policy.
 
@@ -55,6 +56,14 @@ class Scheduler:
         key = policy_key(obj)
         self.policies[key] = obj
         self._mark(key, self.clock())
+
+    def policy_seen(self, obj: dict[str, Any]) -> None:
+        """A policy changed in a way that needs no evaluation (status, our finalizer): keep it."""
+        key = policy_key(obj)
+        if key in self.policies:
+            self.policies[key] = obj
+        else:
+            self.policy_changed(obj)
 
     def policy_deleted(self, key: str) -> None:
         """A policy is gone from the API: forget it."""

@@ -1,0 +1,80 @@
+"""Watch handlers turning policy and pod streams into scheduler triggers.
+
+``PolicyFeed``: a new policy, a spec change (generation) or a deletion mark makes the policy due
+now; our own status and finalizer writes only refresh the stored object (so they never loop);
+a policy that vanishes has its series removed. ``PodFeed``: any pod event makes the policies of
+the pod's namespace due after the debounce delay; a relist re-evaluates every policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .scheduler import Scheduler, policy_key
+
+JsonDict = dict[str, Any]
+
+
+class PolicyFeed:
+    """``WatchHandler`` for DevOpsPolicies."""
+
+    def __init__(self, scheduler: Scheduler, forget: Callable[[str, str], None]) -> None:
+        self.scheduler = scheduler
+        self.forget = forget
+
+    def resync(self, items: list[JsonDict]) -> None:
+        """A (re)list: forget policies that are gone, evaluate every listed one."""
+        listed = {policy_key(obj) for obj in items}
+        for key in list(self.scheduler.policies):
+            if key not in listed:
+                self._gone(key)
+        for obj in items:
+            self.scheduler.policy_changed(obj)
+        self.scheduler.initial_listing_done()
+
+    def apply(self, event_type: str, obj: JsonDict) -> None:
+        """One watch event."""
+        key = policy_key(obj)
+        if event_type == "DELETED":
+            self._gone(key)
+            return
+        before = self.scheduler.policies.get(key)
+        if before is None or _needs_evaluation(before, obj):
+            self.scheduler.policy_changed(obj)
+        else:
+            self.scheduler.policy_seen(obj)
+
+    def _gone(self, key: str) -> None:
+        self.scheduler.policy_deleted(key)
+        namespace, _, name = key.partition("/")
+        self.forget(namespace, name)
+
+
+def _needs_evaluation(before: JsonDict, after: JsonDict) -> bool:
+    old, new = before.get("metadata") or {}, after.get("metadata") or {}
+    if old.get("generation") != new.get("generation"):
+        return True
+    if bool(old.get("deletionTimestamp")) != bool(new.get("deletionTimestamp")):
+        return True
+    return before.get("spec") != after.get("spec")
+
+
+class PodFeed:
+    """``WatchHandler`` for pods (all namespaces); keeps no pod state."""
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+        self._listed = False
+
+    def resync(self, items: list[JsonDict]) -> None:
+        """A relist may hide changes: re-evaluate every policy (not on the first list)."""
+        if self._listed:
+            self.scheduler.tick()
+        self._listed = True
+
+    def apply(self, event_type: str, obj: JsonDict) -> None:
+        """Any pod event: its namespace's policies are due after the debounce delay."""
+        namespace = (obj.get("metadata") or {}).get("namespace")
+        if namespace:
+            self.scheduler.pods_changed(namespace)
