@@ -1,0 +1,191 @@
+"""Enforcement against the emulator: one guarded patch, nothing clobbered, nothing extra."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import kmock
+from reconcile_support import POLICIES, Cluster, Operator, eventually, running_operator
+from support.emulator import KubeEmulator
+
+DEPLOYMENTS = "apps/v1/deployments"
+APP = {
+    "name": "app",
+    "image": "registry.local:5000/shop/app:1.4.2",
+    "ports": [{"name": "http", "containerPort": 8000}],
+    "env": [{"name": "MODE", "value": "prod"}],
+    "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+}
+WORKER = {
+    "name": "worker",
+    "image": "registry.local:5000/shop/worker:1.4.2",
+    "env": [{"name": "QUEUE", "value": "orders"}],
+}
+LIVENESS = {"tcpSocket": {"port": 8000}, "periodSeconds": 10, "initialDelaySeconds": 15,
+            "failureThreshold": 6}  # fmt: skip
+READINESS = {"tcpSocket": {"port": 8000}, "periodSeconds": 10, "initialDelaySeconds": 5}
+
+
+def deployment(namespace: str, *containers: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": namespace, "labels": {"app": "web"}},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {
+                    "containers": [copy.deepcopy(c) for c in containers],
+                    "volumes": [{"name": "data", "emptyDir": {}}],
+                },
+            },
+        },
+    }
+
+
+def policy(namespace: str, mode: str, name: str = "probes") -> dict[str, Any]:
+    return {
+        "apiVersion": "devops.stochastic.io/v1",
+        "kind": "DevOpsPolicy",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "requireLivenessProbe": True,
+            "requireReadinessProbe": True,
+            "enforcementMode": mode,
+        },
+    }
+
+
+def setup(kube_emulator: KubeEmulator, namespace: str, mode: str) -> Cluster:
+    cluster = Cluster(kube_emulator)
+    if namespace not in ("default", "kube-devops"):
+        cluster.namespace(namespace)
+    cluster.deploy(deployment(namespace, APP, WORKER))
+    cluster.seed(POLICIES, policy(namespace, mode))
+    cluster.record_requests()
+    return cluster
+
+
+async def cycles(op: Operator, count: int) -> None:
+    """Wait until ``count`` more reconciles have completed."""
+    start = await op.value("devopspolicy_reconcile_duration_seconds_count") or 0
+    await eventually(
+        lambda: _at_least(op, "devopspolicy_reconcile_duration_seconds_count", start + count)
+    )
+
+
+async def _at_least(op: Operator, name: str, value: float) -> bool:
+    return (await op.value(name) or 0) >= value
+
+
+async def test_two_containers_exactly_one_patch_and_nothing_else_changes(
+    kube_emulator: KubeEmulator,
+) -> None:
+    cluster = setup(kube_emulator, "shop", "enforce")
+    before = cluster.get(DEPLOYMENTS, "shop", "web")
+    async with running_operator(kube_emulator) as op:
+        await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
+        await cycles(op, 2)
+        applied = await op.value("devopspolicy_remediations_applied_total")
+        failed = await op.value("devopspolicy_remediations_failed_total")
+    after = cluster.get(DEPLOYMENTS, "shop", "web")
+
+    assert cluster.writes("deployments") == [
+        ("PATCH", "/apis/apps/v1/namespaces/shop/deployments/web")
+    ]
+    assert (applied, failed) == (1, 0)
+    want = copy.deepcopy(before)
+    app = want["spec"]["template"]["spec"]["containers"][0]
+    app["livenessProbe"], app["readinessProbe"] = LIVENESS, READINESS
+    want["spec"]["template"]["metadata"]["annotations"] = {
+        "devops.stochastic.io/patched-by": "kube-devops-reconcile"
+    }
+    for stamp in ("resourceVersion", "generation"):
+        want["metadata"][stamp] = after["metadata"][stamp]
+    assert after == want  # worker untouched; image, env, volumes, replicas unchanged
+
+    status = cluster.policy("shop", "probes")["status"]
+    assert status["remediationsApplied"] == 0  # the later cycles found nothing to do
+    assert status["notRemediable"] == [
+        {"workload": "deployment/shop/web", "container": "worker", "check": c,
+         "reason": status["notRemediable"][i]["reason"]}
+        for i, c in enumerate(["missing_liveness", "missing_readiness"])
+    ]  # fmt: skip
+    assert "tcpPort" in status["notRemediable"][0]["reason"]
+    events = cluster.objects("v1/events", "shop")
+    assert [(e["reason"], e["type"], e["involvedObject"]["name"]) for e in events] == [
+        ("Remediated", "Normal", "probes")
+    ]
+    assert "deployment/shop/web" in events[0]["message"]
+
+
+async def test_reordered_containers_fail_the_guarded_patch_then_next_cycle_succeeds(
+    kube_emulator: KubeEmulator,
+) -> None:
+    cluster = setup(kube_emulator, "shop", "enforce")
+    key = (kmock.resource(DEPLOYMENTS), "shop", "web")
+    reordered: list[bool] = []
+
+    async def read_then_reorder(emu: Any) -> Any:
+        # Serve the Deployment as it is, then swap its containers before the patch arrives.
+        current = copy.deepcopy(emu.objects[key].raw)
+        if reordered:
+            return current
+        changed = copy.deepcopy(current)
+        changed["spec"]["template"]["spec"]["containers"].reverse()
+        async with emu._changed:
+            emu._store(key, changed, "MODIFIED")
+            emu._changed.notify_all()
+        reordered.append(True)
+        return current
+
+    path = "/apis/apps/v1/namespaces/shop/deployments/web"
+    kube_emulator.thread.call(lambda e: e["get", path] << (lambda: read_then_reorder(e)))
+    async with running_operator(kube_emulator) as op:
+        await eventually(lambda: _at_least(op, "devopspolicy_remediations_failed_total", 1))
+        after_failure = cluster.get(DEPLOYMENTS, "shop", "web")
+        await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
+        await cycles(op, 1)
+        failed = await op.value("devopspolicy_remediations_failed_total")
+        applied = await op.value("devopspolicy_remediations_applied_total")
+    final = cluster.get(DEPLOYMENTS, "shop", "web")
+
+    assert (failed, applied) == (1, 1)
+    worker, app = after_failure["spec"]["template"]["spec"]["containers"]
+    assert (worker, app) == (WORKER, APP)  # the failed patch wrote nothing
+    worker, app = final["spec"]["template"]["spec"]["containers"]
+    assert worker == WORKER  # the name guard kept the probes off the wrong container
+    assert (app["livenessProbe"], app["readinessProbe"]) == (LIVENESS, READINESS)
+    reasons = sorted(e["reason"] for e in cluster.objects("v1/events", "shop"))
+    assert reasons == ["Remediated", "RemediationFailed"]
+
+
+async def test_audit_policy_never_writes_workloads(kube_emulator: KubeEmulator) -> None:
+    cluster = setup(kube_emulator, "shop", "audit")
+    async with running_operator(kube_emulator) as op:
+        await cycles(op, 3)
+        applied = await op.value("devopspolicy_remediations_applied_total")
+    for plural in ("deployments", "replicasets", "statefulsets", "daemonsets", "pods"):
+        assert cluster.writes(plural) == []
+    assert applied == 0
+    assert cluster.policy("shop", "probes")["status"]["violations"] == 8  # 2 pods x 2 x 2
+
+
+async def test_enforce_in_protected_namespace_patches_nothing(
+    kube_emulator: KubeEmulator,
+) -> None:
+    cluster = setup(kube_emulator, "monitoring", "enforce")
+    async with running_operator(kube_emulator) as op:
+        await cycles(op, 3)
+        applied = await op.value("devopspolicy_remediations_applied_total")
+        mode = await op.value("devopspolicy_enforcement_mode", namespace="monitoring",
+                              policy="probes")  # fmt: skip
+    assert cluster.writes("deployments") == []
+    assert applied == 0
+    assert mode == 1
+    status = cluster.policy("monitoring", "probes")["status"]
+    assert status["violations"] == 8  # evaluated and reported, just not enforced
+    assert "remediationsApplied" not in status
