@@ -17,8 +17,8 @@ code):
 - lists carry a real ``metadata.resourceVersion``;
 - namespaces cannot be created over HTTP (kmock cannot parse ``/api/v1/namespaces``): seed them
   with ``seed_namespace``; label and field selectors and ``limit`` are ignored;
-- the request log is cleared after each request (it makes every request slower), unless
-  ``keep_requests=True``.
+- each request is dropped from the request log once answered (the log makes every request
+  slower), unless ``keep_requests=True``.
 
 Public API:
 
@@ -158,10 +158,10 @@ class Emulator(kmock.KubernetesEmulator):
                     self._changed.notify_all()
             return await kmock_apps.RawHandler._handle(self, request)
         finally:
-            if not self.keep_requests:
-                self._requests.clear()
+            if not self.keep_requests:  # forget this request only: others are in flight
+                _forget(self._requests, request)
                 for payload in self._payloads:
-                    payload._requests.clear()
+                    _forget(payload._requests, request)
 
     def _write(self, request: kmock.Request) -> None:
         if request.action == kmock.action.CREATE:
@@ -369,6 +369,10 @@ class Emulator(kmock.KubernetesEmulator):
                 raw.transport.close()
                 cut += 1
         return cut
+
+
+def _forget(requests: list[kmock.Request], request: kmock.Request) -> None:
+    requests[:] = [seen for seen in requests if seen is not request]
 
 
 def _api_version(resource: Any) -> str:

@@ -1,0 +1,237 @@
+"""Resilient list+watch of one resource: resume, relist on 410 Gone, backoff with jitter.
+
+Public API:
+
+- ``WatchHandler`` — what receives the stream (both methods synchronous and quick):
+  ``resync(items)`` replaces the whole known state after a (re)list; ``apply(event_type, obj)``
+  applies one ``ADDED`` / ``MODIFIED`` / ``DELETED`` event (``obj`` is the plain JSON object).
+- ``WatchSettings`` — server-side ``timeout_seconds`` per watch request (so every request ends
+  and shutdown never waits on a silent socket), backoff ``initial``/``maximum`` delays and
+  ``page_size`` for lists.
+- ``Watcher(client, resource, namespace=None, settings=WatchSettings())`` with
+  ``await run(handler)`` (runs until cancelled) and the health fields ``synced`` (a first list
+  was delivered), ``down_since`` (monotonic time of the first failure of the current outage, or
+  None when healthy), ``relists`` and ``errors`` (counts).
+
+Behaviour: list (all pages) -> ``resync`` -> watch from the list's resourceVersion, remembering
+the resourceVersion of every event (and of bookmarks). A watch that ends (server timeout) is
+resumed at once from the last resourceVersion; a 410 Gone (HTTP status or ERROR event) relists;
+any other failure is logged and retried after an exponential delay with jitter
+(``initial * 2**n`` capped at ``maximum``, scaled by a random factor in [0.5, 1]).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import urllib3
+
+from kube_devops.kube.client import JsonDict, KubeClient
+from kube_devops.kube.errors import Gone, KubeError, TransientError, error_from_status
+from kube_devops.kube.resources import Resource
+
+log = logging.getLogger(__name__)
+
+
+class WatchHandler(Protocol):
+    """Receiver of a watched resource's state (see the module docstring)."""
+
+    def resync(self, items: list[JsonDict]) -> None:
+        """Replace all known state with ``items`` (after a list)."""
+
+    def apply(self, event_type: str, obj: JsonDict) -> None:
+        """Apply one ADDED, MODIFIED or DELETED event."""
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    """Timing of a watcher."""
+
+    timeout_seconds: int = 60
+    """Server-side timeout of each watch request; the watch is resumed right after."""
+    initial: float = 0.5
+    """First retry delay in seconds after a failure."""
+    maximum: float = 30.0
+    """Upper bound of the retry delay."""
+    page_size: int = 500
+    """Items per page when listing."""
+
+
+class Watcher:
+    """List+watch one resource forever, feeding a ``WatchHandler``."""
+
+    def __init__(
+        self,
+        client: KubeClient,
+        resource: Resource,
+        namespace: str | None = None,
+        settings: WatchSettings | None = None,
+        *,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.client, self.resource, self.namespace = client, resource, namespace
+        self.settings = settings or WatchSettings()
+        self._rng = rng
+        self.synced = False
+        self.down_since: float | None = None
+        self.relists = 0
+        self.errors = 0
+        self._failures = 0
+
+    async def run(self, handler: WatchHandler) -> None:
+        """List, then watch and resume forever; returns only by cancellation."""
+        version: str | None = None
+        while True:
+            try:
+                if version is None:
+                    version = await self._relist(handler)
+                version = await self._watch_once(handler, version)
+            except Gone as err:
+                log.warning("watch expired, relisting", extra=self._where(err))
+                version = None
+            except KubeError as err:
+                await self._back_off(err)
+
+    async def _relist(self, handler: WatchHandler) -> str:
+        answer = await self.client.list_all(
+            self.resource, self.namespace, page_size=self.settings.page_size
+        )
+        items = list(answer.get("items") or [])
+        handler.resync(items)
+        self.synced = True
+        self.relists += 1
+        self._healthy()
+        version = str((answer.get("metadata") or {}).get("resourceVersion") or "")
+        log.info("listed", extra={"resource": self.resource.plural, "items": len(items)})
+        return version
+
+    async def _watch_once(self, handler: WatchHandler, version: str) -> str:
+        async for event in self._events(version):
+            kind = event.get("type")
+            obj = event.get("object") or {}
+            if kind == "ERROR":
+                raise _status_error(obj, self.resource)
+            version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
+            if kind in ("ADDED", "MODIFIED", "DELETED"):
+                handler.apply(kind, obj)
+        return version
+
+    async def _events(self, version: str) -> AsyncIterator[JsonDict]:
+        query = [
+            ("watch", "true"),
+            ("resourceVersion", version),
+            ("timeoutSeconds", str(self.settings.timeout_seconds)),
+            ("allowWatchBookmarks", "true"),
+        ]
+        stream = _Stream(self.client, self.resource.path(self.namespace), query)
+        stream.start(asyncio.get_running_loop(), self.settings.timeout_seconds + 15.0)
+        try:
+            while True:
+                kind, payload = await stream.queue.get()
+                if kind == "open":
+                    self._healthy()
+                elif kind == "event":
+                    yield payload
+                elif kind == "error":
+                    raise payload
+                else:
+                    return
+        finally:
+            stream.close()
+
+    def _healthy(self) -> None:
+        self._failures = 0
+        self.down_since = None
+
+    async def _back_off(self, err: KubeError) -> None:
+        self.errors += 1
+        self._failures += 1
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+        base = min(self.settings.maximum, self.settings.initial * 2 ** (self._failures - 1))
+        delay = base * (0.5 + self._rng() / 2)
+        extra = self._where(err) | {"attempt": self._failures, "retry_in": round(delay, 3)}
+        log.error("watch failed", extra=extra)
+        await asyncio.sleep(delay)
+
+    def _where(self, err: KubeError) -> dict[str, Any]:
+        return {
+            "resource": self.resource.plural,
+            "namespace": self.namespace or "*",
+            "error": str(err),
+            "transient": err.transient,
+        }
+
+
+def _status_error(status: JsonDict, resource: Resource) -> KubeError:
+    code = int(status.get("code") or 500)
+    body = json.dumps(status)
+    return error_from_status(
+        code, str(status.get("reason") or ""), body, f"WATCH {resource.plural}"
+    )
+
+
+class _Stream:
+    """A watch response read line by line in a daemon thread, delivered to an asyncio queue."""
+
+    def __init__(self, client: KubeClient, path: str, query: list[tuple[str, str]]) -> None:
+        self.client, self.path, self.query = client, path, query
+        self.queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._lock = threading.Lock()
+        self._response: urllib3.response.BaseHTTPResponse | None = None
+        self._closed = False
+
+    def start(self, loop: asyncio.AbstractEventLoop, read_timeout: float) -> None:
+        def put(kind: str, payload: Any) -> None:
+            loop.call_soon_threadsafe(self.queue.put_nowait, (kind, payload))
+
+        def read() -> None:
+            try:
+                response = self.client.open_stream(self.path, self.query, read_timeout)
+                with self._lock:
+                    self._response = response
+                    if self._closed:
+                        return
+                put("open", None)
+                for line in _lines(response):
+                    put("event", json.loads(line))
+                put("end", None)
+            except KubeError as err:
+                put("error", err)
+            except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
+                put("error", TransientError(f"watch stream broken: {err}", where=self.path))
+            except RuntimeError:
+                pass  # the event loop is closed: nobody is listening any more
+
+        threading.Thread(target=read, name=f"watch {self.path}", daemon=True).start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            response = self._response
+        if response is not None:
+            with contextlib.suppress(RuntimeError, ValueError, OSError):
+                response.shutdown()  # unblocks the reader thread; fails once fully read
+            response.release_conn()
+
+
+def _lines(response: urllib3.response.BaseHTTPResponse) -> Iterator[bytes]:
+    pending = b""
+    chunks = response.read_chunked() if response.chunked else response.stream(65536)
+    for chunk in chunks:
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            if line.strip():
+                yield line
+    if pending.strip():
+        yield pending

@@ -1,0 +1,115 @@
+"""The list+watch adapter keeps a handler equal to the API's truth across outages and 410s."""
+
+from __future__ import annotations
+
+import asyncio
+
+import kmock
+from support.emulator import KubeEmulator
+from support.waiting import eventually
+
+from kube_devops.kube.client import KubeClient
+from kube_devops.kube.config import ClusterConfig
+from kube_devops.kube.resources import PODS
+from kube_devops.kube.watch import Watcher, WatchSettings
+from kube_devops.sandbox.emulator import once
+
+FAST = WatchSettings(timeout_seconds=2, initial=0.3, maximum=1.0)
+
+
+class Recorder:
+    """A WatchHandler keeping ``namespace/name -> image``."""
+
+    def __init__(self) -> None:
+        self.pods: dict[str, str] = {}
+        self.resyncs = 0
+
+    def resync(self, items: list[dict[str, object]]) -> None:
+        self.resyncs += 1
+        self.pods = dict(_entry(item) for item in items)
+
+    def apply(self, event_type: str, obj: dict[str, object]) -> None:
+        key, image = _entry(obj)
+        if event_type == "DELETED":
+            self.pods.pop(key, None)
+        else:
+            self.pods[key] = image
+
+
+def _entry(obj: dict[str, object]) -> tuple[str, str]:
+    meta: dict[str, str] = obj["metadata"]  # type: ignore[assignment]
+    spec: dict[str, list[dict[str, str]]] = obj["spec"]  # type: ignore[assignment]
+    return f"{meta['namespace']}/{meta['name']}", spec["containers"][0]["image"]
+
+
+def _pod(name: str, image: str) -> dict[str, object]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name},
+        "spec": {"containers": [{"name": "app", "image": image}]},
+    }
+
+
+async def test_dropped_connection_and_outage_changes_are_caught_up(
+    kube_emulator: KubeEmulator,
+) -> None:
+    core = kube_emulator.core
+    core.create_namespaced_pod("default", _pod("a", "nginx:1"))
+    client = KubeClient.from_config(ClusterConfig(str(kube_emulator.kubeconfig)))
+    watcher, recorder = Watcher(client, PODS, settings=FAST), Recorder()
+    task = asyncio.create_task(watcher.run(recorder))
+    try:
+        await eventually(lambda: recorder.pods == {"default/a": "nginx:1"})
+        kube_emulator.thread.call(lambda e: e[kmock.action.WATCH] << once(500, "apiserver busy"))
+        assert kube_emulator.thread.drop_watches() == 1
+        core.create_namespaced_pod("kube-devops", _pod("b", "redis:7"))
+        core.patch_namespaced_pod(
+            "a", "default", {"spec": {"containers": [{"name": "app", "image": "nginx:2"}]}}
+        )
+        await eventually(lambda: watcher.errors >= 1)
+        core.delete_namespaced_pod("a", "default")
+        await eventually(lambda: recorder.pods == {"kube-devops/b": "redis:7"})
+        assert watcher.down_since is None
+        assert recorder.resyncs == 1
+    finally:
+        task.cancel()
+        client.close()
+
+
+async def test_gone_relists_to_the_truth(kube_emulator: KubeEmulator) -> None:
+    core = kube_emulator.core
+    core.create_namespaced_pod("default", _pod("a", "nginx:1"))
+    client = KubeClient.from_config(ClusterConfig(str(kube_emulator.kubeconfig)))
+    watcher, recorder = Watcher(client, PODS, settings=FAST), Recorder()
+    task = asyncio.create_task(watcher.run(recorder))
+    try:
+        await eventually(lambda: recorder.resyncs == 1 and len(recorder.pods) == 1)
+        kube_emulator.thread.call(lambda e: e[kmock.action.WATCH] << once(503))
+        kube_emulator.thread.drop_watches()
+        core.delete_namespaced_pod("a", "default")
+        core.create_namespaced_pod("default", _pod("c", "busybox"))
+        kube_emulator.thread.compact()
+        await eventually(lambda: recorder.resyncs == 2)
+        assert recorder.pods == {"default/c": "busybox"}
+        assert watcher.relists == 2
+    finally:
+        task.cancel()
+        client.close()
+
+
+async def test_server_timeout_resumes_without_relist(kube_emulator: KubeEmulator) -> None:
+    client = KubeClient.from_config(ClusterConfig(str(kube_emulator.kubeconfig)))
+    settings = WatchSettings(timeout_seconds=1, initial=0.3, maximum=1.0)
+    watcher, recorder = Watcher(client, PODS, settings=settings), Recorder()
+    task = asyncio.create_task(watcher.run(recorder))
+    try:
+        await eventually(lambda: watcher.synced)
+        await asyncio.sleep(1.3)
+        kube_emulator.core.create_namespaced_pod("default", _pod("late", "nginx:1"))
+        await eventually(lambda: recorder.pods == {"default/late": "nginx:1"})
+        assert watcher.relists == 1
+        assert watcher.errors == 0
+    finally:
+        task.cancel()
+        client.close()
