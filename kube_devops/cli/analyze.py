@@ -35,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "analyze",
         help="score workloads in the cluster, or offline in files (--file)",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        description="Governance scores for the cluster, or offline for YAML/JSON files (--file). "
+        "Exit codes: 0 ok, 2 bad input (the rest is still analysed), 3 below --min-score.",
     )
     add_cluster_flags(parser)
     parser.add_argument(

@@ -19,6 +19,7 @@ _SPEC_KEYS = (
     "severityOverrides",
 )  # fmt: skip
 _SEVERITIES = tuple(s.value for s in Severity)
+_INDEX = {c: i for i, c in enumerate(CheckId)}
 
 
 class EnforcementMode(StrEnum):
@@ -126,7 +127,7 @@ class PolicySpec:
 
     def severity_of(self, check: CheckId) -> Severity:
         """Severity of ``check`` under this policy (override, else the check's default)."""
-        return self.severities[list(CheckId).index(check)]
+        return self.severities[_INDEX[check]]
 
     @classmethod
     def from_dict(cls, spec: object, *, where: str) -> PolicySpec:
