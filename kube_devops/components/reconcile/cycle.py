@@ -24,6 +24,7 @@ from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, Policy
 from kube_devops.core.policy_status import build_status, failed_status
 from kube_devops.core.remediation import enforcement_applies
 from kube_devops.kube.client import KubeClient
+from kube_devops.kube.errors import NotFound
 from kube_devops.kube.policies import json_patch_policy, patch_policy_status
 from kube_devops.kube.resources import PODS
 from kube_devops.runtime.metrics import ComponentMetrics
@@ -57,6 +58,11 @@ class PolicyReconciler:
         self.metrics.counter("devopspolicy_reconcile_total").inc()
         try:
             await self._reconcile(obj)
+        except NotFound:
+            # The policy vanished while we worked on it (deleted, finalizers gone): nothing to do.
+            meta = obj.get("metadata") or {}
+            self.forget(str(meta.get("namespace") or "default"), str(meta.get("name")))
+            log.info("policy gone during reconcile", extra={"policy": meta.get("name")})
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.histogram("devopspolicy_reconcile_duration_seconds").observe(elapsed)
