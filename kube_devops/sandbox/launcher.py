@@ -7,6 +7,7 @@ removes the temporary directory. Use it as a context manager.
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
 import tempfile
@@ -43,7 +44,7 @@ class SandboxSettings:
     0 = free ephemeral ports (tests, notebooks)."""
     scrape_interval: float = 1.0
     """Scrape interval written into the ServiceMonitors (seconds)."""
-    min_samples: int = 5
+    min_samples: int = 3
     """Samples of every target Prometheus must hold before the sandbox counts as ready."""
     samples_dir: Path | None = None
     """The ``kube-tests`` folder to seed from; ``None`` = the one next to the package."""
@@ -111,6 +112,7 @@ class Sandbox:
 
     def start(self) -> SandboxState:
         """Start everything; on any failure, stop what started and re-raise."""
+        atexit.register(self.stop)  # a notebook kernel that exits must not orphan processes
         try:
             return self._start()
         except BaseException:
@@ -170,6 +172,7 @@ class Sandbox:
             self._emulator.stop()
         self._traffic, self._components, self._prometheus, self._emulator = None, {}, None, None
         shutil.rmtree(self.workdir, ignore_errors=True)
+        atexit.unregister(self.stop)
 
     def stop_component(self, component: Component) -> None:
         """Stop one component (for tests of a target going down)."""

@@ -126,7 +126,10 @@ def _missing_detail(client: PromClient, selector: Selector, window: Window) -> s
     down = [t for t in window.targets if t.get("health") != "up"]
     if down:
         text += "; targets down: " + "; ".join(_target_text(t) for t in down)
-    elif selector.metric not in BY_NAME:
+    elif selector.metric in BY_NAME:
+        component = BY_NAME[selector.metric].component
+        text += f"; the catalog says {component} exports it, but its target is up without it"
+    else:
         text += "; every target is up, so no target exports it"
     return text
 

@@ -1,0 +1,86 @@
+"""Small matplotlib plots that mirror the dashboard: one axes per panel, in dashboard order."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from matplotlib.dates import DateFormatter
+from matplotlib.figure import Figure
+
+from kube_devops.verify.model import PanelCheck
+from kube_devops.verify.promql import legend_labels
+
+STATUS_COLOURS = {"ok": "tab:green", "warn": "tab:orange", "empty": "tab:red", "error": "darkred"}
+
+
+def group_panels(panels: Sequence[PanelCheck]) -> list[list[PanelCheck]]:
+    """Targets grouped by (row, title), keeping dashboard order."""
+    groups: dict[tuple[str, str], list[PanelCheck]] = {}
+    for panel in panels:
+        groups.setdefault((panel.row, panel.title), []).append(panel)
+    return list(groups.values())
+
+
+def legend_text(legend: str, labels: dict[str, str]) -> str:
+    """A series name as Grafana renders ``legendFormat`` (or the label set when empty)."""
+    if not legend:
+        inner = ",".join(f"{k}={v}" for k, v in sorted(labels.items()) if k != "__name__")
+        return inner or labels.get("__name__", "value")
+    text = legend
+    for name in legend_labels(legend):
+        text = text.replace("{{" + name + "}}", labels.get(name, "")).replace(
+            "{{ " + name + " }}", labels.get(name, "")
+        )
+    return text
+
+
+def plot_dashboard(
+    panels: Sequence[PanelCheck], columns: int = 3, width: float = 15.0, row_height: float = 2.4
+) -> Figure:
+    """One small axes per panel with its series over the range; titles coloured by status."""
+    groups = group_panels(panels)
+    rows = max(1, math.ceil(len(groups) / columns))
+    fig = Figure(figsize=(width, row_height * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
+    flat = [ax for line in axes for ax in line]
+    for ax, group in zip(flat, groups, strict=False):
+        _draw(ax, group)
+    for ax in flat[len(groups) :]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def _draw(ax: Any, group: list[PanelCheck]) -> None:
+    worst = max(group, key=lambda p: list(STATUS_COLOURS).index(p.status))
+    ax.set_title(
+        f"{group[0].row} / {group[0].title}", fontsize=8, color=STATUS_COLOURS[worst.status]
+    )
+    drawn = 0
+    for panel in group:
+        for series in panel.range_result[:8]:
+            values = series.get("values") or []
+            times = [datetime.fromtimestamp(float(t), tz=UTC) for t, _ in values]
+            ys = [float(v) for _, v in values]
+            ax.plot(times, ys, linewidth=1, label=legend_text(panel.legend, series["metric"]))
+            drawn += 1
+    if drawn == 0:
+        ax.text(0.5, 0.5, f"{worst.status}: {worst.reason or 'no data'}", ha="center",
+                va="center", transform=ax.transAxes, fontsize=8, color="darkred")  # fmt: skip
+    elif drawn <= 6:
+        ax.legend(fontsize=6, loc="best")
+    ax.tick_params(labelsize=6)
+    ax.xaxis.set_major_formatter(DateFormatter("%H:%M:%S"))  # type: ignore[no-untyped-call]
+    if group[0].unit:
+        ax.set_ylabel(group[0].unit, fontsize=7)
+
+
+def figure_png(fig: Figure, dpi: int = 80) -> bytes:
+    """The figure as PNG bytes (no GUI backend needed; for notebooks and the HTML report)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
