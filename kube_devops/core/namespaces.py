@@ -8,7 +8,9 @@ Rules can be written as patterns: ``kube-*`` (prefix), ``*-system`` (suffix), ``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+_MEMO_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +24,20 @@ class SystemNamespaces:
     names: frozenset[str] = frozenset()
     """Exact system namespace names."""
 
+    _memo: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """Answers already computed (a cluster has few namespaces; bounded by ``_MEMO_SIZE``)."""
+
     def __contains__(self, namespace: object) -> bool:
         if not isinstance(namespace, str):
             return False
+        hit = self._memo.get(namespace)
+        if hit is None:
+            hit = self._matches(namespace)
+            if len(self._memo) < _MEMO_SIZE:
+                self._memo[namespace] = hit
+        return hit
+
+    def _matches(self, namespace: str) -> bool:
         return (
             namespace in self.names
             or namespace.startswith(self.prefixes)

@@ -110,12 +110,22 @@ def summarize(results: Iterable[PodResult]) -> Summary:
     """Pool ``results`` into a cluster tally and per-namespace tallies (scored pods only)."""
     cluster = Tally()
     per_ns: dict[str, Tally] = {}
+    total = cluster.units
     for result in results:
         if not result.scored:
             continue
-        cluster.add(result)
         tally = per_ns.get(result.namespace)
         if tally is None:
             tally = per_ns[result.namespace] = Tally()
-        tally.add(result)
+        cluster.pods += 1
+        tally.pods += 1
+        units = result.units
+        if units is not ZERO_UNITS:
+            raw = weighted(units)
+            cluster.raw += raw
+            tally.raw += raw
+            mine = tally.units
+            for i in range(5):
+                total[i] += units[i]
+                mine[i] += units[i]
     return Summary(cluster, dict(sorted(per_ns.items())))
