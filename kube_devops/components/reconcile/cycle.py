@@ -24,9 +24,9 @@ from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, Policy
 from kube_devops.core.policy_status import build_status, failed_status
 from kube_devops.core.remediation import enforcement_applies
 from kube_devops.kube.client import KubeClient
-from kube_devops.kube.errors import NotFound
+from kube_devops.kube.errors import Invalid, NotFound
 from kube_devops.kube.policies import json_patch_policy, patch_policy_status
-from kube_devops.kube.resources import PODS
+from kube_devops.kube.resources import DEVOPSPOLICIES, PODS
 from kube_devops.runtime.metrics import ComponentMetrics
 
 from .enforce import Enforcer
@@ -34,6 +34,7 @@ from .finalizers import add_ops, remove_ops
 
 log = logging.getLogger(__name__)
 
+_OpsBuilder = Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]
 _PER_POLICY = (
     "devopspolicy_violations_total",
     "devopspolicy_health_score",
@@ -79,9 +80,7 @@ class PolicyReconciler:
         if meta.get("deletionTimestamp"):
             await self._finalize(obj, namespace, name)
             return
-        ops = add_ops(obj)
-        if ops is not None:
-            await json_patch_policy(self.client, namespace, name, ops, self.field_manager)
+        await self._patch_finalizers(obj, add_ops)
         try:
             policy = parse_policy(obj)
         except PolicyError as err:
@@ -126,10 +125,25 @@ class PolicyReconciler:
 
     async def _finalize(self, obj: Mapping[str, Any], namespace: str, name: str) -> None:
         self.forget(namespace, name)
-        ops = remove_ops(obj)
-        if ops is not None:
-            await json_patch_policy(self.client, namespace, name, ops, self.field_manager)
+        if await self._patch_finalizers(obj, remove_ops):
             log.info("finalizer removed", extra={"policy": f"{namespace}/{name}"})
+
+    async def _patch_finalizers(self, obj: Mapping[str, Any], build: _OpsBuilder) -> bool:
+        """Apply ``build(obj)``; when its guard fails (``obj`` was stale) re-read and retry once."""
+        meta = obj.get("metadata") or {}
+        namespace, name = str(meta.get("namespace") or "default"), str(meta.get("name"))
+        for attempt in range(2):
+            ops = build(obj)
+            if ops is None:
+                return False
+            try:
+                await json_patch_policy(self.client, namespace, name, ops, self.field_manager)
+                return True
+            except Invalid:
+                if attempt:
+                    raise
+                obj = await self.client.get(DEVOPSPOLICIES, name, namespace)
+        return False
 
     async def _write_failure(
         self, obj: Mapping[str, Any], namespace: str, name: str, error: str
