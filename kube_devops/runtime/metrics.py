@@ -2,10 +2,11 @@
 
 Public API:
 
-- ``build_metrics(component, registry, preset=None) -> ComponentMetrics`` — registers every
-  catalog metric of ``component`` on ``registry`` (never the global one). Labelled metrics get the
-  label sets of ``preset`` (default ``DEFAULT_PRESETS``) initialised to zero so their series exist
-  before the first event.
+- ``build_metrics(component, registry, preset=None, names=None) -> ComponentMetrics`` —
+  registers every catalog metric of ``component`` (or only those in ``names``, for metrics a
+  component exports through its own collector) on ``registry`` (never the global one).
+  Labelled metrics get the label sets of ``preset`` (default ``DEFAULT_PRESETS``) initialised to
+  zero so their series exist before the first event.
 - ``ComponentMetrics`` — a read-only mapping ``name -> collector`` with typed accessors
   ``gauge(name)``, ``counter(name)``, ``histogram(name)``; names are the catalog's exposed names
   (counters include ``_total``), e.g. ``metrics.counter("pod_events_total").labels(event="ADDED")``.
@@ -79,12 +80,16 @@ def build_metrics(
     component: Component,
     registry: CollectorRegistry,
     preset: Mapping[str, Iterable[tuple[str, ...]]] | None = None,
+    names: Iterable[str] | None = None,
 ) -> ComponentMetrics:
-    """Register the catalog metrics of ``component`` on ``registry`` and return them."""
+    """Register the catalog metrics of ``component`` (or only ``names``) on ``registry``."""
     prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
     presets = DEFAULT_PRESETS if preset is None else preset
+    wanted = None if names is None else frozenset(names)
     collectors: dict[str, MetricWrapperBase] = {}
     for spec in for_component(component):
+        if wanted is not None and spec.name not in wanted:
+            continue
         collector = _build(spec, registry)
         for values in presets.get(spec.name, ()):
             collector.labels(*values)

@@ -1,0 +1,98 @@
+"""``kube-devops watch``: the watch controller (port 8080)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from kube_devops.cli.common import EXIT_FAILURE, CliError, add_cluster_flags
+from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
+from kube_devops.core.catalog import PORTS, Component
+from kube_devops.kube.config import ClusterConfig
+from kube_devops.kube.errors import ConfigError
+from kube_devops.kube.leader import LeaseSettings, unique_identity
+from kube_devops.kube.watch import WatchSettings
+from kube_devops.runtime.logging import configure_logging
+from kube_devops.runtime.runner import ServeSettings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``watch`` verb."""
+    parser = subparsers.add_parser(
+        "watch", help="run the watch controller (live governance scores on :8080/metrics)"
+    )
+    parser.add_argument(
+        "--port", type=_port, default=PORTS[Component.WATCH], help="HTTP port (0 = any free)"
+    )
+    parser.add_argument("--host", default="0.0.0.0", help="interface to listen on")
+    parser.add_argument(
+        "--lease-namespace", default="kube-devops", help="namespace of the leader-election Lease"
+    )
+    parser.add_argument(
+        "--lease-name", default="kube-devops-watch", help="name of the leader-election Lease"
+    )
+    parser.add_argument(
+        "--lease-duration", type=_seconds, default=15.0, help="lease validity in seconds"
+    )
+    parser.add_argument(
+        "--identity", default=None, help="holder identity (default: host-pid-random, unique)"
+    )
+    parser.add_argument(
+        "--no-leader-election",
+        action="store_true",
+        help="always export governance series (single replica only)",
+    )
+    parser.add_argument(
+        "--readiness-grace",
+        type=_seconds,
+        default=30.0,
+        help="seconds the watch may fail before /readyz turns 503",
+    )
+    parser.add_argument(
+        "--watch-timeout", type=_seconds, default=60.0, help="server-side timeout of each watch"
+    )
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    add_cluster_flags(parser)
+    parser.set_defaults(func=_run)
+
+
+def settings_from(args: argparse.Namespace) -> WatchControllerSettings:
+    """The controller settings for parsed ``args``."""
+    lease = LeaseSettings(
+        namespace=args.lease_namespace,
+        name=args.lease_name,
+        identity=args.identity or unique_identity(),
+        lease_duration=args.lease_duration,
+    )
+    return WatchControllerSettings(
+        cluster=ClusterConfig(args.kubeconfig, args.context),
+        serve=ServeSettings(host=args.host, port=args.port),
+        lease=lease,
+        leader_election=not args.no_leader_election,
+        watch=WatchSettings(timeout_seconds=max(1, round(args.watch_timeout))),
+        readiness_grace=args.readiness_grace,
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    configure_logging(args.log_level)
+    try:
+        return asyncio.run(run_watch(settings_from(args)))
+    except ConfigError as err:
+        raise CliError(str(err), EXIT_FAILURE) from None
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use 0-65535, e.g. 8080")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 15")
+    return value

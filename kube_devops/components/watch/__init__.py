@@ -1,0 +1,6 @@
+"""The watch controller (:8080): live governance scores of every pod, exported to Prometheus.
+
+- ``state.ClusterState`` — O(1) per-event per-pod contributions and per-namespace tallies;
+- ``exporter.GovernanceCollector`` — the leader-only score series, built at scrape time;
+- ``controller.WatchControllerSettings`` and ``controller.run_watch(settings) -> int``.
+"""

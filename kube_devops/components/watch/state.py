@@ -1,0 +1,128 @@
+"""Live governance state of the cluster's pods, updated in O(1) per watch event.
+
+``ClusterState`` implements ``kube_devops.kube.watch.WatchHandler``. Per pod it keeps only a
+compact contribution — a ``PodResult`` without name or findings, shared between all pods of a
+namespace with the same units — never the pod object. Per namespace it keeps a ``Tally`` and one
+pooled cluster ``Tally``; a namespace's tally disappears with its last scored pod.
+
+Only scored pods are tracked (finished pods and pods in system namespaces count nowhere). A pod
+that is Pending but not yet past ``forbid_pending_duration`` gets its pending unit from
+``expire_pending(now)`` (called periodically) when the limit passes without another event.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kube_devops.core.evaluation import PodResult, Units, creation_epoch, evaluate_pod
+from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
+from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
+from kube_devops.core.scoring import Tally
+
+_PENDING_INDEX = 4
+
+
+class ClusterState:
+    """Per-pod contributions and per-namespace tallies (see the module docstring)."""
+
+    def __init__(
+        self,
+        policy: PolicySpec = DEFAULT_POLICY,
+        namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES,
+        *,
+        clock: Callable[[], float] = time.time,
+        on_event: Callable[[str], None] | None = None,
+    ) -> None:
+        self.policy, self.system, self._clock = policy, namespaces, clock
+        self._on_event = on_event
+        self.pods: dict[str, PodResult] = {}
+        self.namespaces: dict[str, Tally] = {}
+        self.cluster = Tally()
+        self._shared: dict[tuple[str, Units], PodResult] = {}
+        self._pending: list[tuple[float, str, PodResult]] = []
+
+    # -- WatchHandler --------------------------------------------------------------------------
+
+    def resync(self, items: list[dict[str, Any]]) -> None:
+        """Forget everything and rebuild from a full list."""
+        self.pods.clear()
+        self.namespaces.clear()
+        self.cluster = Tally()
+        self._pending.clear()
+        now = self._clock()
+        for pod in items:
+            self._upsert(pod, now)
+
+    def apply(self, event_type: str, obj: dict[str, Any]) -> None:
+        """Apply one ADDED / MODIFIED / DELETED pod event."""
+        if event_type == "DELETED":
+            meta = obj.get("metadata") or {}
+            self._drop(f"{meta.get('namespace') or 'default'}/{meta.get('name') or ''}")
+        else:
+            self._upsert(obj, self._clock())
+        if self._on_event is not None:
+            self._on_event(event_type)
+
+    # -- updates -------------------------------------------------------------------------------
+
+    def _upsert(self, pod: Mapping[str, Any], now: float) -> None:
+        result = evaluate_pod(pod, self.policy, now=now, namespaces=self.system)
+        key = f"{result.namespace}/{result.name}"
+        self._drop(key)
+        if not result.scored:
+            return
+        contribution = self._share(result.namespace, result.units)
+        self._count(key, contribution)
+        if self._may_turn_pending(pod, result):
+            created = creation_epoch((pod.get("metadata") or {}).get("creationTimestamp"))
+            limit = self.policy.forbid_pending_duration
+            if created is not None and limit is not None:
+                heapq.heappush(self._pending, (created + limit, key, contribution))
+
+    def _may_turn_pending(self, pod: Mapping[str, Any], result: PodResult) -> bool:
+        phase = (pod.get("status") or {}).get("phase")
+        return phase == "Pending" and result.units[_PENDING_INDEX] == 0
+
+    def _count(self, key: str, contribution: PodResult) -> None:
+        self.pods[key] = contribution
+        tally = self.namespaces.get(contribution.namespace)
+        if tally is None:
+            tally = self.namespaces[contribution.namespace] = Tally()
+        tally.add(contribution)
+        self.cluster.add(contribution)
+
+    def _drop(self, key: str) -> None:
+        old = self.pods.pop(key, None)
+        if old is None:
+            return
+        tally = self.namespaces[old.namespace]
+        tally.remove(old)
+        if tally.pods == 0:
+            del self.namespaces[old.namespace]
+        self.cluster.remove(old)
+
+    def _share(self, namespace: str, units: Units) -> PodResult:
+        shared = self._shared.get((namespace, units))
+        if shared is None:
+            shared = PodResult(namespace, "", True, units, ())
+            self._shared[(namespace, units)] = shared
+        return shared
+
+    def expire_pending(self, now: float | None = None) -> int:
+        """Add the pending unit to pods whose pending limit passed; returns how many changed."""
+        now = self._clock() if now is None else now
+        changed = 0
+        while self._pending and self._pending[0][0] < now:
+            _, key, contribution = heapq.heappop(self._pending)
+            if self.pods.get(key) is not contribution:
+                continue  # changed or gone since
+            latest, live, ready, restarts, _ = contribution.units
+            self._drop(key)
+            self._count(
+                key, self._share(contribution.namespace, (latest, live, ready, restarts, 1))
+            )
+            changed += 1
+        return changed

@@ -1,0 +1,127 @@
+"""The watch controller's /metrics follows pods created, modified and deleted, exactly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import yaml
+from metrics_text import samples
+from support.emulator import KubeEmulator
+
+from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
+from kube_devops.kube.config import ClusterConfig
+from kube_devops.kube.watch import WatchSettings
+from kube_devops.runtime.runner import ServeSettings
+
+SCENARIO = yaml.safe_load((Path(__file__).parent / "pods.yaml").read_text())
+
+
+def _pod(spec: dict[str, Any]) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "app", "image": spec["image"]}
+    if spec.get("probes"):
+        container.update(SCENARIO["probes"])
+    status: dict[str, Any] = {"phase": spec.get("phase", "Running")}
+    if "restarts" in spec:
+        status["containerStatuses"] = [
+            {
+                "name": "app",
+                "image": spec["image"],
+                "imageID": "",
+                "ready": True,
+                "restartCount": spec["restarts"],
+            }
+        ]
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": spec["name"], "namespace": spec["namespace"]},
+        "spec": {"containers": [container]},
+        "status": status,
+    }
+
+
+class Controller:
+    def __init__(self, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}"
+        self.text = ""
+
+    async def status(self, path: str) -> int:
+        for _ in range(100):
+            async with aiohttp.ClientSession() as http, http.get(self.url + path) as answer:
+                if answer.status == 200:
+                    return 200
+            await asyncio.sleep(0.05)
+        return answer.status
+
+    async def scrape(self) -> dict[tuple[str, ...], float]:
+        async with aiohttp.ClientSession() as http, http.get(f"{self.url}/metrics") as answer:
+            assert answer.status == 200
+            self.text = await answer.text()
+        return samples(self.text)
+
+
+@pytest.fixture
+async def controller(kube_emulator: KubeEmulator) -> AsyncIterator[Controller]:
+    for namespace in ("team-a", "team-b", "team-c", "kube-system"):
+        kube_emulator.thread.seed_namespace(namespace)
+    settings = WatchControllerSettings(
+        cluster=ClusterConfig(str(kube_emulator.kubeconfig)),
+        serve=ServeSettings("127.0.0.1", 0),
+        leader_election=False,
+        watch=WatchSettings(timeout_seconds=5),
+    )
+    stop, bound = asyncio.Event(), asyncio.Future[int]()
+    task = asyncio.create_task(run_watch(settings, stop=stop, on_listening=bound.set_result))
+    port = await asyncio.wait_for(bound, 5)
+    yield Controller(port)
+    stop.set()
+    assert await asyncio.wait_for(task, 5) == 0
+
+
+def _scores(found: dict[tuple[str, ...], float]) -> dict[str, float]:
+    return {
+        key[1].removeprefix("namespace="): value
+        for key, value in found.items()
+        if key[0] == "namespace_health_score"
+    }
+
+
+async def test_scores_follow_pod_changes(
+    kube_emulator: KubeEmulator, controller: Controller
+) -> None:
+    assert await controller.status("/readyz") == 200
+    core = kube_emulator.core
+    for spec in SCENARIO["pods"]:
+        core.create_namespaced_pod(spec["namespace"], _pod(spec))
+    found = await controller.scrape()
+    for _ in range(100):
+        if found.get(("pod_events_total", "event=ADDED")) == 8:
+            break
+        await asyncio.sleep(0.05)
+        found = await controller.scrape()
+    # team-a: raw 0+5 over 2 pods -> 100-2 = 98; team-b: 5+10+30 = 45 over 3 -> 85;
+    # team-c: 10 over 1 -> 90; cluster pooled: 60 over 6 -> 90.
+    assert _scores(found) == {"team-a": 98, "team-b": 85, "team-c": 90}
+    assert found[("cluster_health_score",)] == 90
+    assert found[("pods_tracked_total",)] == 6
+    assert found[("pod_events_total", "event=ADDED")] == 8
+
+    fixed = {"name": "app", "image": "nginx:1.26", **SCENARIO["probes"]}
+    core.patch_namespaced_pod("a2", "team-a", {"spec": {"containers": [fixed]}})
+    core.delete_namespaced_pod("c1", "team-c")
+    for _ in range(100):
+        found = await controller.scrape()
+        if found.get(("pod_events_total", "event=DELETED")) == 1:
+            break
+        await asyncio.sleep(0.05)
+    # team-a: 0 over 2 -> 100; team-c gone; cluster: 45 over 5 -> 100-9 = 91.
+    assert _scores(found) == {"team-a": 100, "team-b": 85}
+    assert found[("cluster_health_score",)] == 91
+    assert found[("pods_tracked_total",)] == 5
+    assert found[("pod_events_total", "event=MODIFIED")] == 1
+    assert 'namespace="team-c"' not in controller.text
