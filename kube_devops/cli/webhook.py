@@ -18,7 +18,7 @@ from kube_devops.kube.config import ClusterConfig
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE, component_name
 from kube_devops.manifests.webhook_config import webhook_configuration
 from kube_devops.runtime.logging import configure_logging
-from kube_devops.runtime.tls import TlsFilesError
+from kube_devops.runtime.tls import TlsFilesError, server_context
 
 _SERVICE = component_name(Component.WEBHOOK)
 
@@ -88,8 +88,12 @@ def parse_addr(addr: str) -> tuple[str, int]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    configure_logging()
     host, port = parse_addr(args.addr)
+    try:
+        server_context(args.tls_cert, args.tls_key)  # fail before anything starts
+    except TlsFilesError as err:
+        raise CliError(str(err)) from None
+    configure_logging()
     settings = WebhookSettings(
         host=host,
         port=port,

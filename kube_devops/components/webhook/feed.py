@@ -34,6 +34,8 @@ async def watch_policies(
             try:
                 await Watcher(client, DEVOPSPOLICIES, settings=settings).run(cache)
             except Exception as err:  # keep serving from the cache; restart the feed
+                if _cancelling():
+                    raise asyncio.CancelledError from err  # shutdown, whatever it turned into
                 log.warning(
                     "policy_watch_restarted",
                     exc_info=True,
@@ -42,3 +44,8 @@ async def watch_policies(
                 await asyncio.sleep(RESTART_DELAY)
     finally:
         client.close()
+
+
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -17,6 +17,7 @@ from webhook_support import (
     RunningWebhook,
     TcpProxy,
     assert_well_formed,
+    emulated_webhook,
     policy_objects,
     review_body,
     running_webhook,
@@ -82,12 +83,7 @@ async def test_stored_reviews_get_their_verdicts(
 ) -> None:
     _seed(kube_emulator, "enforce-all")
     registry = CollectorRegistry()
-    cluster = ClusterConfig(kubeconfig=str(kube_emulator.kubeconfig))
-    async with (
-        running_webhook(tmp_path, cluster=cluster, registry=registry) as hook,
-        aiohttp.ClientSession() as session,
-    ):
-        await wait_ready(session, hook)
+    async with emulated_webhook(kube_emulator, tmp_path, registry=registry) as (hook, session):
         for name, allowed, code, warnings in ENFORCE_ALL:
             body = review_body(name)
             response = await _validate(session, hook, body)
@@ -112,12 +108,7 @@ async def test_denial_message_and_metrics_endpoint(
     kube_emulator: KubeEmulator, tmp_path: Path
 ) -> None:
     _seed(kube_emulator, "enforce-strict")
-    cluster = ClusterConfig(kubeconfig=str(kube_emulator.kubeconfig))
-    async with (
-        running_webhook(tmp_path, cluster=cluster) as hook,
-        aiohttp.ClientSession() as session,
-    ):
-        await wait_ready(session, hook)
+    async with emulated_webhook(kube_emulator, tmp_path) as (hook, session):
         response = await _validate(session, hook, review_body("create-noncompliant"))
         async with session.get(f"{hook.url}/metrics", ssl=hook.client_context()) as resp:
             text = await resp.text()
@@ -136,14 +127,9 @@ async def test_policy_changes_arrive_through_the_watch(
     kube_emulator: KubeEmulator, tmp_path: Path
 ) -> None:
     _seed(kube_emulator, "enforce-all")
-    cluster = ClusterConfig(kubeconfig=str(kube_emulator.kubeconfig))
     custom = kube_emulator.custom
     group, version = "devops.stochastic.io", "v1"
-    async with (
-        running_webhook(tmp_path, cluster=cluster) as hook,
-        aiohttp.ClientSession() as session,
-    ):
-        await wait_ready(session, hook)
+    async with emulated_webhook(kube_emulator, tmp_path) as (hook, session):
         assert len(await _until_warnings(session, hook, "create-noncompliant", 3)) > 0
 
         audit = policy_objects()["audit-all"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 from prometheus_client import CollectorRegistry
+from support.emulator import KubeEmulator
 
 from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.components.webhook.server import PolicyFeed, WebhookSettings, run_webhook
@@ -164,3 +165,25 @@ async def wait_ready(session: aiohttp.ClientSession, hook: RunningWebhook) -> No
                 return
         assert time.monotonic() < deadline, "webhook never became ready"
         await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def emulated_webhook(
+    emulator: KubeEmulator, tmp: Path, registry: CollectorRegistry | None = None
+) -> AsyncIterator[tuple[RunningWebhook, aiohttp.ClientSession]]:
+    """The webhook fed by ``emulator``, ready, with a client session.
+
+    On exit the emulator's watch connections are cut while this event loop still runs, so the
+    adapter's reader thread ends now rather than after the loop is closed.
+    """
+    cluster = ClusterConfig(kubeconfig=str(emulator.kubeconfig))
+    try:
+        async with (
+            running_webhook(tmp, cluster=cluster, registry=registry) as hook,
+            aiohttp.ClientSession() as session,
+        ):
+            await wait_ready(session, hook)
+            yield hook, session
+    finally:
+        emulator.thread.drop_watches()
+        await asyncio.sleep(0.1)

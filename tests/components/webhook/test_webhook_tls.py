@@ -1,0 +1,128 @@
+"""TLS of the running webhook: TLS 1.1 refused, 1.2 verified, certificate replaced live."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from webhook_support import RunningWebhook, make_certs, running_webhook
+
+from kube_devops.runtime.tls import CertReloader, server_context
+
+
+async def _synced_empty(cache: Any) -> None:
+    cache.resync([])
+    await asyncio.Event().wait()
+
+
+def _s_client(port: int, *flags: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", *flags],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+
+
+async def _peer_cert(hook: RunningWebhook, ca_file: Path) -> bytes:
+    context = ssl.create_default_context(cafile=str(ca_file))
+    _reader, writer = await asyncio.open_connection("127.0.0.1", hook.port, ssl=context)
+    try:
+        der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    assert isinstance(der, bytes)
+    return der
+
+
+TLS11 = ("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")
+
+
+def test_control_the_tls11_client_works_against_a_server_allowing_tls11(tmp_path: Path) -> None:
+    make_certs(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1_1
+    versions: list[str | None] = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+
+        def accept_one() -> None:
+            conn, _ = listener.accept()
+            with context.wrap_socket(conn, server_side=True) as tls:
+                versions.append(tls.version())
+
+        thread = threading.Thread(target=accept_one)
+        thread.start()
+        client = _s_client(listener.getsockname()[1], *TLS11)
+        thread.join(10)
+
+    assert versions == ["TLSv1.1"]
+    assert "Cipher is ECDHE-ECDSA" in client.stdout
+
+
+async def test_tls11_refused_tls12_verified(tmp_path: Path) -> None:
+    async with running_webhook(tmp_path, feed=_synced_empty) as hook:
+        old = await asyncio.to_thread(_s_client, hook.port, *TLS11)
+        new = await asyncio.to_thread(
+            _s_client, hook.port, "-tls1_2", "-CAfile", str(hook.ca_file), "-verify_return_error"
+        )
+
+    assert old.returncode != 0
+    assert "New, (NONE), Cipher is (NONE)" in old.stdout
+    assert "no protocols available" not in old.stderr  # the client did offer TLS 1.1
+    assert new.returncode == 0, new.stderr
+    assert "Verify return code: 0 (ok)" in new.stdout
+    assert "Protocol  : TLSv1.2" in new.stdout
+
+
+async def test_replaced_certificate_is_served_without_restart(tmp_path: Path) -> None:
+    async with running_webhook(tmp_path, feed=_synced_empty) as hook:
+        before = await _peer_cert(hook, hook.ca_file)
+        fresh = tmp_path / "fresh"
+        new_ca = make_certs(fresh)
+        for name in ("tls.crt", "tls.key"):
+            shutil.copy(fresh / name, tmp_path / f".{name}.new")
+            (tmp_path / f".{name}.new").replace(tmp_path / name)
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                after = await _peer_cert(hook, new_ca)
+                break
+            except ssl.SSLCertVerificationError:
+                assert time.monotonic() < deadline, "the new certificate was never served"
+                await asyncio.sleep(0.05)
+        assert not hook.task.done()
+
+    assert after != before
+    assert after == ssl.PEM_cert_to_DER_cert((fresh / "tls.crt").read_text())
+
+
+def test_half_written_pair_keeps_the_old_certificate(tmp_path: Path) -> None:
+    make_certs(tmp_path)
+    context = server_context(tmp_path / "tls.crt", tmp_path / "tls.key")
+    reloader = CertReloader(context, tmp_path / "tls.crt", tmp_path / "tls.key")
+    other = tmp_path / "other"
+    make_certs(other)
+
+    shutil.copy(other / "tls.crt", tmp_path / "tls.crt")  # new cert, old key: mismatch
+    first = reloader.check()
+    shutil.copy(other / "tls.key", tmp_path / "tls.key")  # now the pair matches
+    second = reloader.check()
+    third = reloader.check()
+
+    assert (first, second, third) == (False, True, False)
+    assert reloader.reloads == 1
