@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import kmock
+from kmock._internal.rendering import Response
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
@@ -32,6 +33,28 @@ def _register_extra(emulator: Emulator) -> None:
         emulator.resources[key] = kmock.ResourceInfo(kind=kind, namespaced=True, verbs=verbs)
 
 
+#: Objects whose names match these globs get HTTP 500 on every PATCH (the write still lands, as
+#: when a reply is lost), so the error and failure panels have data: the reconcile of policy
+#: ``flaky-*`` fails on its status write, remediation of Deployment ``flaky-*`` fails.
+FAULTS = (
+    ("devops.stochastic.io/v1/devopspolicies", "flaky-*"),
+    ("apps/v1/deployments", "flaky-*"),
+)
+
+
+def _server_error() -> Any:
+    body: dict[str, Any] = {"kind": "Status", "apiVersion": "v1", "metadata": {}}
+    body["status"] = "Failure"
+    body.update(code=500, reason="InternalError", message="sandbox fault injection")
+    return Response(status=500, payload=body)
+
+
+def _inject_faults(emulator: Emulator) -> None:
+    for resource, glob in FAULTS:
+        criteria = (kmock.method.PATCH, kmock.resource(resource), kmock.name(glob))
+        emulator[criteria] << _server_error
+
+
 class EmulatedApi:
     """A started emulator with a kubeconfig in the sandbox directory."""
 
@@ -44,6 +67,7 @@ class EmulatedApi:
         """Start the emulator on a free loopback port and write ``kubeconfig``."""
         thread = EmulatorThread().start()
         thread.call(_register_extra)
+        thread.call(_inject_faults)
         kubeconfig = thread.write_kubeconfig(workdir / "kubeconfig")
         return cls(thread, kubeconfig)
 

@@ -30,7 +30,12 @@ from kube_devops.verify.prometheus import (
     start_prometheus,
 )
 from kube_devops.verify.promql import format_duration
-from kube_devops.verify.readiness import wait_for_samples, wait_targets_up
+from kube_devops.verify.readiness import (
+    moving_series,
+    wait_for_movement,
+    wait_for_samples,
+    wait_targets_up,
+)
 
 Progress = Callable[[str], None]
 
@@ -157,6 +162,9 @@ class Sandbox:
             mark("targets_up")
             wait_for_samples(client, "up", self.settings.min_samples, self.settings.start_timeout)
             mark("samples_ready")
+            self.say("waiting until every counter moves (traffic reaches every panel)")
+            wait_for_movement(client, moving_series(), self.settings.start_timeout)
+            mark("counters_moving")
         finally:
             client.close()
 

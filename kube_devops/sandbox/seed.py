@@ -43,6 +43,15 @@ RESOURCE_OF_KIND = {
 }
 
 
+#: An audit policy whose status writes fail (see ``sandbox.api.FAULTS``): reconcile errors.
+FLAKY_POLICY: Obj = {
+    "apiVersion": "devops.stochastic.io/v1",
+    "kind": "DevOpsPolicy",
+    "metadata": {"name": "flaky-policy", "namespace": "dev"},
+    "spec": {"forbidLatestTag": True, "enforcementMode": "audit"},
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Seed:
     """Objects to store, in order: namespaces first (they are stored separately)."""
@@ -79,6 +88,7 @@ def build_seed(samples: list[Obj], ports: Mapping[Component, int], scrape_interv
             namespaces.append(doc["metadata"]["name"])
             continue
         objects.append(doc)
+    objects.append(FLAKY_POLICY)
     objects.extend(services())
     objects.extend(service_monitors(ObservabilitySettings(interval=scrape_interval)))
     objects.extend(loopback_endpoints(ports))

@@ -18,7 +18,8 @@ import aiohttp
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import KubeError
-from kube_devops.kube.resources import PODS
+from kube_devops.kube.resources import DEPLOYMENTS, PODS, REPLICASETS
+from kube_devops.sandbox.seed import replicaset_for, running_pod
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ class TrafficSettings:
     """Seconds between rounds; each round churns one pod and sends two admission reviews."""
     keep_pods: int = 6
     """Churned pods kept alive at once; older ones are deleted."""
+    deployment_every: int = 8
+    """Every this many rounds, a non-compliant Deployment appears in the enforce namespace
+    (alternately ``flaky-deploy-N``, whose patch fails, and ``churn-deploy-N``, remediated)."""
+    keep_deployments: int = 4
+    """Churned Deployments kept at once."""
 
 
 def pod(name: str, namespace: str, compliant: bool) -> dict[str, Any]:
@@ -75,12 +81,29 @@ def admission_review(obj: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def deployment(name: str, namespace: str) -> dict[str, Any]:
+    """A Deployment the enforce policy can repair: a known port, no probes, no resources."""
+    labels = {"app.kubernetes.io/name": name}
+    container = {"name": "app", "image": "nginx:1.27.0", "ports": [{"containerPort": 80}]}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels}, "spec": {"containers": [container]}},
+        },
+    }
+
+
 class Traffic:
     """The generator; ``start()`` runs it in a daemon thread, ``stop()`` ends it."""
 
     def __init__(self, settings: TrafficSettings) -> None:
         self.settings = settings
         self.rounds = 0
+        self._deployments: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._main, name="sandbox-traffic", daemon=True)
 
@@ -123,9 +146,24 @@ class Traffic:
             old_ns, old_name = alive.pop(0)
             with contextlib.suppress(KubeError):
                 await kube.delete(PODS, old_name, old_ns)
+        if n % self.settings.deployment_every == 0:
+            await self._churn_deployment(kube, n // self.settings.deployment_every)
         for compliant in (True, False):
             review = admission_review(pod(f"review-{n}", namespace, compliant))
             url = f"{self.settings.webhook_url}/validate"
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):
                 async with http.post(url, json=review, timeout=aiohttp.ClientTimeout(3)) as r:
                     await r.read()
+
+    async def _churn_deployment(self, kube: KubeClient, n: int) -> None:
+        namespace = "staging"
+        name = f"{'churn' if n % 2 else 'flaky'}-deploy-{n}"
+        with contextlib.suppress(KubeError):
+            stored = await kube.create(DEPLOYMENTS, deployment(name, namespace), namespace)
+            replicaset = await kube.create(REPLICASETS, replicaset_for(stored), namespace)
+            template = stored["spec"]["template"]
+            await kube.create(PODS, running_pod(replicaset, template), namespace)
+            self._deployments.append(name)
+        while len(self._deployments) > self.settings.keep_deployments:
+            with contextlib.suppress(KubeError):
+                await kube.delete(DEPLOYMENTS, self._deployments.pop(0), namespace)

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from kube_devops.core.catalog import CATALOG, MetricType
 from kube_devops.verify.client import PromClient, QueryError
 
 
@@ -60,3 +61,31 @@ def _wait(done: Callable[[], bool], timeout: float, poll: float, what: str) -> N
             return
         time.sleep(poll)
     raise NotReadyError(f"Prometheus did not hold {what} within {timeout:g}s")
+
+
+def moving_series() -> list[str]:
+    """The sample names that dashboard rate() panels read: every catalog counter, and the
+    ``_count`` of every histogram."""
+    return [
+        spec.name if spec.type is MetricType.COUNTER else f"{spec.name}_count"
+        for spec in CATALOG
+        if spec.type in {MetricType.COUNTER, MetricType.HISTOGRAM}
+    ]
+
+
+def wait_for_movement(
+    client: PromClient, series: list[str], timeout: float, poll: float = 0.25
+) -> None:
+    """Wait until each series has increased at some point within the last minute."""
+    pending = list(series)
+
+    def done() -> bool:
+        pending[:] = [s for s in pending if _value(client, f"sum(increase({s}[1m]))") <= 0]
+        return not pending
+
+    try:
+        _wait(done, timeout, poll, "an increase of every counter")
+    except NotReadyError:
+        raise NotReadyError(
+            f"within {timeout:g}s these counters never increased: {', '.join(pending)}"
+        ) from None
