@@ -21,6 +21,8 @@ from kube_devops.core.evaluation import Finding
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy
 
+_RANK = {severity: severity.rank for severity in Severity}
+
 #: At most this many warnings are returned; the last one says how many were left out.
 MAX_WARNINGS = 20
 
@@ -116,12 +118,11 @@ def _judge(
         {(f.container, f.check) for f in admission_findings(old, policy.spec)} if old else set()
     )
     enforce = policy.spec.enforcement_mode is EnforcementMode.ENFORCE
+    threshold = _RANK[settings.deny_severity]
     for f in findings:
         container = f.container or ""
         denies = (
-            enforce
-            and f.severity.rank >= settings.deny_severity.rank
-            and (f.container, f.check) not in existing
+            enforce and _RANK[f.severity] >= threshold and (f.container, f.check) not in existing
         )
         if denies:
             key = (container, f.check)

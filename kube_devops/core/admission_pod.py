@@ -59,7 +59,5 @@ def _probe(value: object) -> dict[str, Any] | None:
 
 def admission_findings(pod: Mapping[str, Any], spec: PolicySpec) -> tuple[Finding, ...]:
     """Admission-visible findings of an :func:`admission_pod` view under ``spec``."""
-    if not spec.enabled_checks() & _VISIBLE:
-        return ()
     result = evaluate_pod(pod, spec, now=0.0, namespaces=NO_SYSTEM_NAMESPACES)
     return tuple(f for f in result.findings if f.check in _VISIBLE)

@@ -10,6 +10,7 @@ observed on every path, 413 included.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -77,8 +78,13 @@ class ValidateHandler:
     async def _read(self, request: web.Request) -> bytes | None:
         """The body, or None when it is larger than the limit (read no further than that)."""
         length = request.content_length
-        if length is not None and length > self._body_limit:
-            return None
+        if length is not None:
+            if length > self._body_limit:
+                return None
+            try:
+                return await request.content.readexactly(length)
+            except asyncio.IncompleteReadError as err:  # client gave up mid-body
+                return err.partial
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.content.iter_chunked(65536):
