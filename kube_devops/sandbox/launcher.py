@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import shutil
 import tempfile
 import time
@@ -38,6 +39,7 @@ from kube_devops.verify.readiness import (
 )
 
 Progress = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +179,10 @@ class Sandbox:
         if self._prometheus is not None:
             self._prometheus.stop()
         if self._emulator is not None:
-            self._emulator.stop()
+            try:
+                self._emulator.stop()
+            except (RuntimeError, ValueError) as err:  # the emulator's server already closed
+                log.warning("emulated API did not stop cleanly", extra={"error": str(err)})
         self._traffic, self._components, self._prometheus, self._emulator = None, {}, None, None
         shutil.rmtree(self.workdir, ignore_errors=True)
         atexit.unregister(self.stop)

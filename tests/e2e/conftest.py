@@ -1,4 +1,5 @@
-"""Session fixtures for end-to-end tests: a real Prometheus scraping fake exporters."""
+"""Session fixtures for end-to-end tests: a real Prometheus scraping fake exporters, and one
+sandbox shared by the whole session."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from e2e_fake_exporter import FakeExporter, fake_exporters, static_jobs
 
 from kube_devops.core.catalog import Component
+from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.prometheus import PrometheusSettings, start_prometheus
 from kube_devops.verify.readiness import wait_for_samples, wait_targets_up
@@ -35,3 +37,12 @@ def fake_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeStack]:
             wait_for_samples(client, "pod_events_total", 6, timeout=15)
             client.close()
             yield FakeStack(prometheus.url, exporters)
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    """The real sandbox (emulated API, three component processes, Prometheus, traffic)."""
+    running = Sandbox(SandboxSettings(base_port=0))
+    running.start()
+    yield running
+    running.stop()
