@@ -3,7 +3,6 @@ needs (Endpoints and ServiceMonitors), seeding, and reading our monitoring objec
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from kube_devops.manifests import labels as lb
 from kube_devops.sandbox.emulator import Emulator, EmulatorThread
 from kube_devops.sandbox.scrape_config import scrape_configs
 from kube_devops.sandbox.seed import Seed, seed_into
+from kube_devops.verify.sync import run_sync
 
 SERVICES = Resource("", "v1", "services", "Service")
 ENDPOINTS = Resource("", "v1", "endpoints", "Endpoints")
@@ -80,7 +80,7 @@ class EmulatedApi:
     def scrape_jobs(self) -> list[dict[str, Any]]:
         """Scrape jobs rendered from the ServiceMonitors, Services and Endpoints read back
         through the API (the official client, as the Prometheus Operator would read them)."""
-        return asyncio.run(self._read_and_render())
+        return run_sync(self._read_and_render)
 
     async def _read_and_render(self) -> list[dict[str, Any]]:
         client = KubeClient.from_config(ClusterConfig(str(self.kubeconfig)))

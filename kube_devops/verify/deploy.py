@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,6 +9,7 @@ from kube_devops.kube.client import KubeClient, PatchType
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.resources import Resource
+from kube_devops.verify.sync import run_sync
 
 FIELD_MANAGER = "kube-devops-verify"
 _CLUSTER_SCOPED = frozenset(
@@ -49,7 +49,7 @@ def apply_manifests(
 
     Raises ``KubeError`` naming the object that failed (earlier objects stay applied).
     """
-    return asyncio.run(_apply(cluster, documents, progress or (lambda _m: None)))
+    return run_sync(lambda: _apply(cluster, documents, progress or (lambda _m: None)))
 
 
 async def _apply(
