@@ -58,13 +58,19 @@ class LeaseSettings:
     """Seconds a lease stays valid without renewal."""
     renew_period: float | None = None
     """Seconds between renewals; None means a third of ``lease_duration``."""
-    retry_period: float = 1.0
-    """Seconds between acquisition attempts while following."""
+    retry_period: float | None = None
+    """Seconds between acquisition attempts while following; None means
+    ``min(1.0, renew period / 2)``."""
 
     @property
     def renew_every(self) -> float:
         """The effective renew period."""
         return self.renew_period if self.renew_period else self.lease_duration / 3
+
+    @property
+    def retry_every(self) -> float:
+        """The effective retry period of a follower."""
+        return self.retry_period if self.retry_period else min(1.0, self.renew_every / 2)
 
 
 def _micro_time(moment: float) -> str:
@@ -110,7 +116,7 @@ class LeaderElector:
                 else:
                     await self._try_acquire()
                     if not self.is_leader:
-                        await asyncio.sleep(self.settings.retry_period)
+                        await asyncio.sleep(self.settings.retry_every)
         finally:
             if self.is_leader:
                 await asyncio.shield(self._release())

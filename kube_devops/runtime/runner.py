@@ -31,6 +31,10 @@ from aiohttp import web
 
 log = logging.getLogger(__name__)
 
+#: Seconds between closing the listener and draining: connections already accepted get to send
+#: their request instead of being reset as idle.
+_SETTLE = 0.25
+
 BackgroundTask = Callable[[], Coroutine[Any, Any, None]]
 
 
@@ -110,7 +114,7 @@ async def _wait(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> int:
 async def _shutdown(runner: web.AppRunner, running: list[asyncio.Task[None]], grace: float) -> None:
     for task in running:
         task.cancel()
-    cleanup = asyncio.gather(runner.cleanup(), *running, return_exceptions=True)
+    cleanup = asyncio.gather(_close_http(runner), *running, return_exceptions=True)
     try:
         results = await asyncio.wait_for(cleanup, grace + 0.5)
     except TimeoutError:
@@ -119,6 +123,14 @@ async def _shutdown(runner: web.AppRunner, running: list[asyncio.Task[None]], gr
     for result in results:
         if isinstance(result, Exception):
             log.error("error during shutdown", exc_info=result)
+
+
+async def _close_http(runner: web.AppRunner) -> None:
+    """Stop listening, give connections accepted a moment to send their request, then drain."""
+    for site in list(runner.sites):
+        await site.stop()
+    await asyncio.sleep(_SETTLE)
+    await runner.cleanup()
 
 
 @contextlib.contextmanager
