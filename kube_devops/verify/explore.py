@@ -1,0 +1,70 @@
+"""Metric exploration for notebooks: a metric over time by label, namespaces side by side, and
+the top offenders. Everything returns pandas frames built from Prometheus queries."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from kube_devops.verify.client import PromClient
+from kube_devops.verify.promql import format_duration, parse_duration
+from kube_devops.verify.templating import step_for
+
+
+def metric_over_time(client: PromClient, expr: str, by: str, window: str = "10m") -> pd.DataFrame:
+    """``expr`` over the last ``window``, one column per value of label ``by`` (time index)."""
+    seconds = parse_duration(window)
+    end = time.time()
+    result = client.range(expr, end - seconds, end, step_for(seconds, 1.0)).series
+    columns: dict[str, pd.Series] = {}
+    for series in result:
+        name = series["metric"].get(by, "(none)")
+        index = [datetime.fromtimestamp(float(t), tz=UTC) for t, _ in series["values"]]
+        columns[name] = pd.Series([float(v) for _, v in series["values"]], index=index)
+    return pd.DataFrame(columns).sort_index()
+
+
+def instant_by(client: PromClient, expr: str, by: str, column: str) -> pd.Series:
+    """An instant query as a Series indexed by label ``by``."""
+    rows = {
+        s["metric"].get(by, "(none)"): float(s["value"][1]) for s in client.instant(expr).series
+    }
+    return pd.Series(rows, name=column, dtype="float64")
+
+
+def compare_namespaces(client: PromClient, window: str = "10m") -> pd.DataFrame:
+    """Per namespace: health score, open violations, and admission denials over ``window``."""
+    rng = format_duration(parse_duration(window))
+    frame = pd.concat(
+        [
+            instant_by(client, "namespace_health_score", "namespace", "health_score"),
+            instant_by(
+                client, "sum by (namespace) (devopspolicy_violations_total)", "namespace",
+                "violations",
+            ),
+            instant_by(
+                client, f"sum by (namespace) (increase(webhook_denials_total[{rng}]))",
+                "namespace", "denials",
+            ),
+        ],
+        axis=1,
+    )  # fmt: skip
+    return frame.sort_values("health_score", na_position="last")
+
+
+def top_offenders(client: PromClient, n: int = 5, window: str = "10m") -> pd.DataFrame:
+    """The namespaces with the most violations and the (namespace, violation) pairs denied most."""
+    rng = format_duration(parse_duration(window))
+    expr = f"topk({n}, sum by (namespace, violation) (increase(webhook_denials_total[{rng}])))"
+    rows = [
+        {
+            "namespace": s["metric"].get("namespace", ""),
+            "violation": s["metric"].get("violation", ""),
+            "denials": round(float(s["value"][1]), 1),
+        }
+        for s in client.instant(expr).series
+    ]
+    frame = pd.DataFrame(rows, columns=["namespace", "violation", "denials"])
+    return frame.sort_values("denials", ascending=False, ignore_index=True)
