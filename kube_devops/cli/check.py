@@ -1,0 +1,105 @@
+"""``kube-devops check``: can we reach the cluster, and do we hold the permissions we need?
+
+Exits 0 when every check passes (warnings allowed), 1 when the cluster cannot be reached or a
+needed permission is missing — the failing line says which and how to fix it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, add_cluster_flags
+from kube_devops.kube.client import KubeClient
+from kube_devops.kube.config import ClusterConfig, describe
+from kube_devops.kube.errors import ConfigError, Forbidden, KubeError, NotFound, Unauthorized
+from kube_devops.kube.resources import DEVOPSPOLICIES, LEASES, PODS
+
+_WIDTH = 34
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One line of the report."""
+
+    label: str
+    state: str  # OK, WARN or FAIL
+    detail: str = ""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``check`` verb."""
+    parser = subparsers.add_parser(
+        "check", help="check the cluster connection and the permissions kube-devops needs"
+    )
+    parser.add_argument(
+        "--lease-namespace", default="kube-devops", help="namespace of the leader-election Leases"
+    )
+    add_cluster_flags(parser)
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    cfg = ClusterConfig(args.kubeconfig, args.context)
+    print("kube-devops check")
+    try:
+        source = describe(cfg)
+        client = KubeClient.from_config(cfg, request_timeout=10.0)
+    except ConfigError as err:
+        _show(Outcome("Configuration", "FAIL", str(err)))
+        return EXIT_FAILURE
+    _show(Outcome("Configuration", "OK", source))
+    try:
+        outcomes = asyncio.run(_probe(client, args.lease_namespace))
+    finally:
+        client.close()
+    for outcome in outcomes:
+        _show(outcome)
+    failed = [o.label for o in outcomes if o.state == "FAIL"]
+    if failed:
+        print(f"FAILED: {', '.join(failed)}")
+        return EXIT_FAILURE
+    print("All checks passed.")
+    return EXIT_OK
+
+
+def _show(outcome: Outcome) -> None:
+    dots = "." * max(2, _WIDTH - len(outcome.label))
+    detail = f" ({outcome.detail})" if outcome.detail else ""
+    print(f"  {outcome.label} {dots} {outcome.state}{detail}")
+
+
+async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
+    try:
+        version = await client.version()
+    except KubeError as err:
+        hint = "check the server address and that the API server is running"
+        return [Outcome("Cluster connection", "FAIL", f"{err}; {hint}")]
+    found = [Outcome("Cluster connection", "OK", str(version.get("gitVersion") or "?"))]
+    found.append(
+        await _permission("List pods (all namespaces)", lambda: client.list(PODS, limit=1))
+    )
+    found.append(
+        await _permission(
+            f"Leases in {lease_namespace}", lambda: client.list(LEASES, lease_namespace, limit=1)
+        )
+    )
+    policies = await _permission("DevOpsPolicy resources", lambda: client.list(DEVOPSPOLICIES))
+    if policies.state == "FAIL" and policies.detail.startswith("not installed"):
+        policies = Outcome(policies.label, "WARN", policies.detail)
+    found.append(policies)
+    return found
+
+
+async def _permission(label: str, call: Callable[[], Awaitable[object]]) -> Outcome:
+    try:
+        await call()
+    except (Forbidden, Unauthorized) as err:
+        return Outcome(label, "FAIL", f"{err}; grant it in the ClusterRole of kube-devops")
+    except NotFound:
+        return Outcome(label, "FAIL", "not installed; run: kube-devops crd install")
+    except KubeError as err:
+        return Outcome(label, "FAIL", str(err))
+    return Outcome(label, "OK")
