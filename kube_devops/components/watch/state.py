@@ -42,7 +42,9 @@ class ClusterState:
         self.namespaces: dict[str, Tally] = {}
         self.cluster = Tally()
         self._shared: dict[tuple[str, Units], PodResult] = {}
-        self._pending: list[tuple[float, str, PodResult]] = []
+        self._pending: list[tuple[float, int, str]] = []
+        self._waiting: dict[str, int] = {}
+        self._sequence = 0
 
     # -- WatchHandler --------------------------------------------------------------------------
 
@@ -52,6 +54,7 @@ class ClusterState:
         self.namespaces.clear()
         self.cluster = Tally()
         self._pending.clear()
+        self._waiting.clear()
         now = self._clock()
         for pod in items:
             self._upsert(pod, now)
@@ -80,7 +83,9 @@ class ClusterState:
             created = creation_epoch((pod.get("metadata") or {}).get("creationTimestamp"))
             limit = self.policy.forbid_pending_duration
             if created is not None and limit is not None:
-                heapq.heappush(self._pending, (created + limit, key, contribution))
+                self._sequence += 1
+                self._waiting[key] = self._sequence
+                heapq.heappush(self._pending, (created + limit, self._sequence, key))
 
     def _may_turn_pending(self, pod: Mapping[str, Any], result: PodResult) -> bool:
         phase = (pod.get("status") or {}).get("phase")
@@ -95,6 +100,8 @@ class ClusterState:
         self.cluster.add(contribution)
 
     def _drop(self, key: str) -> None:
+        if self._waiting:
+            self._waiting.pop(key, None)
         old = self.pods.pop(key, None)
         if old is None:
             return
@@ -116,9 +123,10 @@ class ClusterState:
         now = self._clock() if now is None else now
         changed = 0
         while self._pending and self._pending[0][0] < now:
-            _, key, contribution = heapq.heappop(self._pending)
-            if self.pods.get(key) is not contribution:
+            _, sequence, key = heapq.heappop(self._pending)
+            if self._waiting.get(key) != sequence:
                 continue  # changed or gone since
+            contribution = self.pods[key]
             latest, live, ready, restarts, _ = contribution.units
             self._drop(key)
             self._count(
