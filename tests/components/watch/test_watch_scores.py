@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import kmock
 import pytest
 import yaml
+from kmock import Response
 from metrics_text import samples
 from support.emulator import KubeEmulator
 
@@ -51,12 +53,16 @@ class Controller:
         self.text = ""
 
     async def status(self, path: str) -> int:
+        """The status of ``path``, waiting up to 5 s for it to become 200."""
+        return 200 if await self.status_becomes(path, 200) else 0
+
+    async def status_becomes(self, path: str, wanted: int) -> bool:
         for _ in range(100):
             async with aiohttp.ClientSession() as http, http.get(self.url + path) as answer:
-                if answer.status == 200:
-                    return 200
+                if answer.status == wanted:
+                    return True
             await asyncio.sleep(0.05)
-        return answer.status
+        return False
 
     async def scrape(self) -> dict[tuple[str, ...], float]:
         async with aiohttp.ClientSession() as http, http.get(f"{self.url}/metrics") as answer:
@@ -125,3 +131,37 @@ async def test_scores_follow_pod_changes(
     assert found[("pods_tracked_total",)] == 5
     assert found[("pod_events_total", "event=MODIFIED")] == 1
     assert 'namespace="team-c"' not in controller.text
+
+
+async def test_readiness_drops_while_the_watch_is_down_and_recovers(
+    kube_emulator: KubeEmulator,
+) -> None:
+    settings = WatchControllerSettings(
+        cluster=ClusterConfig(str(kube_emulator.kubeconfig)),
+        serve=ServeSettings("127.0.0.1", 0),
+        leader_election=False,
+        watch=WatchSettings(timeout_seconds=5, initial=0.1, maximum=0.2),
+        readiness_grace=0.5,
+    )
+    stop, bound = asyncio.Event(), asyncio.Future[int]()
+    task = asyncio.create_task(run_watch(settings, stop=stop, on_listening=bound.set_result))
+    controller = Controller(await asyncio.wait_for(bound, 5))
+    outage = {"on": True}
+
+    def failing() -> Any:
+        if not outage["on"]:
+            return NotImplemented  # steps aside for good
+        return Response(status=500, payload={"kind": "Status", "code": 500})
+
+    try:
+        assert await controller.status("/readyz") == 200
+        kube_emulator.thread.call(lambda e: e[kmock.action.WATCH] << failing)
+        kube_emulator.thread.call(lambda e: e[kmock.action.LIST] << failing)
+        kube_emulator.thread.drop_watches()
+        assert await controller.status_becomes("/readyz", 503)
+        assert await controller.status("/healthz") == 200
+        outage["on"] = False
+        assert await controller.status("/readyz") == 200
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 5) == 0
