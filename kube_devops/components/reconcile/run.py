@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 
 from kube_devops.core.catalog import Component
 from kube_devops.kube.client import KubeClient
+from kube_devops.kube.config import load_api_client
 from kube_devops.runtime.app import create_app
 from kube_devops.runtime.metrics import build_metrics
 from kube_devops.runtime.runner import ServeSettings, serve
@@ -24,6 +27,35 @@ from kube_devops.runtime.runner import ServeSettings, serve
 from .leadership import run_with_leadership
 from .operator import ReconcileOperator
 from .settings import ReconcileSettings
+
+
+class _DrainingClient(KubeClient):
+    """A ``KubeClient`` that can wait for requests still running in worker threads.
+
+    Cancelling an awaiting task does not stop its worker thread; closing the connection pool
+    under it would leak the socket. ``drain`` waits for those requests before ``close``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lock = threading.Lock()
+        self._in_flight = 0
+
+    def request_sync(self, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            self._in_flight += 1
+        try:
+            return super().request_sync(*args, **kwargs)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    async def drain(self, limit: float) -> None:
+        """Wait up to ``limit`` seconds for in-flight requests to finish."""
+        for _ in range(max(1, int(limit / 0.02))):
+            if not self._in_flight:
+                return
+            await asyncio.sleep(0.02)
 
 
 def replica_identity(settings: ReconcileSettings) -> str:
@@ -41,7 +73,7 @@ async def run_reconcile(
     """Run the operator until stopped (see the module docstring)."""
     registry = registry if registry is not None else CollectorRegistry()
     metrics = build_metrics(Component.RECONCILE, registry)
-    client = KubeClient.from_config(settings.cluster)
+    client = _DrainingClient(load_api_client(settings.cluster))
     identity = replica_identity(settings)
     operator = ReconcileOperator(settings, client, metrics, identity)
     app = create_app(registry, operator.ready)
@@ -58,4 +90,5 @@ async def run_reconcile(
             on_listening=on_listening,
         )
     finally:
+        await client.drain(5.0)
         client.close()
