@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kube_devops.core.admission_pod import admission_findings, admission_pod
+from kube_devops.core.admission_pod import admission_findings, admission_pod, policy_findings
 from kube_devops.core.admission_review import AdmissionRequest, render_response
 from kube_devops.core.checks import CheckId, Severity
 from kube_devops.core.evaluation import Finding
@@ -82,12 +82,15 @@ def verdict(
         return Verdict(True, "no-policy")
     if request.object is None:
         return unable_verdict("request.object is missing or not an object", settings, code=400)
-    pod = admission_pod(request.object, request.namespace)
-    old = admission_pod(request.old_object, request.namespace) if request.old_object else None
+    found = admission_findings(admission_pod(request.object, request.namespace))
+    if not found:
+        return Verdict(True, "compliant")
+    old = request.old_object
+    was = admission_findings(admission_pod(old, request.namespace)) if old else ()
     denials: dict[tuple[str, CheckId], Violation] = {}
     warnings: list[str] = []
     for policy in sorted(policies, key=lambda p: p.name):
-        _judge(policy, pod, old, settings, denials, warnings)
+        _judge(policy, found, was, settings, denials, warnings)
     return _conclude(list(denials.values()), warnings)
 
 
@@ -105,18 +108,16 @@ def _skip_reason(request: AdmissionRequest, settings: AdmissionSettings) -> str 
 
 def _judge(
     policy: Policy,
-    pod: dict[str, object],
-    old: dict[str, object] | None,
+    found: tuple[Finding, ...],
+    was: tuple[Finding, ...],
     settings: AdmissionSettings,
     denials: dict[tuple[str, CheckId], Violation],
     warnings: list[str],
 ) -> None:
-    findings = admission_findings(pod, policy.spec)
+    findings = policy_findings(found, policy.spec)
     if not findings:
         return
-    existing = (
-        {(f.container, f.check) for f in admission_findings(old, policy.spec)} if old else set()
-    )
+    existing = {(f.container, f.check) for f in policy_findings(was, policy.spec)}
     enforce = policy.spec.enforcement_mode is EnforcementMode.ENFORCE
     threshold = _RANK[settings.deny_severity]
     for f in findings:

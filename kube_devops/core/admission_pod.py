@@ -12,9 +12,10 @@ subresource (always allowed), cannot carry probes, and exist only for debugging.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from kube_devops.core.checks import CHECKS
+from kube_devops.core.checks import CHECKS, CheckId
 from kube_devops.core.evaluation import Finding, evaluate_pod
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES
 from kube_devops.core.policy import PolicySpec
@@ -57,7 +58,28 @@ def _probe(value: object) -> dict[str, Any] | None:
     return value if isinstance(value, dict) and value else None
 
 
-def admission_findings(pod: Mapping[str, Any], spec: PolicySpec) -> tuple[Finding, ...]:
-    """Admission-visible findings of an :func:`admission_pod` view under ``spec``."""
-    result = evaluate_pod(pod, spec, now=0.0, namespaces=NO_SYSTEM_NAMESPACES)
+#: Every admission-visible check switched on: a pod is evaluated once, then each policy keeps
+#: the findings of its own checks (:func:`policy_findings`).
+ALL_VISIBLE = PolicySpec(
+    forbid_latest_tag=True, require_liveness_probe=True, require_readiness_probe=True
+)
+_INDEX = {check: i for i, check in enumerate(CheckId)}
+
+
+def admission_findings(pod: Mapping[str, Any]) -> tuple[Finding, ...]:
+    """Every admission-visible finding of an :func:`admission_pod` view (default severities)."""
+    result = evaluate_pod(pod, ALL_VISIBLE, now=0.0, namespaces=NO_SYSTEM_NAMESPACES)
     return tuple(f for f in result.findings if f.check in _VISIBLE)
+
+
+def policy_findings(findings: tuple[Finding, ...], spec: PolicySpec) -> list[Finding]:
+    """The ``findings`` of checks ``spec`` enables, with ``spec``'s severities."""
+    enabled = (spec.forbid_latest_tag, spec.require_liveness_probe, spec.require_readiness_probe)
+    severities = spec.severities
+    kept = []
+    for f in findings:
+        i = _INDEX[f.check]
+        if enabled[i]:
+            severity = severities[i]
+            kept.append(f if f.severity is severity else replace(f, severity=severity))
+    return kept

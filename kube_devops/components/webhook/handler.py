@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from aiohttp import web
+from prometheus_client import Counter
 
 from kube_devops.core.admission import (
     AdmissionSettings,
@@ -53,6 +54,10 @@ class ValidateHandler:
         self._requests = metrics.counter("webhook_requests_total")
         self._denials = metrics.counter("webhook_denials_total")
         self._duration = metrics.histogram("webhook_request_duration_seconds")
+        # label children by label values: operation and check sets are small and fixed, and
+        # namespaces are bounded by those holding a policy (only they can deny)
+        self._request_children: dict[tuple[str, str], Counter] = {}
+        self._denial_children: dict[tuple[str, str], Counter] = {}
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Answer one request (the aiohttp handler)."""
@@ -68,7 +73,7 @@ class ValidateHandler:
             uid, operation, namespace, answer = self._judge(body)
             self._count(operation, answer.allowed)
             for denial in answer.denials:
-                self._denials.labels(namespace, denial.check.value).inc()
+                self._denial_child(namespace, denial.check.value).inc()
             return web.Response(
                 body=dump_review(review_for(uid, answer)), content_type="application/json"
             )
@@ -112,4 +117,15 @@ class ValidateHandler:
         return req.uid, req.operation_label, req.namespace, answer
 
     def _count(self, operation: str, allowed: bool) -> None:
-        self._requests.labels(operation, "true" if allowed else "false").inc()
+        key = (operation, "true" if allowed else "false")
+        child = self._request_children.get(key)
+        if child is None:
+            child = self._request_children[key] = self._requests.labels(*key)
+        child.inc()
+
+    def _denial_child(self, namespace: str, violation: str) -> Counter:
+        key = (namespace, violation)
+        child = self._denial_children.get(key)
+        if child is None:
+            child = self._denial_children[key] = self._denials.labels(*key)
+        return child
