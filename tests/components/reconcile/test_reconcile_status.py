@@ -19,6 +19,8 @@ import time
 from reconcile_support import POLICIES, Cluster, eventually, running_operator, samples
 from support.emulator import KubeEmulator
 
+from kube_devops.sandbox.emulator import once
+
 
 def seed_samples(cluster: Cluster) -> None:
     for doc in samples("sample-workloads.yaml"):
@@ -184,3 +186,17 @@ async def test_invalid_spec_is_reported_and_counted(kube_emulator: KubeEmulator)
     assert condition[0]["reason"] == "InvalidSpec"
     assert "maxRestartCount" in condition[0]["message"]
     assert errors >= 1
+
+
+async def test_api_error_is_counted_and_retried(kube_emulator: KubeEmulator) -> None:
+    cluster = Cluster(kube_emulator)
+    seed_samples(cluster)
+    kube_emulator.thread.call(
+        lambda e: e["get", "/api/v1/namespaces/production/pods"] << once(503, "etcd is slow")
+    )
+    async with running_operator(kube_emulator, interval=60.0) as op:
+        status = await eventually(lambda: evaluated(cluster, "production", "default-policy"))
+        errors = await op.value("devopspolicy_reconcile_errors_total")
+    # the first listing failed; the retry (backoff 0.2 s, not the 60 s interval) succeeded
+    assert errors == 1
+    assert status["healthScore"] == 99
