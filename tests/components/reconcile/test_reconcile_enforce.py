@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 import kmock
+import pytest
 from reconcile_support import POLICIES, Cluster, Operator, eventually, running_operator
 from support.emulator import KubeEmulator
 
@@ -189,3 +190,23 @@ async def test_enforce_in_protected_namespace_patches_nothing(
     status = cluster.policy("monitoring", "probes")["status"]
     assert status["violations"] == 8  # evaluated and reported, just not enforced
     assert "remediationsApplied" not in status
+
+
+@pytest.mark.parametrize(("kind", "plural"), [("StatefulSet", "statefulsets"),
+                                              ("DaemonSet", "daemonsets")])  # fmt: skip
+async def test_pods_owned_directly_by_statefulset_or_daemonset(
+    kube_emulator: KubeEmulator, kind: str, plural: str
+) -> None:
+    cluster = Cluster(kube_emulator)
+    cluster.namespace("shop")
+    workload = deployment("shop", APP)
+    workload["kind"] = kind
+    stored = cluster.seed(f"apps/v1/{plural}", workload)
+    cluster.pods_for(stored, 2)
+    cluster.seed(POLICIES, policy("shop", "enforce"))
+    async with running_operator(kube_emulator) as op:
+        await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
+    app = cluster.get(f"apps/v1/{plural}", "shop", "web")["spec"]["template"]["spec"]
+    assert (app["containers"][0]["livenessProbe"], app["containers"][0]["readinessProbe"]) == (
+        LIVENESS, READINESS,
+    )  # fmt: skip
