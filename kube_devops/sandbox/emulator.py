@@ -52,8 +52,7 @@ import jsonpatch
 import jsonpointer
 import kmock
 import yaml
-from kmock._internal import apps as kmock_apps
-from kmock._internal import rendering as kmock_rendering
+from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
 _T = TypeVar("_T")
 Obj = dict[str, Any]
@@ -114,7 +113,7 @@ def once(status: int, message: str = "injected failure") -> Callable[[], Any]:
         used = True
         body: Obj = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure"}
         body.update(code=status, reason="Injected", message=message)
-        return kmock_rendering.Response(status=status, payload=body)
+        return Response(status=status, payload=body)
 
     return payload
 
@@ -156,7 +155,7 @@ class Emulator(kmock.KubernetesEmulator):
                 async with self._changed:
                     self._write(request)
                     self._changed.notify_all()
-            return await kmock_apps.RawHandler._handle(self, request)
+            return await kmock.RawHandler._handle(self, request)
         finally:
             if not self.keep_requests:  # forget this request only: others are in flight
                 _forget(self._requests, request)
@@ -274,7 +273,7 @@ class Emulator(kmock.KubernetesEmulator):
             log.start += dropped
 
     async def _serve_create(self, request: kmock.Request) -> Any:
-        return kmock_rendering.Response(status=201, payload=await super()._serve_create(request))
+        return Response(status=201, payload=await super()._serve_create(request))
 
     # -- reads ---------------------------------------------------------------------------------
 
