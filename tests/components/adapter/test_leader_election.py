@@ -67,9 +67,9 @@ async def test_failed_renewal_steps_down_at_once(kube_emulator: KubeEmulator) ->
         await eventually(lambda: a.is_leader)
         kube_emulator.thread.call(lambda e: e[kmock.method.PUT] << once(500, "etcd timeout"))
         failed_from = time.monotonic()
-        await eventually(lambda: not a.is_leader, within=2.0)
+        await eventually(lambda: "a stopped" in events, within=2.0)
         assert time.monotonic() - failed_from <= 0.5 + 0.3  # one renew period and slack
-        assert events[:2] == ["a started", "a stopped"]
+        assert events[:2] == ["a started", "a stopped"]  # it may lead again right after
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
