@@ -3,7 +3,10 @@
 - ``kube.config``: ``ClusterConfig(kubeconfig, context)`` and ``load_api_client``.
 - ``kube.client``: ``KubeClient`` — async verbs returning plain JSON dicts, ``PatchType``.
 - ``kube.errors``: ``NotFound``, ``Conflict``, ``Gone``, ``Forbidden``, ``TransientError`` ...
-- ``kube.resources``: ``Resource`` paths and constants (``PODS``, ``LEASES``, ``DEVOPSPOLICIES`` ...).
+- ``kube.resources``: ``Resource`` paths and constants (``PODS``, ``LEASES``,
+  ``DEVOPSPOLICIES`` ...).
 - ``kube.watch``: ``Watcher`` — resilient list+watch with resume, relist on 410 and backoff.
 - ``kube.leader``: ``LeaderElector`` — Lease-based leader election.
+
+Each module's docstring lists its public API.
 """
