@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, CliError, add_cluster_flags
 from kube_devops.core.catalog import Component
-from kube_devops.verify.promql import parse_duration
+from kube_devops.core.promql import parse_duration
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from kube_devops.core.catalog import CATALOG, MetricSpec, MetricType
-from kube_devops.manifests.promql import analyze, legend_labels
+from kube_devops.core.promql import analyze, legend_labels
 
 #: Labels Prometheus (through the Prometheus Operator) attaches to every scraped target.
 TARGET_LABELS = frozenset({"job", "instance", "namespace", "service", "pod", "endpoint"})
@@ -55,22 +55,22 @@ def query_problems(
     analysis = analyze(expr, lambda name: table.get(name, frozenset()))
     problems: list[str] = []
     for selector in analysis.selectors:
-        if selector.metric is None:
+        if not selector.metric:
             problems.append(f"{expr!r}: a selector without a metric name")
             continue
         if selector.metric not in table:
             problems.append(f"{expr!r}: metric {selector.metric!r} is not in the catalog")
             continue
         for matcher in selector.matchers:
-            if matcher.label not in table[selector.metric]:
-                problems.append(_missing(expr, matcher.label, selector.metric, "matcher"))
+            if matcher.name not in table[selector.metric]:
+                problems.append(_missing(expr, matcher.name, selector.metric, "matcher"))
     for grouping in analysis.groupings:
         for label in grouping.labels:
             for metric in grouping.metrics:
                 if metric in table and label not in table[metric]:
                     problems.append(_missing(expr, label, metric, "grouping"))
     result = analysis.result_labels or frozenset()
-    for label in sorted(legend_labels(legend) - result):
+    for label in sorted(frozenset(legend_labels(legend)) - result):
         problems.append(f"{expr!r}: legend names {label!r}, which the result does not carry")
     return problems
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kube_devops.core.catalog import PORTS, Component
+from kube_devops.core.promql import format_duration
 from kube_devops.sandbox.api import EmulatedApi
 from kube_devops.sandbox.processes import ComponentProcess, start_components, wait_healthy
 from kube_devops.sandbox.seed import build_seed, default_samples_dir, load_samples
@@ -30,7 +31,6 @@ from kube_devops.verify.prometheus import (
     free_port,
     start_prometheus,
 )
-from kube_devops.verify.promql import format_duration
 from kube_devops.verify.readiness import (
     moving_series,
     wait_for_movement,

@@ -102,7 +102,7 @@ class StackSession:
 
     def verify(self) -> Report:
         """Run the verifier against the connected stack."""
-        from kube_devops.verify.promql import parse_duration
+        from kube_devops.core.promql import parse_duration
 
         info, began = self.connection(), time.perf_counter()
         settings = VerifySettings(

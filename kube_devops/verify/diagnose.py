@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from kube_devops.core.promql import format_duration, legend_labels, range_windows
 from kube_devops.verify import explain
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.model import Series, Verdict, Window
-from kube_devops.verify.promql import format_duration, legend_labels, range_windows
 
 
 def check_expr(client: PromClient, expr: str, legend: str, window: Window) -> tuple[

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from kube_devops.core.catalog import BY_NAME
+from kube_devops.core.promql import Selector, format_duration, range_windows, selectors
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.model import Verdict, Window
-from kube_devops.verify.promql import Selector, format_duration, range_windows, selectors
 
 
 def empty(client: PromClient, expr: str, window: Window) -> Verdict:

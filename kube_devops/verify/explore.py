@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from kube_devops.core.promql import format_duration, parse_duration
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.promql import format_duration, parse_duration
 from kube_devops.verify.templating import step_for
 
 

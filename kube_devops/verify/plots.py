@@ -11,8 +11,8 @@ from typing import Any
 from matplotlib.dates import DateFormatter
 from matplotlib.figure import Figure
 
+from kube_devops.core.promql import legend_labels
 from kube_devops.verify.model import PanelCheck
-from kube_devops.verify.promql import legend_labels
 
 STATUS_COLOURS = {"ok": "tab:green", "warn": "tab:orange", "empty": "tab:red", "error": "darkred"}
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from kube_devops.verify.promql import format_duration
+from kube_devops.core.promql import format_duration
 
 INSTALL_HINT = (
     "the 'prometheus' binary was not found on PATH. Install it: Debian/Ubuntu "

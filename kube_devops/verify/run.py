@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kube_devops.core.promql import parse_duration
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.dashboard import (
     Dashboard,
@@ -21,7 +22,6 @@ from kube_devops.verify.dashboard import (
 )
 from kube_devops.verify.diagnose import check_expr
 from kube_devops.verify.model import PanelCheck, Series, Verdict, Window
-from kube_devops.verify.promql import parse_duration
 from kube_devops.verify.report import Report
 from kube_devops.verify.scrape import MetricCheck, scrape_components
 from kube_devops.verify.templating import Resolved, TimeContext, step_for, substitute

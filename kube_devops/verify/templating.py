@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kube_devops.verify.promql import format_duration
+from kube_devops.core.promql import format_duration
 
 _REFERENCE = re.compile(
     r"\$\{(?P<braced>[A-Za-z_]\w*)(?::[^}]*)?\}|\[\[(?P<bracket>[A-Za-z_]\w*)(?::[^\]]*)?\]\]"

@@ -7,13 +7,10 @@ The same holds for the alert rules (which may also use Prometheus's own ``up``).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-import yaml
 
 from kube_devops.core.catalog import CATALOG
+from kube_devops.core.promql import analyze
 from kube_devops.manifests.alerts import alerts
 from kube_devops.manifests.contract import (
     SYNTHETIC_SERIES,
@@ -23,39 +20,6 @@ from kube_devops.manifests.contract import (
 )
 from kube_devops.manifests.dashboard import dashboard_model
 from kube_devops.manifests.dashboard_panels import all_targets
-from kube_devops.manifests.promql import PromQLSyntaxError, analyze, legend_labels
-
-_CASES = yaml.safe_load((Path(__file__).parent / "promql_cases.yaml").read_text("utf-8"))
-_TOY = {
-    "reqs": frozenset({"op", "ok"}),
-    "lat_bucket": frozenset({"le"}),
-    "lat_sum": frozenset(),
-    "lat_count": frozenset(),
-    "up": frozenset({"job", "pod"}),
-}
-
-
-@pytest.mark.parametrize("case", _CASES, ids=[c["expr"] for c in _CASES])
-def test_promql_reader(case: dict[str, Any]) -> None:
-    analysis = analyze(case["expr"], lambda name: _TOY.get(name, frozenset()))
-    assert sorted(analysis.metrics) == case["metrics"]
-    matchers = [[s.metric, m.label] for s in analysis.selectors for m in s.matchers]
-    assert matchers == case["matchers"]
-    assert [list(g.labels) for g in analysis.groupings] == case["groupings"]
-    assert sorted(analysis.result_labels or ()) == case["result"]
-
-
-def test_promql_reader_rejects_garbage() -> None:
-    with pytest.raises(PromQLSyntaxError):
-        analyze("sum(rate(x[5m])", lambda _: frozenset())
-    with pytest.raises(PromQLSyntaxError):
-        analyze("rate(x[5m]) ]", lambda _: frozenset())
-
-
-def test_legend_labels() -> None:
-    assert legend_labels("{{namespace}}/{{ policy }}") == {"namespace", "policy"}
-    assert legend_labels("{{ $labels.job }} on $labels.pod") == {"job", "pod"}
-    assert legend_labels("p99") == frozenset()
 
 
 def test_catalog_series_labels() -> None:

@@ -1,11 +1,12 @@
-"""A small PromQL reader: which metrics a query selects and which labels it relies on.
+"""The one PromQL reader: what a query selects, the labels it relies on, its range windows.
 
-Not a full PromQL parser: it understands selectors, matchers, range windows, aggregations with
-``by``/``without``, function calls and binary operators well enough to answer three questions
-for contract tests and the verifier — which series names are selected, which labels appear in
-matchers and groupings (and over which metrics), and which labels the result carries (so a
-``legendFormat`` can be checked). Grafana variables (``$namespace``, ``$__rate_interval``) may
-appear inside strings and range brackets.
+Not a full PromQL parser: it understands selectors, matchers, range windows and subqueries,
+``offset``/``@`` modifiers, aggregations with ``by``/``without``, function calls and binary
+operators well enough to answer the questions of the manifest contract tests and the verifier —
+which series are selected (with which matchers), which labels appear in groupings (and over
+which metrics), which labels the result carries (so a ``legendFormat`` can be checked), and how
+long its range windows are. Grafana variables (``$namespace``, ``$__rate_interval``) may appear
+inside strings and range brackets. Also Prometheus durations, both ways.
 """
 
 from __future__ import annotations
@@ -18,19 +19,23 @@ AGGREGATIONS = frozenset(
     {"sum", "min", "max", "avg", "count", "stddev", "stdvar", "group", "topk", "bottomk"}
     | {"quantile", "count_values", "limitk"}
 )
-_KEYWORD_OPS = frozenset({"and", "or", "unless"})
+_KEYWORD_OPS = frozenset({"and", "or", "unless", "atan2"})
 _TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
+    r"""
+      (?P<skip>\s+|\#[^\n]*)
+    | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
     | (?P<range>\[[^\]]*\])
     | (?P<dur>(?:\d+(?:ms|s|m|h|d|w|y))+(?![A-Za-z0-9_:]))
-    | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    | (?P<num>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
     | (?P<ident>[A-Za-z_:][A-Za-z0-9_:]*)
-    | (?P<op>==|!=|=~|!~|>=|<=|[-+*/%^<>=])
+    | (?P<op>==|!=|=~|!~|>=|<=|[-+*/%^<>=@])
     | (?P<punct>[(){},])
-    )""",
+    """,
     re.VERBOSE,
 )
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+_LEGEND = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$labels\.([A-Za-z_][A-Za-z0-9_]*)")
 
 #: Labels of a vector result; ``None`` for scalars and strings.
 Labels = frozenset[str] | None
@@ -43,20 +48,47 @@ class PromQLSyntaxError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Matcher:
-    """One ``label op "value"`` inside a selector's braces."""
+    """One ``name op "value"`` inside a selector's braces, such as ``namespace=~"prod.*"``."""
 
-    label: str
+    name: str
     op: str
     value: str
+
+    def matches(self, value: str) -> bool:
+        """Whether a label value (``""`` when absent) satisfies this matcher."""
+        if self.op == "=":
+            return value == self.value
+        if self.op == "!=":
+            return value != self.value
+        found = re.fullmatch(self.value, value) is not None
+        return found if self.op == "=~" else not found
+
+    def __str__(self) -> str:
+        return f'{self.name}{self.op}"{self.value}"'
 
 
 @dataclass(frozen=True, slots=True)
 class Selector:
-    """A vector selector: a series name (``None`` when only matchers) and its matchers."""
+    """A vector selector: a series name (``""`` when only matchers) and its matchers."""
 
-    metric: str | None
+    metric: str
     matchers: tuple[Matcher, ...]
-    range: str | None = None
+
+    @property
+    def bare(self) -> str:
+        """The selector for every series of the metric, ignoring label matchers."""
+        return f'{{__name__="{self.metric}"}}'
+
+    def named(self) -> Selector:
+        """This selector with a nameless ``{__name__="x", ...}`` read as ``x{...}``."""
+        if self.metric:
+            return self
+        name = next((m.value for m in self.matchers if m.name == "__name__" and m.op == "="), "")
+        return Selector(name, tuple(m for m in self.matchers if m.name != "__name__"))
+
+    def __str__(self) -> str:
+        inner = ",".join(str(m) for m in self.matchers)
+        return f"{self.metric}{{{inner}}}" if inner else self.metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,27 +107,34 @@ class Analysis:
     selectors: list[Selector] = field(default_factory=list)
     groupings: list[Grouping] = field(default_factory=list)
     result_labels: Labels = None
+    #: Text inside every range bracket, in order: ``5m``, ``10m:1m``, ``$__rate_interval``.
+    ranges: list[str] = field(default_factory=list)
 
     @property
     def metrics(self) -> frozenset[str]:
         """Every series name selected anywhere in the query."""
-        return frozenset(s.metric for s in self.selectors if s.metric is not None)
+        return frozenset(s.metric for s in self.selectors if s.metric)
 
 
 def tokenize(expr: str) -> list[tuple[str, str]]:
     """``(kind, text)`` tokens; raises :class:`PromQLSyntaxError` on an unknown character."""
     tokens: list[tuple[str, str]] = []
-    pos, end = 0, len(expr.rstrip())
-    while pos < end:
+    pos = 0
+    while pos < len(expr):
         match = _TOKEN.match(expr, pos)
         if match is None or match.lastgroup is None:
-            raise PromQLSyntaxError(f"unexpected character {expr[pos:].strip()[:1]!r} at {pos}")
-        tokens.append((match.lastgroup, match.group(match.lastgroup)))
+            raise PromQLSyntaxError(f"unexpected character {expr[pos]!r} at {pos}")
+        if match.lastgroup != "skip":
+            tokens.append((match.lastgroup, match.group(match.lastgroup)))
         pos = match.end()
     return tokens
 
 
-def analyze(expr: str, labels_of: LabelLookup) -> Analysis:
+def _no_labels(_: str) -> frozenset[str]:
+    return frozenset()
+
+
+def analyze(expr: str, labels_of: LabelLookup = _no_labels) -> Analysis:
     """Read ``expr``; ``labels_of(series_name)`` gives the labels a selected series carries."""
     parser = _Parser(tokenize(expr), labels_of)
     result = parser.expression()
@@ -105,15 +144,73 @@ def analyze(expr: str, labels_of: LabelLookup) -> Analysis:
     return parser.analysis
 
 
-def legend_labels(legend_format: str) -> frozenset[str]:
-    """Labels a Grafana ``legendFormat`` (``{{namespace}}``) or alert text (``$labels.x``) names."""
-    braces = re.findall(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", legend_format)
-    dollars = re.findall(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)", legend_format)
-    return frozenset(braces) | frozenset(dollars)
+def selectors(expr: str) -> tuple[Selector, ...]:
+    """Every vector selector in ``expr``, in order (``{__name__="x"}`` becomes metric ``x``).
+
+    For diagnosis only: an expression this reader cannot follow gives ``()``, since Prometheus
+    reports syntax errors itself.
+    """
+    try:
+        return tuple(s.named() for s in analyze(expr).selectors)
+    except PromQLSyntaxError:
+        return ()
+
+
+def range_windows(expr: str) -> tuple[float, ...]:
+    """The range windows (``[5m]``, and the range of ``[5m:1m]`` subqueries) in seconds.
+
+    Windows that are not durations (an unsubstituted ``$__rate_interval``) are left out, and so
+    is everything of an expression this reader cannot follow.
+    """
+    try:
+        ranges = analyze(expr).ranges
+    except PromQLSyntaxError:
+        return ()
+    windows: list[float] = []
+    for text in ranges:
+        try:
+            windows.append(parse_duration(text.split(":", 1)[0]))
+        except ValueError:
+            continue
+    return tuple(windows)
+
+
+def legend_labels(text: str) -> tuple[str, ...]:
+    """Labels a Grafana ``legendFormat`` (``{{namespace}}``) or alert text (``$labels.x``) names.
+
+    In order of first appearance, each once.
+    """
+    return tuple(dict.fromkeys(brace or dollar for brace, dollar in _LEGEND.findall(text)))
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a Prometheus duration (``90s``, ``1m30s``, ``500ms``); ValueError if invalid."""
+    text = text.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = _DURATION.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ValueError(f"{text!r} is not a Prometheus duration (examples: 30s, 5m, 1h30m)")
+    return sum(float(n) * _UNITS[u] for n, u in parts)
+
+
+def format_duration(seconds: float) -> str:
+    """A compact Prometheus duration for a number of seconds (``4s``, ``1500ms``, ``5m``)."""
+    ms = round(seconds * 1000)
+    if ms % 1000:
+        return f"{ms}ms"
+    whole = ms // 1000
+    if whole and whole % 3600 == 0:
+        return f"{whole // 3600}h"
+    if whole and whole % 60 == 0:
+        return f"{whole // 60}m"
+    return f"{whole}s"
 
 
 def _unquote(text: str) -> str:
-    return text[1:-1]
+    if text.startswith("`"):
+        return text[1:-1]
+    return bytes(text[1:-1], "utf-8").decode("unicode_escape")
 
 
 def _combine(left: Labels, right: Labels, op: str, on: tuple[str, ...] | None) -> Labels:
@@ -177,14 +274,25 @@ class _Parser:
         return self.postfix(self.primary())
 
     def postfix(self, labels: Labels) -> Labels:
-        while self.kind() == "range" or self.peek() == "offset":
-            if self.take() == "offset":
+        """Subquery ranges and ``offset``/``@`` modifiers; they keep the labels."""
+        while self.kind() == "range" or self.peek() in {"offset", "@"}:
+            if self.kind() == "range":
+                self.analysis.ranges.append(self.take()[1:-1])
+                continue
+            modifier = self.take()
+            if self.peek() in {"-", "+"}:
+                self.take()
+            if modifier == "@" and self.peek() in {"start", "end"}:
+                self.take()
+                self.take("(")
+                self.take(")")
+            else:
                 self.take()
         return labels
 
     def primary(self) -> Labels:
         kind, text = self.kind(), self.peek()
-        if kind in {"num", "str", "dur"}:
+        if kind in {"num", "str", "dur"} or (text or "").lower() in {"inf", "nan"}:
             self.take()
             return None
         if text == "(":
@@ -193,7 +301,7 @@ class _Parser:
             self.take(")")
             return inner
         if text == "{":
-            return self.selector(None)
+            return self.selector("")
         if kind != "ident":
             raise PromQLSyntaxError(f"unexpected {text!r}")
         name = self.take()
@@ -203,7 +311,7 @@ class _Parser:
             return self.function(name)
         return self.selector(name)
 
-    def selector(self, metric: str | None) -> Labels:
+    def selector(self, metric: str) -> Labels:
         matchers: list[Matcher] = []
         if self.peek() == "{":
             self.take()
@@ -214,9 +322,10 @@ class _Parser:
                 if self.peek() == ",":
                     self.take()
             self.take("}")
-        window = self.take()[1:-1] if self.kind() == "range" else None
-        self.analysis.selectors.append(Selector(metric, tuple(matchers), window))
-        return self.labels_of(metric) if metric is not None else frozenset()
+        if self.kind() == "range":
+            self.analysis.ranges.append(self.take()[1:-1])
+        self.analysis.selectors.append(Selector(metric, tuple(matchers)))
+        return self.labels_of(metric) if metric else frozenset()
 
     def label_list(self) -> tuple[str, ...]:
         self.take("(")
@@ -264,7 +373,7 @@ class _Parser:
             return None
         if name in {"absent", "absent_over_time"}:
             selected = self.analysis.selectors[start:]
-            return frozenset(m.label for s in selected for m in s.matchers if m.op == "=")
+            return frozenset(m.name for s in selected for m in s.matchers if m.op == "=")
         if name == "vector" or not vectors:
             return frozenset()
         if name == "histogram_quantile":
