@@ -15,19 +15,25 @@ SERVICE_ACCOUNT = lb.APP_NAME
 CLUSTER_ROLE = lb.APP_NAME
 LEASE_ROLE = f"{lb.APP_NAME}-leader-election"
 
-_READ = ["get", "list", "watch"]
-
-#: (apiGroups, resources, verbs) — one entry per rule, in the order they appear.
+#: (apiGroups, resources, verbs) — one entry per rule, in the order they appear. Each verb is a
+#: call the components make (``kube_devops.kube``): nothing more.
 CLUSTER_RULES: tuple[tuple[list[str], list[str], list[str]], ...] = (
-    ([""], ["pods"], _READ),
-    (["apps"], ["deployments", "replicasets", "statefulsets", "daemonsets"], [*_READ, "patch"]),
-    (["devops.stochastic.io"], ["devopspolicies"], [*_READ, "patch"]),
-    (["devops.stochastic.io"], ["devopspolicies/status"], ["get", "patch", "update"]),
-    ([""], ["events"], ["create", "patch"]),
+    # watch controller and reconcile operator: Watcher (list, then watch) and list_all per namespace
+    ([""], ["pods"], ["list", "watch"]),
+    # reconcile enforcement: get_workload, then json_patch_workload
+    (["apps"], ["deployments", "statefulsets", "daemonsets"], ["get", "patch"]),
+    # reconcile enforcement: OwnerResolver reads a pod's ReplicaSet to find its Deployment
+    (["apps"], ["replicasets"], ["get"]),
+    # reconcile and webhook Watchers; reconcile re-reads (get) and patches finalizers (patch)
+    (["devops.stochastic.io"], ["devopspolicies"], ["get", "list", "watch", "patch"]),
+    # reconcile: patch_policy_status (merge patch on the status subresource)
+    (["devops.stochastic.io"], ["devopspolicies/status"], ["patch"]),
+    # reconcile: create_event records each remediation
+    ([""], ["events"], ["create"]),
 )
 
-#: Lease verbs: read, create when missing, renew/take over/release by update or patch.
-LEASE_VERBS = ["get", "create", "update", "patch"]
+#: Lease verbs of ``LeaderElector``: read, create when missing, renew/take over/release by PUT.
+LEASE_VERBS = ["get", "create", "update"]
 
 
 def namespace(name: str = lb.DEFAULT_NAMESPACE) -> Manifest:

@@ -31,16 +31,15 @@ def test_cluster_role_grants_exactly_the_used_verbs() -> None:
         for group in rule["apiGroups"]
         for resource in rule["resources"]
     }
-    read, read_patch = ["get", "list", "watch"], ["get", "list", "patch", "watch"]
     assert granted == {
-        ("", "pods"): read,
-        ("apps", "deployments"): read_patch,
-        ("apps", "replicasets"): read_patch,
-        ("apps", "statefulsets"): read_patch,
-        ("apps", "daemonsets"): read_patch,
-        ("devops.stochastic.io", "devopspolicies"): read_patch,
-        ("devops.stochastic.io", "devopspolicies/status"): ["get", "patch", "update"],
-        ("", "events"): ["create", "patch"],
+        ("", "pods"): ["list", "watch"],
+        ("apps", "deployments"): ["get", "patch"],
+        ("apps", "replicasets"): ["get"],
+        ("apps", "statefulsets"): ["get", "patch"],
+        ("apps", "daemonsets"): ["get", "patch"],
+        ("devops.stochastic.io", "devopspolicies"): ["get", "list", "patch", "watch"],
+        ("devops.stochastic.io", "devopspolicies/status"): ["patch"],
+        ("", "events"): ["create"],
     }
 
 
@@ -61,7 +60,7 @@ def test_leases_only_in_own_namespace() -> None:
         {
             "apiGroups": ["coordination.k8s.io"],
             "resources": ["leases"],
-            "verbs": ["get", "create", "update", "patch"],
+            "verbs": ["get", "create", "update"],
         }
     ]
     assert objects["RoleBinding"]["roleRef"] == {
