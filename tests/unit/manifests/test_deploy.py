@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kube_devops.cli.main import build_parser
 from kube_devops.core.catalog import Component
 from kube_devops.manifests.deploy import DeploySettings, deployment, deployments
 from kube_devops.manifests.services import service
@@ -31,6 +33,24 @@ def test_component_arguments(component: Component, args: str) -> None:
     container = _container(component)
     assert container["command"] == ["kube-devops"]
     assert " ".join(container["args"]) == args
+
+
+@pytest.mark.parametrize(
+    ("component", "parsed"),
+    [
+        (Component.WATCH, {"port": 8080, "lease_namespace": "kube-devops", "host": "0.0.0.0"}),
+        (Component.RECONCILE, {"port": 9090, "interval": 30.0, "lease_namespace": "kube-devops"}),
+        (
+            Component.WEBHOOK,
+            {"addr": "0.0.0.0:8443", "tls_cert": Path("/tls/tls.crt"), "fail_closed": False},
+        ),
+    ],
+)
+def test_arguments_are_accepted_by_the_real_cli(
+    component: Component, parsed: dict[str, Any]
+) -> None:
+    args = build_parser().parse_args(_container(component)["args"])
+    assert {key: getattr(args, key) for key in parsed} == parsed
 
 
 @pytest.mark.parametrize(
