@@ -29,7 +29,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -115,17 +115,18 @@ class Watcher:
         return version
 
     async def _watch_once(self, handler: WatchHandler, version: str) -> str:
-        async for event in self._events(version):
-            kind = event.get("type")
-            obj = event.get("object") or {}
-            if kind == "ERROR":
-                raise _status_error(obj, self.resource)
-            version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
-            if kind in ("ADDED", "MODIFIED", "DELETED"):
-                handler.apply(kind, obj)
+        async with contextlib.aclosing(self._events(version)) as events:  # closes the stream now
+            async for event in events:
+                kind = event.get("type")
+                obj = event.get("object") or {}
+                if kind == "ERROR":
+                    raise _status_error(obj, self.resource)
+                version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
+                if kind in ("ADDED", "MODIFIED", "DELETED"):
+                    handler.apply(kind, obj)
         return version
 
-    async def _events(self, version: str) -> AsyncIterator[JsonDict]:
+    async def _events(self, version: str) -> AsyncGenerator[JsonDict, None]:
         query = [
             ("watch", "true"),
             ("resourceVersion", version),
@@ -181,7 +182,12 @@ def _status_error(status: JsonDict, resource: Resource) -> KubeError:
 
 
 class _Stream:
-    """A watch response read line by line in a daemon thread, delivered to an asyncio queue."""
+    """A watch response read line by line in a daemon thread, delivered to an asyncio queue.
+
+    The reader thread owns the response: it alone reads and closes it. ``close()`` (event loop
+    side) only marks the stream closed and shuts the socket down for reading so a blocked read
+    returns; it never raises, so it cannot mask the error (or cancellation) being propagated.
+    """
 
     def __init__(self, client: KubeClient, path: str, query: list[tuple[str, str]]) -> None:
         self.client, self.path, self.query = client, path, query
@@ -189,39 +195,72 @@ class _Stream:
         self._lock = threading.Lock()
         self._response: urllib3.response.BaseHTTPResponse | None = None
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    def start(self, loop: asyncio.AbstractEventLoop, read_timeout: float) -> None:
-        def put(kind: str, payload: Any) -> None:
-            loop.call_soon_threadsafe(self.queue.put_nowait, (kind, payload))
-
-        def read() -> None:
-            try:
-                response = self.client.open_stream(self.path, self.query, read_timeout)
-                with self._lock:
-                    self._response = response
-                    if self._closed:
-                        return
-                put("open", None)
-                for line in _lines(response):
-                    put("event", json.loads(line))
-                put("end", None)
-            except KubeError as err:
-                put("error", err)
-            except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
-                put("error", TransientError(f"watch stream broken: {err}", where=self.path))
-            except RuntimeError:
-                pass  # the event loop is closed: nobody is listening any more
-
-        threading.Thread(target=read, name=f"watch {self.path}", daemon=True).start()
+    def start(self, loop: asyncio.AbstractEventLoop, read_timeout: float) -> threading.Thread:
+        """Open the watch and pump its events into ``queue`` from a (returned) daemon thread."""
+        self._loop = loop
+        name = f"watch {self.path}"
+        thread = threading.Thread(target=self._read, args=(read_timeout,), name=name, daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
+        """Stop delivering and unblock the reader thread; never raises."""
         with self._lock:
             self._closed = True
             response = self._response
         if response is not None:
-            with contextlib.suppress(RuntimeError, ValueError, OSError):
-                response.shutdown()  # unblocks the reader thread; fails once fully read
-            response.release_conn()
+            _shutdown(response, self.path)
+
+    def _read(self, read_timeout: float) -> None:
+        response: urllib3.response.BaseHTTPResponse | None = None
+        try:
+            response = self.client.open_stream(self.path, self.query, read_timeout)
+            with self._lock:
+                self._response = response
+                if self._closed:
+                    return
+            self._put("open", None)
+            for line in _lines(response):
+                if not self._put("event", json.loads(line)):
+                    return
+            self._put("end", None)
+        except KubeError as err:
+            self._put("error", err)
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
+            self._put("error", TransientError(f"watch stream broken: {err}", where=self.path))
+        finally:
+            if response is not None:
+                _discard(response, self.path)
+
+    def _put(self, kind: str, payload: Any) -> bool:
+        """Hand one item to the event loop; False once closed or the loop is gone."""
+        with self._lock:
+            if self._closed or self._loop is None:
+                return False
+        try:
+            self._loop.call_soon_threadsafe(self.queue.put_nowait, (kind, payload))
+        except RuntimeError:  # the event loop is closed: nobody is listening any more
+            return False
+        return True
+
+
+def _shutdown(response: urllib3.response.BaseHTTPResponse, path: str) -> None:
+    """Shut the socket down for reading; a response already read or released cannot be."""
+    try:
+        response.shutdown()
+    except (RuntimeError, ValueError, OSError) as err:
+        log.debug("watch socket not shut down", extra={"path": path, "error": str(err)})
+
+
+def _discard(response: urllib3.response.BaseHTTPResponse, path: str) -> None:
+    """Close a watch response and its connection (never returned half-read to the pool)."""
+    try:
+        response.close()
+        response.release_conn()
+    except (urllib3.exceptions.HTTPError, OSError, ValueError, RuntimeError) as err:
+        log.debug("watch response not closed cleanly", extra={"path": path, "error": str(err)})
 
 
 def _lines(response: urllib3.response.BaseHTTPResponse) -> Iterator[bytes]:
