@@ -79,7 +79,11 @@ def pod_spec_path(kind: str) -> str:
 
 def check_pod_shape(pod: Mapping[str, Any], *, where: str, spec_path: str = "spec") -> None:
     """Raise ObjectError when fields that evaluation reads have the wrong type."""
-    spec = pod.get("spec")
+    _check_spec(pod.get("spec"), where, spec_path)
+    _check_status(pod.get("status"), where)
+
+
+def _check_spec(spec: Any, where: str, spec_path: str) -> None:
     if spec is not None and not isinstance(spec, Mapping):
         raise ObjectError(
             where,
@@ -87,9 +91,8 @@ def check_pod_shape(pod: Mapping[str, Any], *, where: str, spec_path: str = "spe
             f"expected a mapping, got {_kind(spec)}",
             "write the pod spec as key: value pairs",
         )
-    spec = spec or {}
     for key in ("containers", "initContainers"):
-        for i, c in enumerate(_entries(spec, key, where, f"{spec_path}.{key}")):
+        for i, c in enumerate(_entries(spec or {}, key, where, f"{spec_path}.{key}")):
             at = f"{spec_path}.{key}[{i}]"
             for field in ("name", "image", "restartPolicy"):
                 if c.get(field) is not None and not isinstance(c[field], str):
@@ -99,7 +102,9 @@ def check_pod_shape(pod: Mapping[str, Any], *, where: str, spec_path: str = "spe
                         f"{c[field]!r} is not a string",
                         f"write the {field} as a string",
                     )
-    status = pod.get("status")
+
+
+def _check_status(status: Any, where: str) -> None:
     if status is None:
         return
     if not isinstance(status, Mapping):
@@ -109,9 +114,8 @@ def check_pod_shape(pod: Mapping[str, Any], *, where: str, spec_path: str = "spe
             f"expected a mapping, got {_kind(status)}",
             "remove it or write key: value pairs",
         )
-    for i, cs in enumerate(
-        _entries(status, "containerStatuses", where, "status.containerStatuses")
-    ):
+    statuses = _entries(status, "containerStatuses", where, "status.containerStatuses")
+    for i, cs in enumerate(statuses):
         count = cs.get("restartCount")
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
             raise ObjectError(
