@@ -1,28 +1,32 @@
-"""Session fixtures for end-to-end tests: a real Prometheus scraping fake exporters, and one
-sandbox shared by the whole session."""
+"""Session fixtures for end-to-end tests: a real Prometheus scraping fake exporters, one sandbox
+shared by the whole session, and both seen as a ``Stack``. Tests marked ``stops_component``
+stop part of a shared stack, so they are moved to the end of the run."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from e2e_fake_exporter import FakeExporter, fake_exporters, static_jobs
+from e2e_fake_exporter import fake_exporters, static_jobs
+from e2e_stacks import FAKE, SANDBOX, FakeStack, Stack, stack_named
 
-from kube_devops.core.catalog import Component
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.prometheus import PrometheusSettings, start_prometheus
 from kube_devops.verify.readiness import wait_for_samples, wait_targets_up
 
+STOPS_COMPONENT = "stops_component"
 
-@dataclass
-class FakeStack:
-    """Fake exporters for the three components and the Prometheus scraping them every second."""
 
-    prometheus_url: str
-    exporters: dict[Component, FakeExporter]
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{STOPS_COMPONENT}: stops part of a shared stack; runs after everything else"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker(STOPS_COMPONENT) is not None)
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +45,15 @@ def fake_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeStack]:
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
-    """The real sandbox (emulated API, three component processes, Prometheus, traffic)."""
+    """The real sandbox (emulated API, three component processes, Prometheus with 1 s scrapes,
+    traffic)."""
     running = Sandbox(SandboxSettings(base_port=0))
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(params=[FAKE, SANDBOX])
+def stack(request: pytest.FixtureRequest) -> Stack:
+    """Each stack in turn, for tests whose body holds for both."""
+    return stack_named(request, request.param)

@@ -1,43 +1,69 @@
-"""The verifier against a real Prometheus: each panel broken on purpose gets its own reason."""
+"""The verifier against a real Prometheus: each panel broken on purpose gets its own status and
+reason. One body runs over both stacks: the hand-written broken dashboard against fake exporters
+(any dashboard, every reference form, collapsed rows), and a dashboard derived from the shipped
+one against the sandbox (real components, scrapes rendered from the ServiceMonitors)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import FakeStack
+from e2e_derived_dashboard import write_derived_broken_dashboard
+from e2e_stacks import FAKE, SANDBOX, stack_named
 
+from kube_devops.verify.model import PanelCheck
 from kube_devops.verify.report import Report
 from kube_devops.verify.run import VerifySettings, verify
 
 HERE = Path(__file__).parent / "dashboards"
-EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
-    (HERE / "broken_dashboard_expected.yaml").read_text()
-)
+EXPECTED: dict[str, dict[str, dict[str, Any]]] = {
+    FAKE: yaml.safe_load((HERE / "broken_dashboard_expected.yaml").read_text()),
+    SANDBOX: yaml.safe_load((HERE / "derived_broken_expected.yaml").read_text()),
+}
+CASES = [(stack, title) for stack, panels in EXPECTED.items() for title in panels]
+fake_only = pytest.mark.parametrize("verified", [FAKE], indirect=True)
 
 
-@pytest.fixture(scope="module")
-def report(fake_stack: FakeStack) -> Report:
+@dataclass
+class Verified:
+    """The report on one stack's broken dashboard, and what it should say."""
+
+    stack: str
+    report: Report
+
+    @property
+    def expected(self) -> dict[str, dict[str, Any]]:
+        return EXPECTED[self.stack]
+
+    def panel(self, title: str) -> PanelCheck:
+        (found,) = [p for p in self.report.panels if p.title == title]
+        return found
+
+
+@pytest.fixture(scope="module", params=[FAKE, SANDBOX])
+def verified(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Verified:
+    """Computed once per stack."""
+    stack = stack_named(request, request.param)
+    if stack.name == FAKE:
+        dashboard = HERE / "broken_dashboard.json"
+    else:
+        dashboard = write_derived_broken_dashboard(tmp_path_factory.mktemp("dashboard"))
     settings = VerifySettings(
-        prometheus_url=fake_stack.prometheus_url,
-        dashboard=HERE / "broken_dashboard.json",
-        endpoints={c.value: e.url for c, e in fake_stack.exporters.items()},
+        prometheus_url=stack.prometheus_url,
+        dashboard=dashboard,
+        endpoints=stack.endpoints,
         range_seconds=60,
     )
-    return verify(settings)
+    return Verified(stack.name, verify(settings))
 
 
-def _panel(report: Report, title: str) -> Any:
-    (found,) = [p for p in report.panels if p.title == title]
-    return found
-
-
-@pytest.mark.parametrize("title", list(EXPECTED))
-def test_panel_gets_expected_status_and_reason(report: Report, title: str) -> None:
-    expected = EXPECTED[title]
-    panel = _panel(report, title)
+@pytest.mark.parametrize(("verified", "title"), CASES, indirect=["verified"])
+def test_panel_gets_expected_status_and_reason(verified: Verified, title: str) -> None:
+    expected = verified.expected[title]
+    panel = verified.panel(title)
     assert (panel.row, panel.status, panel.reason) == (
         expected["row"],
         expected["status"],
@@ -46,26 +72,75 @@ def test_panel_gets_expected_status_and_reason(report: Report, title: str) -> No
     assert expected["detail_contains"] in panel.detail
 
 
-def test_every_panel_including_collapsed_rows_is_checked(report: Report) -> None:
-    assert [p.title for p in report.panels] == list(EXPECTED)
+def test_report_fails_exactly_on_the_broken_panels(verified: Verified) -> None:
+    expected = verified.expected
+    failing = {p.title for p in verified.report.failing}
+    assert failing == {t for t, e in expected.items() if e["status"] in {"empty", "error"}}
+    others = [
+        (p.title, p.status, p.detail) for p in verified.report.panels if p.title not in expected
+    ]
+    assert [o for o in others if o[1] != "ok"] == []
+    assert verified.report.to_json()["ok"] is False
 
 
-def test_all_becomes_dot_star_in_every_reference_form(report: Report) -> None:
+def test_strict_turns_warnings_into_failures(verified: Verified) -> None:
+    report = verified.report
+    report.strict = True
+    try:
+        titles = {p.title for p in report.failing}
+    finally:
+        report.strict = False
+    assert titles == {t for t, e in verified.expected.items() if e["status"] != "ok"}
+
+
+def test_json_follows_the_contract_and_every_target_is_up(verified: Verified) -> None:
+    document = verified.report.to_json()
+    assert set(document["panels"][0]) == {
+        "row", "title", "expr", "status", "reason", "detail", "series"
+    }  # fmt: skip
+    assert len(document["targets"]) == 3
+    assert {t["health"] for t in document["targets"]} == {"up"}
+
+
+def test_live_scrape_matches_the_catalog(verified: Verified) -> None:
+    assert len(verified.report.metrics) == 16
+    assert {m.status for m in verified.report.metrics} == {"ok"}
+
+
+@pytest.mark.parametrize("verified", [SANDBOX], indirect=True)
+def test_derived_dashboard_keeps_every_shipped_panel(verified: Verified) -> None:
+    # 4 rows of 6 + 5 + 10 + 6 = 27 panels; the two quantile panels have 3 targets each, so
+    # 27 + 2 + 2 = 31 targets. Only six of them were renamed and broken.
+    assert len(verified.report.panels) == 31
+    assert {p.row for p in verified.report.panels} == {"Overview", "Watch", "Reconcile", "Webhook"}
+    by_name = {v.name: v for v in verified.report.variables}
+    assert by_name["namespace"].values == ("dev", "production", "staging")
+
+
+@fake_only
+def test_every_panel_including_collapsed_rows_is_checked(verified: Verified) -> None:
+    assert [p.title for p in verified.report.panels] == list(verified.expected)
+
+
+@fake_only
+def test_all_becomes_dot_star_in_every_reference_form(verified: Verified) -> None:
     for title in ("dollar", "braced", "bracket"):
-        panel = _panel(report, f"Namespace scores ({title} form)")
+        panel = verified.panel(f"Namespace scores ({title} form)")
         assert panel.expr == 'namespace_health_score{namespace=~".*"}'
         assert panel.series == 2
 
 
-def test_rate_interval_is_four_scrape_intervals(report: Report) -> None:
+@fake_only
+def test_rate_interval_is_four_scrape_intervals(verified: Verified) -> None:
     # range 60 s -> step max(1 s, 60/200 rounded = 0) = 1 s; max(1 + 1, 4 x 1) = 4 s
-    panel = _panel(report, "Requests by verdict")
+    panel = verified.panel("Requests by verdict")
     assert panel.expr == "sum by (allowed) (rate(webhook_requests_total[4s]))"
     assert panel.series == 2
 
 
-def test_variable_queries_are_checked(report: Report) -> None:
-    by_name = {v.name: v for v in report.variables}
+@fake_only
+def test_variable_queries_are_checked(verified: Verified) -> None:
+    by_name = {v.name: v for v in verified.report.variables}
     assert (by_name["namespace"].status, by_name["namespace"].values) == (
         "ok",
         ("team-a", "team-b"),
@@ -73,29 +148,3 @@ def test_variable_queries_are_checked(report: Report) -> None:
     assert by_name["namespace"].chosen == "All"
     assert by_name["ghost"].status == "empty"
     assert by_name["datasource"].status == "skipped"
-
-
-def test_report_fails_and_json_follows_the_contract(report: Report) -> None:
-    document = report.to_json()
-    assert document["ok"] is False
-    assert set(document["panels"][0]) == {
-        "row", "title", "expr", "status", "reason", "detail", "series"
-    }  # fmt: skip
-    assert len(document["targets"]) == 3
-    assert {t["health"] for t in document["targets"]} == {"up"}
-    failing = {p.title for p in report.failing}
-    assert failing == {t for t, e in EXPECTED.items() if e["status"] in {"empty", "error"}}
-
-
-def test_live_scrape_matches_the_catalog(report: Report) -> None:
-    assert len(report.metrics) == 16
-    assert {m.status for m in report.metrics} == {"ok"}
-
-
-def test_strict_turns_warnings_into_failures(report: Report) -> None:
-    report.strict = True
-    try:
-        titles = {p.title for p in report.failing}
-    finally:
-        report.strict = False
-    assert {"Legend label missing", "All zero"} <= titles
