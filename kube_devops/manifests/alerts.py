@@ -24,7 +24,8 @@ HEALTH_THRESHOLD = 60
 HEALTH_FOR = "10m"
 #: Webhook p99 latency (seconds) above which admission slows pod creation noticeably.
 WEBHOOK_P99_SECONDS = 0.5
-#: No reconcile over this window (ten 30 s intervals) means the operator has stalled.
+#: No reconcile over this window (ten 30 s intervals), held for as long again, means the operator
+#: has stalled. Only while policies exist: with none, nothing is reconciled and that is fine.
 STALL_WINDOW = "5m"
 
 
@@ -66,6 +67,7 @@ def alerts() -> tuple[Alert, ...]:
     reconciles = metric("devopspolicy_reconcile_total").name
     latency = metric("webhook_request_duration_seconds").name
     cluster = metric("cluster_health_score").name
+    policies = metric("devopspolicy_enforcement_mode").name
     return (
         Alert("KubeDevopsComponentDown", _component_down(), "5m", "critical",
               "kube-devops component {{ $labels.job }} has no healthy target",
@@ -90,10 +92,11 @@ def alerts() -> tuple[Alert, ...]:
               "The webhook's p99 latency has been above 0.5 s for 10 minutes; pod creation "
               "slows down and requests near the 5 s timeout are ignored."),
         Alert("KubeDevopsReconcileStalled",
-              f"sum(increase({reconciles}[{STALL_WINDOW}])) == 0", "5m", "critical",
+              f"sum(increase({reconciles}[{STALL_WINDOW}])) == 0 "
+              f"and on() count({policies}) > 0", STALL_WINDOW, "critical",
               "No DevOpsPolicy reconciliation in the last 10 minutes",
-              "The reconcile operator is up but has not completed a cycle for ten of its 30 s "
-              "intervals; policy statuses are going stale."),
+              "DevOpsPolicies exist but the reconcile operator has not reconciled one for "
+              "twenty of its 30 s intervals; policy statuses are going stale."),
     )  # fmt: skip
 
 

@@ -91,6 +91,7 @@ def test_alert_rules_use_only_catalog_metrics_and_up() -> None:
     assert used == {
         "up",
         "cluster_health_score",
+        "devopspolicy_enforcement_mode",
         "devopspolicy_reconcile_errors_total",
         "devopspolicy_reconcile_total",
         "webhook_request_duration_seconds_bucket",
