@@ -61,8 +61,8 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        sandbox.stop()
-        signal.signal(signal.SIGTERM, previous)
         if args.state_file:
             args.state_file.unlink(missing_ok=True)
+        sandbox.stop()
+        signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
