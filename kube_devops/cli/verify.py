@@ -52,14 +52,31 @@ def _endpoints(args: argparse.Namespace) -> dict[str, str]:
     return found
 
 
+def _read_state(path: Path) -> tuple[str, dict[str, str]]:
+    """Prometheus URL and endpoints from a ``kube-devops sandbox --state-file`` file."""
+    try:
+        state = json.loads(path.read_text())
+        url, endpoints = state["prometheus_url"], state.get("endpoints") or {}
+        if not isinstance(url, str) or not isinstance(endpoints, dict):
+            raise TypeError("wrong types")
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise CliError(
+            f"--state-file {path}: not a sandbox state file ({type(err).__name__}: {err}); "
+            "expected JSON with prometheus_url and endpoints as `kube-devops sandbox` writes it"
+        ) from None
+    return url, {str(k): str(v) for k, v in endpoints.items()}
+
+
 def _run(args: argparse.Namespace) -> int:
+    from kube_devops.verify.client import QueryError
+    from kube_devops.verify.dashboard import DashboardError
     from kube_devops.verify.run import VerifySettings, verify
 
     url, endpoints = args.prometheus_url, _endpoints(args)
     if args.state_file:
-        state = json.loads(args.state_file.read_text())
-        url = url or state["prometheus_url"]
-        endpoints = {**state.get("endpoints", {}), **endpoints}
+        state_url, state_endpoints = _read_state(args.state_file)
+        url = url or state_url
+        endpoints = {**state_endpoints, **endpoints}
     if not url:
         raise CliError("give --prometheus-url URL (or --state-file from `kube-devops sandbox`)")
     try:
@@ -72,7 +89,10 @@ def _run(args: argparse.Namespace) -> int:
         prometheus_url=url, dashboard=args.dashboard, endpoints=endpoints,
         range_seconds=range_seconds, strict=args.strict,
     )  # fmt: skip
-    report = verify(settings, progress=lambda msg: print(msg, file=sys.stderr))
+    try:
+        report = verify(settings, progress=lambda msg: print(msg, file=sys.stderr))
+    except (QueryError, DashboardError) as err:
+        raise CliError(str(err), EXIT_FAILURE) from None
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:

@@ -78,7 +78,14 @@ def parse_dashboard(text: str, *, where: str = "dashboard") -> Dashboard:
     for document in documents:
         found = _dashboard_in(document)
         if found is not None:
-            return dashboard_from_dict(found)
+            try:
+                return dashboard_from_dict(found)
+            except (AttributeError, TypeError, ValueError) as err:
+                raise DashboardError(
+                    f"{where}: a field has the wrong shape ({type(err).__name__}: {err}); "
+                    "expected Grafana's dashboard JSON model (panels and templating.list are "
+                    "lists of objects)"
+                ) from None
     raise DashboardError(
         f"{where}: no Grafana dashboard found; expected a JSON object with 'panels' or a "
         "ConfigMap whose data value is such a JSON document"
