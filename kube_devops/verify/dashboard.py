@@ -161,6 +161,8 @@ def _panel_targets(row: str, panel: Mapping[str, Any]) -> Iterator[PanelTarget]:
         expr = target.get("expr")
         if not isinstance(expr, str) or not expr.strip() or target.get("hide"):
             continue
+        if _datasource_type(target, panel) not in {"", "prometheus"}:
+            continue  # Loki, Elasticsearch, ... also use "expr" but are not PromQL
         yield PanelTarget(
             row=row,
             title=str(panel.get("title") or ""),
@@ -171,6 +173,20 @@ def _panel_targets(row: str, panel: Mapping[str, Any]) -> Iterator[PanelTarget]:
             unit=unit,
             instant=bool(target.get("instant")) and not target.get("range"),
         )
+
+
+def _datasource_type(target: Mapping[str, Any], panel: Mapping[str, Any]) -> str:
+    """The plugin type of a target's data source; "" when only a name or variable is given.
+
+    A target's own data source wins; the panel's applies unless it is "-- Mixed --" (type
+    ``datasource``), which leaves the choice to each target.
+    """
+    for source in (target.get("datasource"), panel.get("datasource")):
+        if isinstance(source, Mapping) and source.get("type"):
+            kind = str(source["type"])
+            if source is target.get("datasource") or kind != "datasource":
+                return kind
+    return ""
 
 
 def _variable(raw: Mapping[str, Any]) -> Variable:
