@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.core.catalog import Component
+from kube_devops.verify.prometheus import stop_process
 
 
 @dataclass
@@ -33,13 +34,7 @@ class ComponentProcess:
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM, then SIGKILL when it does not exit in time."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout)
 
     def log_tail(self, chars: int = 1500) -> str:
         """The end of the component's log, for error messages."""

@@ -58,6 +58,17 @@ def free_port() -> int:
         return port
 
 
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """SIGTERM ``process`` and wait; SIGKILL it when it does not exit within ``timeout``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def render_config(
     scrape_configs: Sequence[Mapping[str, Any]], scrape_interval: float
 ) -> dict[str, Any]:
@@ -90,13 +101,7 @@ class RunningPrometheus:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate Prometheus and wait for it; kill it if it does not stop in time."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout)
 
     def __enter__(self) -> RunningPrometheus:
         return self
