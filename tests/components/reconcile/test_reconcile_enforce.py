@@ -175,21 +175,47 @@ async def test_audit_policy_never_writes_workloads(kube_emulator: KubeEmulator) 
     assert cluster.policy("shop", "probes")["status"]["violations"] == 8  # 2 pods x 2 x 2
 
 
+@pytest.mark.parametrize("namespace", ["monitoring", "kube-devops", "cert-manager-system"])
 async def test_enforce_in_protected_namespace_patches_nothing(
-    kube_emulator: KubeEmulator,
+    kube_emulator: KubeEmulator, namespace: str
 ) -> None:
-    cluster = setup(kube_emulator, "monitoring", "enforce")
+    cluster = setup(kube_emulator, namespace, "enforce")
     async with running_operator(kube_emulator) as op:
         await cycles(op, 3)
         applied = await op.value("devopspolicy_remediations_applied_total")
-        mode = await op.value("devopspolicy_enforcement_mode", namespace="monitoring",
+        mode = await op.value("devopspolicy_enforcement_mode", namespace=namespace,
                               policy="probes")  # fmt: skip
     assert cluster.writes("deployments") == []
     assert applied == 0
     assert mode == 1
-    status = cluster.policy("monitoring", "probes")["status"]
+    status = cluster.policy(namespace, "probes")["status"]
     assert status["violations"] == 8  # evaluated and reported, just not enforced
     assert "remediationsApplied" not in status
+
+
+async def test_switching_to_audit_clears_the_last_remediation_summary(
+    kube_emulator: KubeEmulator,
+) -> None:
+    cluster = setup(kube_emulator, "shop", "enforce")
+    async with running_operator(kube_emulator) as op:
+        await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
+        await cycles(op, 1)
+        enforced = cluster.policy("shop", "probes")["status"]
+        kube_emulator.custom.patch_namespaced_custom_object(
+            "devops.stochastic.io", "v1", "shop", "devopspolicies", "probes",
+            {"spec": {"enforcementMode": "audit"}},
+        )  # fmt: skip
+        await eventually(lambda: "notRemediable" not in cluster.policy("shop", "probes")["status"])
+        await cycles(op, 1)
+    audited = cluster.policy("shop", "probes")["status"]
+
+    assert enforced["remediationsApplied"] == 0
+    assert enforced["remediationsFailed"] == 0
+    assert len(enforced["notRemediable"]) == 2  # worker: liveness and readiness, no port
+    for key in ("remediationsApplied", "remediationsFailed", "remediatedWorkloads",
+                "remediationFailures", "notRemediable"):  # fmt: skip
+        assert key not in audited, key
+    assert audited["violations"] == 8  # the pods predate the patch: 2 pods x 2 x 2
 
 
 @pytest.mark.parametrize(("kind", "plural"), [("StatefulSet", "statefulsets"),
