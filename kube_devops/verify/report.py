@@ -81,6 +81,10 @@ class Report:
         """One row per catalog metric per component, from the live scrape."""
         return pd.DataFrame([asdict(m) for m in self.metrics])
 
+    def variable_table(self) -> pd.DataFrame:
+        """One row per template variable: its query, what it returned and the value used."""
+        return pd.DataFrame([asdict(v) for v in self.variables])
+
     def target_table(self) -> pd.DataFrame:
         """One row per Prometheus target."""
         return pd.DataFrame([_target_json(t) for t in self.targets])

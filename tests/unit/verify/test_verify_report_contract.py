@@ -84,3 +84,18 @@ def test_cli_exit_code(
     assert document["panels"][0]["status"] == status
     assert seen["settings"].prometheus_url == "http://prom:9090"
     assert seen["settings"].range_seconds == 600
+
+
+def test_variable_table_has_one_row_per_variable() -> None:
+    from kube_devops.verify.variables import VariableCheck
+
+    report = _report(("ok", None))
+    report.variables = [
+        VariableCheck("namespace", "query", "label_values(m, namespace)", "ok", "2 values",
+                      ("dev", "prod"), "All"),
+    ]  # fmt: skip
+    table = report.variable_table()
+    assert table.to_dict("records") == [
+        {"name": "namespace", "type": "query", "query": "label_values(m, namespace)",
+         "status": "ok", "detail": "2 values", "values": ("dev", "prod"), "chosen": "All"},
+    ]  # fmt: skip
