@@ -36,12 +36,15 @@ def _run(args: argparse.Namespace) -> int:
     from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
     from kube_devops.verify.prometheus import PrometheusError
 
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
+        if not ready.is_set():  # still starting: abandon the start-up now
+            raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, on_signal)
+    # SIGINT too: a shell starts background jobs with SIGINT ignored, Python then never raises
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     sandbox = Sandbox(
         SandboxSettings(base_port=args.base_port),
         progress=lambda msg: print(msg, file=sys.stderr),
@@ -53,6 +56,7 @@ def _run(args: argparse.Namespace) -> int:
         print(state.describe(), flush=True)
         timings = ", ".join(f"{k} {v:.1f}s" for k, v in state.timings.items())
         print(f"ready ({timings}); stop with Ctrl-C or SIGTERM", file=sys.stderr, flush=True)
+        ready.set()
         stop.wait(args.duration)
     except PrometheusError as err:
         raise CliError(str(err), EXIT_FAILURE) from None
@@ -61,8 +65,10 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        ready.set()  # a signal during teardown must not interrupt it
         if args.state_file:
             args.state_file.unlink(missing_ok=True)
         sandbox.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return EXIT_OK
