@@ -136,6 +136,9 @@ class Emulator(kmock.KubernetesEmulator):
     _logs: dict[Any, _EventLog] = attrs.field(factory=dict)
     _changed: asyncio.Condition = attrs.field(factory=asyncio.Condition)
     _watches: dict[int, aiohttp.web.BaseRequest] = attrs.field(factory=dict)
+    _cut: set[int] = attrs.field(factory=set)
+    _closing: bool = False
+    _wakers: set[asyncio.Task[None]] = attrs.field(factory=set)
     _kinds: dict[Any, tuple[str, bool]] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -332,6 +335,8 @@ class Emulator(kmock.KubernetesEmulator):
                         await asyncio.wait_for(self._changed.wait(), remaining)
                     except TimeoutError:
                         return
+                    if self._closing or id(request._raw_request) in self._cut:
+                        return  # connection cut or server stopping: end the handler now
                 batch = log.events[position - log.start :]
                 position = log.start + len(log.events)
             for _, change in batch:
@@ -361,13 +366,33 @@ class Emulator(kmock.KubernetesEmulator):
             self._changed.notify_all()
 
     def drop_watches(self) -> int:
-        """Cut every open watch connection at the TCP level; returns how many were cut."""
+        """Cut every open watch connection at the TCP level; returns how many were cut.
+
+        Their handlers are woken to end at once (a closed transport alone does not stop an
+        aiohttp handler, which would otherwise wait until ``timeoutSeconds`` and hold up
+        server shutdown).
+        """
         cut = 0
-        for raw in list(self._watches.values()):
+        for key, raw in list(self._watches.items()):
+            self._cut.add(key)
             if raw.transport is not None:
                 raw.transport.close()
                 cut += 1
+        waker = asyncio.get_running_loop().create_task(self.wake_watches())
+        self._wakers.add(waker)
+        waker.add_done_callback(self._wakers.discard)
         return cut
+
+    async def end_watches(self) -> None:
+        """Cut every watch and end each one now and from now on (before server shutdown)."""
+        self._closing = True
+        self.drop_watches()
+        await self.wake_watches()
+
+    async def wake_watches(self) -> None:
+        """Wake every waiting watch so it re-checks whether it must end."""
+        async with self._changed:
+            self._changed.notify_all()
 
 
 def _forget(requests: list[kmock.Request], request: kmock.Request) -> None:
@@ -457,7 +482,7 @@ class EmulatorThread:
 
     async def _exit(self) -> None:
         assert self.emulator is not None
-        self.emulator.drop_watches()
+        await self.emulator.end_watches()
         await self._stack.__aexit__(None, None, None)
         await self.emulator.__aexit__(None, None, None)
 
