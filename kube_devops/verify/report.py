@@ -30,6 +30,8 @@ class Report:
     variables: list[VariableCheck] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     strict: bool = False
+    #: Titles of panels that carry no Prometheus query (e.g. Loki or empty targets): not checked.
+    unchecked: list[str] = field(default_factory=list)
 
     @property
     def failing(self) -> list[PanelCheck]:
@@ -51,6 +53,7 @@ class Report:
             "metrics": [asdict(m) for m in self.metrics],
             "variables": [asdict(v) for v in self.variables],
             "timings": dict(self.timings),
+            "unchecked_panels": list(self.unchecked),
         }
 
     def write_json(self, path: str | Path) -> Path:
@@ -97,6 +100,8 @@ class Report:
         shown = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "warn", "empty", "error"))
         lines = [f"{len(self.panels)} panel queries: {shown}"]
         lines += [f"  FAIL {p.row} / {p.title}: {p.reason}: {p.detail}" for p in self.failing]
+        if self.unchecked:
+            lines.append(f"  not checked (no Prometheus query): {', '.join(self.unchecked)}")
         return "\n".join(lines)
 
     def raise_if_failed(self) -> None:

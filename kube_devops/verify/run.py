@@ -82,13 +82,23 @@ def verify(settings: VerifySettings, progress: Progress | None = None) -> Report
             lambda: resolve_variables(client, dashboard.variables, ctx, (window.start, end)),
         )
         say(f"querying {len(dashboard.targets)} panel targets (range {settings.range_seconds:g}s)")
+        if dashboard.panels_without_targets:
+            say(f"{len(dashboard.panels_without_targets)} panels have no Prometheus query")
         started = time.perf_counter()
         panels = [_check_target(client, t, resolved, ctx, window) for t in dashboard.targets]
         timings["panels"] = time.perf_counter() - started
     finally:
         client.close()
     timings["slowest_query"] = max((p.query_seconds for p in panels), default=0.0)
-    return Report(panels, targets, metrics, variables, timings, settings.strict)
+    return Report(
+        panels,
+        targets,
+        metrics,
+        variables,
+        timings,
+        settings.strict,
+        unchecked=list(dashboard.panels_without_targets),
+    )
 
 
 def _check_target(

@@ -34,6 +34,7 @@ def test_targets_in_layout_order_and_the_loki_panel_left_out() -> None:
         ("Webhook (collapsed)", "Requests per op", "C"),
     ]
     assert dash.targets[2].instant is True
+    assert dash.panels_without_targets == ("Loki logs",)
 
 
 def test_every_variable_kind_resolves_and_substitutes() -> None:

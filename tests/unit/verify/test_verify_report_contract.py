@@ -99,3 +99,13 @@ def test_variable_table_has_one_row_per_variable() -> None:
         {"name": "namespace", "type": "query", "query": "label_values(m, namespace)",
          "status": "ok", "detail": "2 values", "values": ("dev", "prod"), "chosen": "All"},
     ]  # fmt: skip
+
+
+def test_panels_without_a_prometheus_query_are_named_not_hidden() -> None:
+    report = Report([_panel("ok", None)], unchecked=["Loki logs"])
+    assert report.ok is True
+    assert report.to_json()["unchecked_panels"] == ["Loki logs"]
+    assert report.summary().splitlines() == [
+        "1 panel queries: 1 ok, 0 warn, 0 empty, 0 error",
+        "  not checked (no Prometheus query): Loki logs",
+    ]
