@@ -140,9 +140,7 @@ async def test_reordered_containers_fail_the_guarded_patch_then_next_cycle_succe
             return current
         changed = copy.deepcopy(current)
         changed["spec"]["template"]["spec"]["containers"].reverse()
-        async with emu._changed:
-            emu._store(key, changed, "MODIFIED")
-            emu._changed.notify_all()
+        await emu.modify(DEPLOYMENTS, changed)
         reordered.append(True)
         return current
 

@@ -1,0 +1,107 @@
+"""What the emulator serves, and the pure helpers its writes use (patches, preconditions, errors).
+
+- ``RESOURCES`` — (apiVersion/plural, kind, namespaced, subresources) of every served resource;
+- ``json_patch(old, ops)`` (RFC 6902 with ``test`` ops; 422 when it cannot be applied) and
+  ``merge(old, patch)`` (RFC 7386 merge patch, also used for strategic-merge and apply patches);
+- ``check_precondition(old, wanted)`` — 409 Conflict when a given resourceVersion is stale;
+- ``error(status, reason, message)`` — the kmock error answered as a Kubernetes ``Status``;
+- ``api_version(resource)`` and ``now()`` (RFC 3339 seconds, UTC) for stamping objects.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+import jsonpatch
+import jsonpointer
+import kmock
+
+Obj = dict[str, Any]
+
+#: Verbs of every served resource.
+ALL_VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")
+
+#: (apiVersion/plural, kind, namespaced, subresources) of every resource the emulator serves.
+RESOURCES: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
+    ("v1/pods", "Pod", True, ("status",)),
+    ("v1/namespaces", "Namespace", False, ("status",)),
+    ("v1/nodes", "Node", False, ("status",)),
+    ("v1/events", "Event", True, ()),
+    ("v1/services", "Service", True, ()),
+    ("v1/configmaps", "ConfigMap", True, ()),
+    ("coordination.k8s.io/v1/leases", "Lease", True, ()),
+    ("apps/v1/deployments", "Deployment", True, ("status", "scale")),
+    ("apps/v1/replicasets", "ReplicaSet", True, ("status", "scale")),
+    ("apps/v1/statefulsets", "StatefulSet", True, ("status", "scale")),
+    ("apps/v1/daemonsets", "DaemonSet", True, ("status",)),
+    ("batch/v1/jobs", "Job", True, ("status",)),
+    ("batch/v1/cronjobs", "CronJob", True, ("status",)),
+    ("events.k8s.io/v1/events", "Event", True, ()),
+    (
+        "apiextensions.k8s.io/v1/customresourcedefinitions",
+        "CustomResourceDefinition",
+        False,
+        ("status",),
+    ),
+    (
+        "admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+        "ValidatingWebhookConfiguration",
+        False,
+        (),
+    ),
+    ("devops.stochastic.io/v1/devopspolicies", "DevOpsPolicy", True, ("status",)),
+)
+
+
+def now() -> str:
+    """The current time as RFC 3339 (seconds, UTC), as the API server stamps it."""
+    return datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def error(status: int, reason: str, message: str) -> kmock.KubernetesError:
+    """The error kmock answers as a Kubernetes ``Status`` (code, reason and message)."""
+    return kmock.KubernetesError(status=status, reason=reason, message=message, details={})
+
+
+def api_version(resource: Any) -> str:
+    """``group/version`` (or ``version`` for the core group) of a kmock resource."""
+    if resource is None:
+        return "v1"
+    return f"{resource.group}/{resource.version}" if resource.group else str(resource.version)
+
+
+def check_precondition(old: Obj, wanted: Any) -> None:
+    """Raise 409 Conflict when ``wanted`` (a resourceVersion, if given) is not ``old``'s."""
+    current = (old.get("metadata") or {}).get("resourceVersion")
+    if wanted not in (None, "") and str(wanted) != current:
+        raise error(
+            409,
+            "Conflict",
+            "Operation cannot be fulfilled: the object has been modified; "
+            f"resourceVersion {wanted} is stale (now {current}); read it again and retry",
+        )
+
+
+def json_patch(old: Obj, ops: list[Any]) -> Obj:
+    """``old`` with the RFC 6902 patch ``ops`` applied (422 Invalid when a ``test`` op fails)."""
+    try:
+        result: Obj = jsonpatch.apply_patch(old, ops, in_place=False)
+    except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
+        raise error(422, "Invalid", f"the JSON patch cannot be applied: {err}") from err
+    return result
+
+
+def merge(old: Any, patch: Any) -> Any:
+    """``old`` with the JSON merge patch ``patch`` applied (``None`` removes a key)."""
+    if not isinstance(patch, Mapping):
+        return copy.deepcopy(patch)
+    result = dict(old) if isinstance(old, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge(result.get(key), value)
+    return result
