@@ -12,6 +12,8 @@ import urllib.request
 from reconcile_support import POLICIES, Cluster, samples
 from support.emulator import KubeEmulator
 
+from kube_devops.sandbox.emulator import Hold
+
 
 def _port_from_logs(proc: subprocess.Popen[str]) -> int:
     assert proc.stderr is not None
@@ -34,15 +36,31 @@ def _get(url: str) -> int:
         return err.code
 
 
-def test_cli_serves_becomes_ready_and_stops_on_sigterm(kube_emulator: KubeEmulator) -> None:
+def _command(kube_emulator: KubeEmulator) -> list[str]:
+    return [sys.executable, "-m", "kube_devops", "reconcile", "--port", "0",
+            "--host", "127.0.0.1", "--interval", "1", "--kubeconfig",
+            str(kube_emulator.kubeconfig)]  # fmt: skip
+
+
+def _seed_policy(kube_emulator: KubeEmulator) -> Cluster:
     cluster = Cluster(kube_emulator)
     policy = samples("sample-devopspolicy.yaml")[0]
     policy["metadata"]["namespace"] = "default"
     cluster.seed(POLICIES, policy)
-    command = [sys.executable, "-m", "kube_devops", "reconcile", "--port", "0",
-               "--host", "127.0.0.1", "--interval", "1", "--kubeconfig",
-               str(kube_emulator.kubeconfig)]  # fmt: skip
-    with subprocess.Popen(command, stderr=subprocess.PIPE, text=True) as proc:
+    return cluster
+
+
+def _stop(proc: subprocess.Popen[str]) -> int:
+    proc.send_signal(signal.SIGTERM)
+    code = proc.wait(15)
+    assert proc.stderr is not None
+    proc.stderr.read()
+    return code
+
+
+def test_cli_serves_becomes_ready_and_stops_on_sigterm(kube_emulator: KubeEmulator) -> None:
+    cluster = _seed_policy(kube_emulator)
+    with subprocess.Popen(_command(kube_emulator), stderr=subprocess.PIPE, text=True) as proc:
         try:
             port = _port_from_logs(proc)
             deadline = time.monotonic() + 10
@@ -53,10 +71,34 @@ def test_cli_serves_becomes_ready_and_stops_on_sigterm(kube_emulator: KubeEmulat
             status = cluster.policy("default", "default-policy")["status"]
             assert status["healthScore"] == 100  # no pods in default
         finally:
-            proc.send_signal(signal.SIGTERM)
-            code = proc.wait(15)
-            assert proc.stderr is not None
-            proc.stderr.read()
+            code = _stop(proc)
+    assert code == 0
+
+
+def test_reconcile_readyz_when_not_ready(kube_emulator: KubeEmulator) -> None:
+    """503 while the first cycle cannot finish (its pod listing is held), 200 once it has."""
+    cluster = _seed_policy(kube_emulator)
+    hold = Hold()
+    path = "/api/v1/namespaces/default/pods"  # the policy's evaluation lists these pods
+    kube_emulator.thread.call(lambda e: e["get", path] << hold)
+    with subprocess.Popen(_command(kube_emulator), stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            port = _port_from_logs(proc)
+            assert hold.arrived.wait(10), "the first cycle never listed the policy's pods"
+            ready_while_held = _get(f"http://127.0.0.1:{port}/readyz")
+            status_while_held = cluster.policy("default", "default-policy").get("status")
+            hold.release()
+            deadline = time.monotonic() + 10
+            while _get(f"http://127.0.0.1:{port}/readyz") != 200:
+                assert time.monotonic() < deadline, "not ready within 10 s of the release"
+                time.sleep(0.05)
+            status = cluster.policy("default", "default-policy")["status"]
+        finally:
+            hold.release()
+            code = _stop(proc)
+    assert ready_while_held == 503
+    assert status_while_held is None  # nothing evaluated yet
+    assert status["healthScore"] == 100  # no pods in default
     assert code == 0
 
 
