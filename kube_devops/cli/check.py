@@ -35,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "check", help="check the cluster connection and the permissions kube-devops needs"
     )
     parser.add_argument(
-        "--lease-namespace", default="kube-devops", help="namespace of the leader-election Leases"
+        "--lease-namespace",
+        default="kube-devops",
+        help="namespace of the leader-election Leases (default: %(default)s)",
     )
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)

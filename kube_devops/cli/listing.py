@@ -22,7 +22,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("list", help="list cluster resources (pods)")
     parser.add_argument("resource", help="what to list: pods")
     parser.add_argument("-n", "--namespace", default=None, help="one namespace (default: all)")
-    parser.add_argument("-o", "--output", choices=("table", "json"), default="table")
+    parser.add_argument(
+        "-o",
+        "--output",
+        choices=("table", "json"),
+        default="table",
+        help="output format (default: %(default)s)",
+    )
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from kube_devops.cli.common import EXIT_FAILURE, CliError, add_cluster_flags
+from kube_devops.cli.watch import port_number, positive_seconds
 from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.kube.config import ClusterConfig
@@ -19,15 +20,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "reconcile", help="run the DevOpsPolicy operator (status, enforcement, :9090 metrics)"
     )
     parser.add_argument(
-        "--port", type=_port, default=PORTS[Component.RECONCILE], help="metrics port (0 = any)"
+        "--port",
+        type=port_number,
+        default=PORTS[Component.RECONCILE],
+        help="port of /metrics and the probes, 0 = any free (default: %(default)s)",
     )
     parser.add_argument(
-        "--interval", type=_seconds, default=30.0, help="seconds between full re-evaluations"
+        "--interval",
+        type=positive_seconds,
+        default=30.0,
+        help="seconds between full re-evaluations (default: %(default)g)",
     )
     parser.add_argument(
-        "--lease-namespace", default="kube-devops", help="namespace of the leader-election Lease"
+        "--lease-namespace",
+        default="kube-devops",
+        help="namespace of the leader-election Lease (default: %(default)s)",
     )
-    parser.add_argument("--host", default="0.0.0.0", help="interface to listen on")
+    parser.add_argument(
+        "--host", default="0.0.0.0", help="interface to listen on (default: %(default)s)"
+    )
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 
@@ -49,19 +60,3 @@ def _run(args: argparse.Namespace) -> int:
         return asyncio.run(run_reconcile(settings_from(args)))
     except ConfigError as err:
         raise CliError(str(err), EXIT_FAILURE) from None
-
-
-def _port(text: str) -> int:
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use 0-65535, e.g. 9090")
-    return int(text)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 30")
-    return value

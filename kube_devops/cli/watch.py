@@ -22,17 +22,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "watch", help="run the watch controller (live governance scores on :8080/metrics)"
     )
     parser.add_argument(
-        "--port", type=_port, default=PORTS[Component.WATCH], help="HTTP port (0 = any free)"
-    )
-    parser.add_argument("--host", default="0.0.0.0", help="interface to listen on")
-    parser.add_argument(
-        "--lease-namespace", default="kube-devops", help="namespace of the leader-election Lease"
-    )
-    parser.add_argument(
-        "--lease-name", default="kube-devops-watch", help="name of the leader-election Lease"
+        "--port",
+        type=port_number,
+        default=PORTS[Component.WATCH],
+        help="HTTP port, 0 = any free (default: %(default)s)",
     )
     parser.add_argument(
-        "--lease-duration", type=_seconds, default=15.0, help="lease validity in seconds"
+        "--host", default="0.0.0.0", help="interface to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--lease-namespace",
+        default="kube-devops",
+        help="namespace of the leader-election Lease (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--lease-name",
+        default="kube-devops-watch",
+        help="name of the leader-election Lease (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--lease-duration",
+        type=positive_seconds,
+        default=15.0,
+        help="lease validity in seconds (default: %(default)g)",
     )
     parser.add_argument(
         "--identity", default=None, help="holder identity (default: host-pid-random, unique)"
@@ -44,14 +56,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--readiness-grace",
-        type=_seconds,
+        type=positive_seconds,
         default=30.0,
-        help="seconds the watch may fail before /readyz turns 503",
+        help="seconds the watch may fail before /readyz turns 503 (default: %(default)g)",
     )
     parser.add_argument(
-        "--watch-timeout", type=_seconds, default=60.0, help="server-side timeout of each watch"
+        "--watch-timeout",
+        type=positive_seconds,
+        default=60.0,
+        help="server-side timeout of each watch in seconds (default: %(default)g)",
     )
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    parser.add_argument(
+        "--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default: %(default)s)"
+    )
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 
@@ -82,17 +99,19 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(str(err), EXIT_FAILURE) from None
 
 
-def _port(text: str) -> int:
+def port_number(text: str) -> int:
+    """``--port`` values: 0 (any free port) to 65535."""
     if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use 0-65535, e.g. 8080")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use 0-65535 (0 = any free)")
     return int(text)
 
 
-def _seconds(text: str) -> float:
+def positive_seconds(text: str) -> float:
+    """Durations in seconds: any number above 0."""
     try:
         value = float(text)
     except ValueError:
         value = -1.0
     if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 15")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 30")
     return value
