@@ -17,6 +17,7 @@ Public API:
   - ``await patch(resource, name, body, *, namespace=None, patch_type=PatchType.MERGE,
     subresource=None, field_manager=None, force=False)`` — ``PatchType.JSON`` takes a list of
     RFC 6902 operations, ``PatchType.APPLY`` is server-side apply (needs ``field_manager``);
+  - ``await json_patch(resource, name, ops, *, namespace, field_manager)`` — RFC 6902 ``ops``;
   - ``await delete(resource, name, namespace=None)``;
   - ``await request(method, path, *, query=(), body=None, content_type=None)`` — anything else.
 - ``open_stream(path, query, read_timeout)`` — blocking: a streaming response for watches (used by
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -237,6 +238,26 @@ class KubeClient:
         path = resource.path(namespace, name, subresource)
         answer = await self.request("PATCH", path, query=query, body=body, content_type=patch_type)
         return _as_dict(answer)
+
+    async def json_patch(
+        self,
+        resource: Resource,
+        name: str,
+        ops: Sequence[Mapping[str, Any]],
+        *,
+        namespace: str | None,
+        field_manager: str,
+    ) -> JsonDict:
+        """Apply RFC 6902 ``ops`` to one object (its ``test`` ops guard the others)."""
+        body = [dict(op) for op in ops]
+        return await self.patch(
+            resource,
+            name,
+            body,
+            namespace=namespace,
+            patch_type=PatchType.JSON,
+            field_manager=field_manager,
+        )
 
     async def delete(self, resource: Resource, name: str, namespace: str | None = None) -> JsonDict:
         """Delete one object; the answer is the deleted object or a Status."""

@@ -45,13 +45,8 @@ async def json_patch_policy(
     field_manager: str,
 ) -> JsonDict:
     """Apply RFC 6902 ``ops`` to one policy object (not its status)."""
-    return await client.patch(
-        DEVOPSPOLICIES,
-        name,
-        [dict(op) for op in ops],
-        namespace=namespace,
-        patch_type=PatchType.JSON,
-        field_manager=field_manager,
+    return await client.json_patch(
+        DEVOPSPOLICIES, name, ops, namespace=namespace, field_manager=field_manager
     )
 
 

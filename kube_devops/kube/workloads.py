@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kube_devops.kube.client import JsonDict, KubeClient, PatchType
+from kube_devops.kube.client import JsonDict, KubeClient
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.resources import DAEMONSETS, DEPLOYMENTS, REPLICASETS, STATEFULSETS, Resource
 
@@ -98,13 +98,8 @@ async def json_patch_workload(
     field_manager: str,
 ) -> JsonDict:
     """Apply RFC 6902 ``ops`` to one workload; the patched object."""
-    return await client.patch(
-        _resource(kind),
-        name,
-        [dict(op) for op in ops],
-        namespace=namespace,
-        patch_type=PatchType.JSON,
-        field_manager=field_manager,
+    return await client.json_patch(
+        _resource(kind), name, ops, namespace=namespace, field_manager=field_manager
     )
 
 
