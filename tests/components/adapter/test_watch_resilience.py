@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import kmock
 from support.emulator import KubeEmulator
@@ -42,6 +44,23 @@ def _entry(obj: dict[str, object]) -> tuple[str, str]:
     return f"{meta['namespace']}/{meta['name']}", spec["containers"][0]["image"]
 
 
+@contextlib.asynccontextmanager
+async def watching(
+    emu: KubeEmulator, settings: WatchSettings = FAST
+) -> AsyncIterator[tuple[Watcher, Recorder]]:
+    """A pod watcher running against ``emu`` into a fresh ``Recorder``; stopped afterwards."""
+    client = KubeClient.from_config(ClusterConfig(str(emu.kubeconfig)))
+    watcher, recorder = Watcher(client, PODS, settings=settings), Recorder()
+    task = asyncio.create_task(watcher.run(recorder))
+    try:
+        yield watcher, recorder
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        client.close()
+
+
 def _pod(name: str, image: str) -> dict[str, object]:
     return {
         "apiVersion": "v1",
@@ -56,10 +75,7 @@ async def test_dropped_connection_and_outage_changes_are_caught_up(
 ) -> None:
     core = kube_emulator.core
     core.create_namespaced_pod("default", _pod("a", "nginx:1"))
-    client = KubeClient.from_config(ClusterConfig(str(kube_emulator.kubeconfig)))
-    watcher, recorder = Watcher(client, PODS, settings=FAST), Recorder()
-    task = asyncio.create_task(watcher.run(recorder))
-    try:
+    async with watching(kube_emulator) as (watcher, recorder):
         await eventually(lambda: recorder.pods == {"default/a": "nginx:1"})
         kube_emulator.thread.call(lambda e: e[kmock.action.WATCH] << once(500, "apiserver busy"))
         assert kube_emulator.thread.drop_watches() == 1
@@ -72,18 +88,12 @@ async def test_dropped_connection_and_outage_changes_are_caught_up(
         await eventually(lambda: recorder.pods == {"kube-devops/b": "redis:7"})
         assert watcher.down_since is None
         assert recorder.resyncs == 1
-    finally:
-        task.cancel()
-        client.close()
 
 
 async def test_gone_relists_to_the_truth(kube_emulator: KubeEmulator) -> None:
     core = kube_emulator.core
     core.create_namespaced_pod("default", _pod("a", "nginx:1"))
-    client = KubeClient.from_config(ClusterConfig(str(kube_emulator.kubeconfig)))
-    watcher, recorder = Watcher(client, PODS, settings=FAST), Recorder()
-    task = asyncio.create_task(watcher.run(recorder))
-    try:
+    async with watching(kube_emulator) as (watcher, recorder):
         await eventually(lambda: recorder.resyncs == 1 and len(recorder.pods) == 1)
         kube_emulator.thread.call(lambda e: e[kmock.action.WATCH] << once(503))
         kube_emulator.thread.drop_watches()
@@ -93,23 +103,14 @@ async def test_gone_relists_to_the_truth(kube_emulator: KubeEmulator) -> None:
         await eventually(lambda: recorder.resyncs == 2)
         assert recorder.pods == {"default/c": "busybox"}
         assert watcher.relists == 2
-    finally:
-        task.cancel()
-        client.close()
 
 
 async def test_server_timeout_resumes_without_relist(kube_emulator: KubeEmulator) -> None:
-    client = KubeClient.from_config(ClusterConfig(str(kube_emulator.kubeconfig)))
     settings = WatchSettings(timeout_seconds=1, initial=0.3, maximum=1.0)
-    watcher, recorder = Watcher(client, PODS, settings=settings), Recorder()
-    task = asyncio.create_task(watcher.run(recorder))
-    try:
+    async with watching(kube_emulator, settings) as (watcher, recorder):
         await eventually(lambda: watcher.synced)
         await asyncio.sleep(1.3)
         kube_emulator.core.create_namespaced_pod("default", _pod("late", "nginx:1"))
         await eventually(lambda: recorder.pods == {"default/late": "nginx:1"})
         assert watcher.relists == 1
         assert watcher.errors == 0
-    finally:
-        task.cancel()
-        client.close()
