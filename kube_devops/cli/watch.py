@@ -30,6 +30,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--host", default="0.0.0.0", help="interface to listen on (default: %(default)s)"
     )
+    _add_lease_flags(parser)
+    parser.add_argument(
+        "--readiness-grace",
+        type=positive_seconds,
+        default=30.0,
+        help="seconds the watch may fail before /readyz turns 503 (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--watch-timeout",
+        type=positive_seconds,
+        default=60.0,
+        help="server-side timeout of each watch in seconds (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default: %(default)s)"
+    )
+    add_cluster_flags(parser)
+    parser.set_defaults(func=_run)
+
+
+def _add_lease_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lease-namespace",
         default="kube-devops",
@@ -54,23 +75,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="always export governance series (single replica only)",
     )
-    parser.add_argument(
-        "--readiness-grace",
-        type=positive_seconds,
-        default=30.0,
-        help="seconds the watch may fail before /readyz turns 503 (default: %(default)g)",
-    )
-    parser.add_argument(
-        "--watch-timeout",
-        type=positive_seconds,
-        default=60.0,
-        help="server-side timeout of each watch in seconds (default: %(default)g)",
-    )
-    parser.add_argument(
-        "--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default: %(default)s)"
-    )
-    add_cluster_flags(parser)
-    parser.set_defaults(func=_run)
 
 
 def settings_from(args: argparse.Namespace) -> WatchControllerSettings:
