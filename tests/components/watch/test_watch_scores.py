@@ -19,6 +19,7 @@ from kube_devops.components.watch.controller import WatchControllerSettings, run
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.watch import WatchSettings
 from kube_devops.runtime.runner import ServeSettings
+from kube_devops.sandbox.emulator import Hold
 
 SCENARIO = yaml.safe_load((Path(__file__).parent / "pods.yaml").read_text())
 
@@ -131,6 +132,29 @@ async def test_scores_follow_pod_changes(
     assert found[("pods_tracked_total",)] == 5
     assert found[("pod_events_total", "event=MODIFIED")] == 1
     assert 'namespace="team-c"' not in controller.text
+
+
+async def test_not_ready_until_the_initial_list_is_processed(kube_emulator: KubeEmulator) -> None:
+    hold = Hold()
+    kube_emulator.thread.call(lambda e: e[kmock.action.LIST, kmock.resource("v1/pods")] << hold)
+    settings = WatchControllerSettings(
+        cluster=ClusterConfig(str(kube_emulator.kubeconfig)),
+        serve=ServeSettings("127.0.0.1", 0),
+        leader_election=False,
+    )
+    stop, bound = asyncio.Event(), asyncio.Future[int]()
+    task = asyncio.create_task(run_watch(settings, stop=stop, on_listening=bound.set_result))
+    try:
+        controller = Controller(await asyncio.wait_for(bound, 5))
+        assert await asyncio.to_thread(hold.arrived.wait, 5), "the pods were never listed"
+        assert await controller.status_becomes("/readyz", 503)
+        assert await controller.status("/healthz") == 200
+        hold.release()
+        assert await controller.status("/readyz") == 200
+    finally:
+        hold.release()
+        stop.set()
+        assert await asyncio.wait_for(task, 5) == 0
 
 
 async def test_readiness_drops_while_the_watch_is_down_and_recovers(
