@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from prometheus_client import CollectorRegistry, Gauge
 
-from kube_devops.core.catalog import Component
+from kube_devops.core.catalog import CATALOG, Component
 from kube_devops.runtime.metrics import build_metrics
 
 
@@ -52,3 +52,52 @@ def test_wrong_type_and_unknown_name_are_explained() -> None:
         metrics.gauge("pod_events_total")
     with pytest.raises(KeyError, match="does not belong to the watch component"):
         metrics["webhook_requests_total"]
+
+
+#: The table of PRODUCT.md: (component, name, type, labels); pod_events_total adds ``event``.
+PRODUCT_METRICS = {
+    ("watch", "cluster_health_score", "gauge", ()),
+    ("watch", "namespace_health_score", "gauge", ("namespace",)),
+    ("watch", "pod_events_total", "counter", ("event",)),
+    ("watch", "pods_tracked_total", "gauge", ()),
+    ("reconcile", "devopspolicy_reconcile_total", "counter", ()),
+    ("reconcile", "devopspolicy_reconcile_errors_total", "counter", ()),
+    ("reconcile", "devopspolicy_violations_total", "gauge", ("namespace", "policy")),
+    ("reconcile", "devopspolicy_health_score", "gauge", ("namespace", "policy")),
+    ("reconcile", "devopspolicy_remediations_applied_total", "counter", ()),
+    ("reconcile", "devopspolicy_remediations_failed_total", "counter", ()),
+    ("reconcile", "devopspolicy_enforcement_mode", "gauge", ("namespace", "policy")),
+    ("reconcile", "devopspolicy_pods_scanned_total", "counter", ()),
+    ("reconcile", "devopspolicy_reconcile_duration_seconds", "histogram", ()),
+    ("webhook", "webhook_requests_total", "counter", ("operation", "allowed")),
+    ("webhook", "webhook_denials_total", "counter", ("namespace", "violation")),
+    ("webhook", "webhook_request_duration_seconds", "histogram", ()),
+}
+
+
+def test_the_catalog_is_the_16_metrics_of_the_product() -> None:
+    listed = {(s.component.value, s.name, s.type.value, s.labels) for s in CATALOG}
+    assert len(CATALOG) == 16
+    assert listed == PRODUCT_METRICS
+
+
+@pytest.mark.parametrize(
+    ("component", "name", "finest", "coarsest"),
+    [
+        (Component.WEBHOOK, "webhook_request_duration_seconds", "0.001", "10.0"),
+        (Component.RECONCILE, "devopspolicy_reconcile_duration_seconds", "0.005", "30.0"),
+    ],
+)
+def test_histogram_buckets_resolve_the_required_range(
+    component: Component, name: str, finest: str, coarsest: str
+) -> None:
+    registry = CollectorRegistry()
+    build_metrics(component, registry)
+    bounds = [
+        s.labels["le"]
+        for family in registry.collect()
+        for s in family.samples
+        if s.name == f"{name}_bucket"
+    ]
+    assert bounds[0] == finest
+    assert bounds[-2:] == [coarsest, "+Inf"]
