@@ -1,8 +1,8 @@
 """Start ``kube-devops`` component processes for tests and find the port they bound.
 
-``start_component(args)`` runs ``python -m kube_devops <args>`` with stderr (JSON logs) read by a
+``Component(args)`` runs ``python -m kube_devops <args>`` with stderr (JSON logs) read by a
 thread; ``Component.port`` waits for the ``listening`` log record. ``stop()`` sends SIGTERM and
-returns the exit code; ``kill()`` sends SIGKILL.
+returns the exit code (``stop(sig=signal.SIGINT)`` for Ctrl-C); ``kill()`` sends SIGKILL.
 """
 
 from __future__ import annotations
@@ -64,9 +64,9 @@ class Component:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def stop(self, within: float = 10.0) -> int:
-        """SIGTERM, then wait; returns the exit code."""
-        self.process.send_signal(signal.SIGTERM)
+    def stop(self, within: float = 10.0, sig: signal.Signals = signal.SIGTERM) -> int:
+        """SIGTERM (or ``sig``), then wait; returns the exit code."""
+        self.process.send_signal(sig)
         return self.process.wait(within)
 
     def kill(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import signal
 import subprocess
 import threading
 import time
@@ -115,6 +116,15 @@ def test_sigterm_answers_in_flight_scrapes_and_exits_0(start: object) -> None:
     assert len(before) >= 20
     assert set(before) == {"200"}
     assert watch.logged("shutting down")
+
+
+def test_sigint_stops_like_sigterm(start: object) -> None:
+    watch = start("solo")  # type: ignore[operator]
+    wait_until(lambda: "cluster_health_score" in _metrics(watch), 10, "leading")
+    signalled = time.monotonic()
+    assert watch.stop(sig=signal.SIGINT) == 0
+    assert time.monotonic() - signalled < 5
+    assert watch.logged("lease released")
 
 
 def test_promtool_reports_only_the_historical_total_gauges(
