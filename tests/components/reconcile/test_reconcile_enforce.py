@@ -237,3 +237,36 @@ async def test_pods_owned_directly_by_statefulset_or_daemonset(
     assert (app["containers"][0]["livenessProbe"], app["containers"][0]["readinessProbe"]) == (
         LIVENESS, READINESS,
     )  # fmt: skip
+
+
+async def test_default_resources_fill_only_missing_keys(kube_emulator: KubeEmulator) -> None:
+    cluster = Cluster(kube_emulator)
+    cluster.namespace("shop")
+    app = {**APP, "resources": {"requests": {"cpu": "250m"}}}
+    cluster.deploy(deployment("shop", app, WORKER))
+    enforce = policy("shop", "enforce")
+    enforce["spec"]["defaultResources"] = {
+        "cpuRequest": "100m", "cpuLimit": "500m", "memoryRequest": "128Mi", "memoryLimit": "256Mi"
+    }  # fmt: skip
+    cluster.seed(POLICIES, enforce)
+    cluster.record_requests()
+    async with running_operator(kube_emulator) as op:
+        await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
+        await cycles(op, 2)
+    template = cluster.get(DEPLOYMENTS, "shop", "web")["spec"]["template"]
+    app_after, worker_after = template["spec"]["containers"]
+    assert app_after["resources"] == {  # the 250m request kept, the rest filled
+        "requests": {"cpu": "250m", "memory": "128Mi"},
+        "limits": {"cpu": "500m", "memory": "256Mi"},
+    }
+    assert worker_after == {
+        **WORKER,  # no port: no probes, but resources filled
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"cpu": "500m", "memory": "256Mi"},
+        },
+    }
+    assert (app_after["livenessProbe"], app_after["readinessProbe"]) == (LIVENESS, READINESS)
+    assert cluster.writes("deployments") == [
+        ("PATCH", "/apis/apps/v1/namespaces/shop/deployments/web")
+    ]

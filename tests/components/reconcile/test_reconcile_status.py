@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import time
 
-from reconcile_support import POLICIES, Cluster, eventually, running_operator, samples
+from reconcile_support import POLICIES, Cluster, Operator, eventually, running_operator, samples
 from support.emulator import KubeEmulator
 
 from kube_devops.sandbox.emulator import once
@@ -82,6 +82,22 @@ async def test_sample_policies_get_hand_computed_statuses(kube_emulator: KubeEmu
     assert m[("devopspolicy_reconcile_errors_total", ())] == 0
     assert m[("devopspolicy_pods_scanned_total", ())] >= 10
     assert m[("devopspolicy_reconcile_duration_seconds_count", ())] >= 2
+
+
+async def test_one_cycle_counts_exactly(kube_emulator: KubeEmulator) -> None:
+    """With a 60 s interval and no changes, each policy is reconciled exactly once."""
+    cluster = Cluster(kube_emulator)
+    seed_samples(cluster)
+    async with running_operator(kube_emulator, interval=60.0) as op:
+        await eventually(lambda: _equals(op, "devopspolicy_reconcile_duration_seconds_count", 2))
+        m = await op.metrics()
+    assert m[("devopspolicy_reconcile_total", ())] == 2
+    assert m[("devopspolicy_pods_scanned_total", ())] == 10  # production 6 + staging 4
+    assert m[("devopspolicy_reconcile_errors_total", ())] == 0
+
+
+async def _equals(op: Operator, name: str, value: float) -> bool:
+    return await op.value(name) == value
 
 
 async def test_last_evaluated_advances_every_interval(kube_emulator: KubeEmulator) -> None:
