@@ -10,7 +10,8 @@ Fixture ``kube_emulator`` (function scope, fresh state per test) yields a ``Kube
   official client cannot do: ``seed(resource, obj)``, ``seed_namespace(name)``,
   ``objects(resource, ns)``, ``compact()`` (next watch resume gets 410 Gone),
   ``drop_watches()`` (cut open watch connections), ``call(fn)`` to script kmock's DSL on the
-  ``Emulator`` (e.g. ``thread.call(lambda e: e[kmock.action.LIST] << once(500))``).
+  ``Emulator`` (e.g. ``thread.call(lambda e: e[kmock.action.LIST] << once(500))``, or
+  ``<< hold`` with ``hold = Hold()`` to keep a request waiting until ``hold.release()``).
 
 Namespaces ``default`` and ``kube-devops`` are seeded. Served resources: ``RESOURCES`` in
 ``kube_devops.sandbox.emulator`` (pods, apps/v1 workloads, batch, leases, events, CRDs,
