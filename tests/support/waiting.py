@@ -1,10 +1,15 @@
-"""Polling helpers for conditions reached asynchronously (never fixed sleeps)."""
+"""Polling helpers for conditions reached asynchronously (never fixed sleeps), and a sleep recorder.
+
+``record_sleeps`` lets retry loops be tested without waiting: it records each delay asked for.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable
+
+import pytest
 
 
 async def eventually(check: Callable[[], bool], within: float = 5.0, what: str = "") -> None:
@@ -21,3 +26,26 @@ def wait_until(check: Callable[[], bool], within: float = 5.0, what: str = "") -
     while not check():
         assert time.monotonic() < deadline, f"not reached within {within} s: {what or check}"
         time.sleep(0.02)
+
+
+class SleptEnoughError(Exception):
+    """Raised by ``record_sleeps``'s stand-in after the wanted number of sleeps."""
+
+
+def record_sleeps(monkeypatch: pytest.MonkeyPatch, count: int) -> list[float]:
+    """Replace ``asyncio.sleep`` with a recorder of the delays asked for (rounded to 1 µs).
+
+    The stand-in yields to the loop without waiting and raises ``SleptEnoughError`` at the
+    ``count``-th call, which ends a retry loop under test.
+    """
+    delays: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay: float) -> None:
+        delays.append(round(delay, 6))
+        if len(delays) == count:
+            raise SleptEnoughError
+        await real_sleep(0)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    return delays

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 from typing import Any
 
 import pytest
+from support.waiting import SleptEnoughError, record_sleeps
 
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.leader import LeaderElector, LeaseSettings, unique_identity
 
 NOW = 1_700_000_000.0  # the injected wall clock: 2023-11-14T22:13:20Z
-
-
-class StopElectionError(Exception):
-    """Ends ``LeaderElector.run`` after enough sleeps."""
 
 
 class LeaseClient:
@@ -42,20 +38,6 @@ class LeaseClient:
         return body
 
 
-def _record_sleeps(monkeypatch: pytest.MonkeyPatch, count: int) -> list[float]:
-    delays: list[float] = []
-    real_sleep = asyncio.sleep
-
-    async def sleep(delay: float) -> None:
-        delays.append(delay)
-        if len(delays) == count:
-            raise StopElectionError
-        await real_sleep(0)
-
-    monkeypatch.setattr(asyncio, "sleep", sleep)
-    return delays
-
-
 def _elector(client: LeaseClient) -> LeaderElector:
     settings = LeaseSettings(name="watch", identity="me", lease_duration=15.0)
     return LeaderElector(client, settings, clock=lambda: NOW)  # type: ignore[arg-type]
@@ -71,8 +53,8 @@ async def test_creates_renews_every_third_of_the_duration_and_releases(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = LeaseClient(None)
-    delays = _record_sleeps(monkeypatch, 3)
-    with pytest.raises(StopElectionError):
+    delays = record_sleeps(monkeypatch, 3)
+    with pytest.raises(SleptEnoughError):
         await _elector(client).run()
     assert delays == [5.0, 5.0, 5.0]  # 15 s / 3
     holders = [(w["holderIdentity"], w["leaseDurationSeconds"]) for w in client.written]
@@ -84,9 +66,9 @@ async def test_takes_an_expired_lease_counting_the_transition(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = LeaseClient(_held_by("ghost", "2023-11-14T22:13:04.000000Z"))  # 16 s old
-    delays = _record_sleeps(monkeypatch, 1)
+    delays = record_sleeps(monkeypatch, 1)
     elector = _elector(client)
-    with pytest.raises(StopElectionError):
+    with pytest.raises(SleptEnoughError):
         await elector.run()
     assert delays == [5.0]  # leading: the next thing is a renewal
     assert client.written[0]["holderIdentity"] == "me"
@@ -97,9 +79,9 @@ async def test_leaves_a_live_lease_alone_and_retries_every_second(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = LeaseClient(_held_by("other", "2023-11-14T22:13:10.000000Z"))  # 10 s old
-    delays = _record_sleeps(monkeypatch, 3)
+    delays = record_sleeps(monkeypatch, 3)
     elector = _elector(client)
-    with pytest.raises(StopElectionError):
+    with pytest.raises(SleptEnoughError):
         await elector.run()
     assert delays == [1.0, 1.0, 1.0]  # min(1, 5 / 2)
     assert client.written == []

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.waiting import SleptEnoughError, record_sleeps
 
 from kube_devops.kube.errors import TransientError
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
-
-
-class StopWatchingError(Exception):
-    """Ends ``Watcher.run`` once enough retries were seen."""
 
 
 class FlakyClient:
@@ -44,30 +40,16 @@ class Handler:
         """Nothing to keep."""
 
 
-def _record_sleeps(monkeypatch: pytest.MonkeyPatch, count: int) -> list[float]:
-    delays: list[float] = []
-    real_sleep = asyncio.sleep
-
-    async def sleep(delay: float) -> None:
-        delays.append(round(delay, 6))
-        if len(delays) == count:
-            raise StopWatchingError
-        await real_sleep(0)
-
-    monkeypatch.setattr(asyncio, "sleep", sleep)
-    return delays
-
-
 async def test_delays_double_up_to_the_cap_scaled_by_jitter(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     jitter: Iterator[float] = iter([1.0, 0.0] * 4)  # factor 0.5 + r/2: 1.0, then 0.5
     settings = WatchSettings(initial=0.5, maximum=30.0)
     watcher = Watcher(FlakyClient(99), PODS, settings=settings, rng=lambda: next(jitter))  # type: ignore[arg-type]
-    delays = _record_sleeps(monkeypatch, 8)
+    delays = record_sleeps(monkeypatch, 8)
     with (
         caplog.at_level(logging.ERROR, logger="kube_devops.kube.watch"),
-        pytest.raises(StopWatchingError),
+        pytest.raises(SleptEnoughError),
     ):
         await watcher.run(Handler())
     # bases 0.5 1 2 4 8 16 30 30 (32 capped), times 1.0 and 0.5 alternately
@@ -85,8 +67,8 @@ async def test_a_successful_list_resets_the_delay_and_watches_resume_without_rel
 ) -> None:
     client = FlakyClient(2)
     watcher = Watcher(client, PODS, settings=WatchSettings(initial=0.5), rng=lambda: 1.0)  # type: ignore[arg-type]
-    delays = _record_sleeps(monkeypatch, 4)
-    with pytest.raises(StopWatchingError):
+    delays = record_sleeps(monkeypatch, 4)
+    with pytest.raises(SleptEnoughError):
         await watcher.run(Handler())
     # list fails twice (0.5, 1), the list succeeds (reset), the watch fails twice (0.5, 1)
     assert delays == [0.5, 1.0, 0.5, 1.0]
