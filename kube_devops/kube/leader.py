@@ -174,10 +174,10 @@ class LeaderElector:
         acquired = now if acquire else spec.get("acquireTime") or now
         body = {**lease, "spec": self._spec(acquired, now, transitions)}
         try:
-            self._lease = await asyncio.wait_for(
-                self.client.replace(LEASES, body, self.settings.namespace),
-                self.settings.renew_every,
-            )
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for loses a cancellation that
+            # lands as the inner call completes, and the elector would then never stop.
+            async with asyncio.timeout(self.settings.renew_every):
+                self._lease = await self.client.replace(LEASES, body, self.settings.namespace)
         except (KubeError, TimeoutError) as err:
             level = logging.ERROR if self.is_leader else logging.INFO
             log.log(level, "lease update failed", extra=self._extra(err))
@@ -223,9 +223,8 @@ class LeaderElector:
             return
         spec = {**(lease.get("spec") or {}), "holderIdentity": None, "leaseDurationSeconds": 1}
         with contextlib.suppress(KubeError, TimeoutError):
-            await asyncio.wait_for(
-                self.client.replace(LEASES, {**lease, "spec": spec}, self.settings.namespace), 2.0
-            )
+            async with asyncio.timeout(2.0):
+                await self.client.replace(LEASES, {**lease, "spec": spec}, self.settings.namespace)
             log.info("lease released", extra={"lease": self.settings.name, **self._who()})
 
     def _who(self) -> dict[str, str]:

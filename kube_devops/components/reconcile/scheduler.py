@@ -131,8 +131,11 @@ class Scheduler:
                     return key, self.policies[key]
             else:
                 wait = None
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for loses a cancellation that
+            # lands as the event is set, and the worker would then never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
 
     def _mark(self, key: str, at: float, *, force: bool = False) -> None:
         if key not in self.policies:

@@ -129,7 +129,8 @@ class WatchHub:
         if remaining is not None and remaining <= 0:
             return False
         try:
-            await asyncio.wait_for(self.changed.wait(), remaining)
+            async with asyncio.timeout(remaining):  # unlike wait_for, never loses a cancellation
+                await self.changed.wait()
         except TimeoutError:
             return False
         # connection cut or server stopping: end the handler now

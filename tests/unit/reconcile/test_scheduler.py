@@ -120,3 +120,17 @@ def test_first_cycle_covers_the_initial_listing(count: int) -> None:
         assert not s.first_cycle_done
         s.done(f"shop/p{i}")
     assert s.first_cycle_done
+
+
+async def test_cancelling_a_waiting_consumer_as_it_is_woken_stops_it() -> None:
+    clock = Clock()
+    s = make(clock)
+    s.policy_changed(policy("shop", "a"))
+    assert await next_now(s) == "shop/a"
+    s.pods_changed("shop")  # due in 0.5 s: the consumer waits with a timeout
+    consumer = asyncio.create_task(s.next_due())
+    await asyncio.sleep(0)
+    s.policy_changed(policy("shop", "b"))  # wakes the consumer ...
+    consumer.cancel()  # ... in the same loop iteration as the cancellation
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(consumer, 1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from typing import Any
@@ -92,3 +93,28 @@ def test_identities_are_unique_per_replica() -> None:
     first, second = unique_identity(), unique_identity()
     assert first != second
     assert first.startswith(f"{socket.gethostname()}-{os.getpid()}-")
+
+
+class CancellingClient(LeaseClient):
+    """Cancels the elector's task while its first renewal completes."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.task: asyncio.Task[None] | None = None
+
+    async def replace(self, resource: object, body: dict[str, Any], namespace: str) -> Any:
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+        return await super().replace(resource, body, namespace)
+
+
+async def test_a_cancellation_landing_as_a_renewal_completes_stops_the_elector() -> None:
+    client = CancellingClient()
+    settings = LeaseSettings(name="watch", identity="me", lease_duration=0.3)  # renew every 0.1 s
+    elector = LeaderElector(client, settings, clock=lambda: NOW)  # type: ignore[arg-type]
+    task = asyncio.create_task(elector.run())
+    client.task = task
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 2.0)
+    assert not elector.is_leader
