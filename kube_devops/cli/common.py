@@ -27,3 +27,21 @@ def add_cluster_flags(parser: argparse.ArgumentParser) -> None:
         "--kubeconfig", metavar="PATH", default=None, help="kubeconfig file (default: $KUBECONFIG)"
     )
     parser.add_argument("--context", metavar="NAME", default=None, help="kubeconfig context")
+
+
+def port_number(text: str) -> int:
+    """``--port`` values: 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use 0-65535 (0 = any free)")
+    return int(text)
+
+
+def positive_seconds(text: str) -> float:
+    """Durations in seconds: any number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 30")
+    return value

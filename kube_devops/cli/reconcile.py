@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from kube_devops.cli.common import EXIT_FAILURE, CliError, add_cluster_flags
-from kube_devops.cli.watch import port_number, positive_seconds
+from kube_devops.cli.common import (
+    EXIT_FAILURE,
+    CliError,
+    add_cluster_flags,
+    port_number,
+    positive_seconds,
+)
 from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.kube.config import ClusterConfig

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from kube_devops.cli.common import EXIT_FAILURE, CliError, add_cluster_flags
+from kube_devops.cli.common import (
+    EXIT_FAILURE,
+    CliError,
+    add_cluster_flags,
+    port_number,
+    positive_seconds,
+)
 from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.kube.config import ClusterConfig
@@ -101,21 +107,3 @@ def _run(args: argparse.Namespace) -> int:
         return asyncio.run(run_watch(settings_from(args)))
     except ConfigError as err:
         raise CliError(str(err), EXIT_FAILURE) from None
-
-
-def port_number(text: str) -> int:
-    """``--port`` values: 0 (any free port) to 65535."""
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port; use 0-65535 (0 = any free)")
-    return int(text)
-
-
-def positive_seconds(text: str) -> float:
-    """Durations in seconds: any number above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 30")
-    return value
