@@ -45,3 +45,16 @@ def positive_seconds(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 30")
     return value
+
+
+def add_server_flags(parser: argparse.ArgumentParser, default_port: int) -> None:
+    """``--port`` and ``--host`` of a component's HTTP server (probes and ``/metrics``)."""
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=default_port,
+        help="port of /metrics and the probes, 0 = any free (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--host", default="0.0.0.0", help="interface to listen on (default: %(default)s)"
+    )

@@ -9,7 +9,7 @@ from kube_devops.cli.common import (
     EXIT_FAILURE,
     CliError,
     add_cluster_flags,
-    port_number,
+    add_server_flags,
     positive_seconds,
 )
 from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
@@ -24,12 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "reconcile", help="run the DevOpsPolicy operator (status, enforcement, :9090 metrics)"
     )
-    parser.add_argument(
-        "--port",
-        type=port_number,
-        default=PORTS[Component.RECONCILE],
-        help="port of /metrics and the probes, 0 = any free (default: %(default)s)",
-    )
+    add_server_flags(parser, PORTS[Component.RECONCILE])
     parser.add_argument(
         "--interval",
         type=positive_seconds,
@@ -40,9 +35,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--lease-namespace",
         default="kube-devops",
         help="namespace of the leader-election Lease (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--host", default="0.0.0.0", help="interface to listen on (default: %(default)s)"
     )
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)

@@ -9,7 +9,7 @@ from kube_devops.cli.common import (
     EXIT_FAILURE,
     CliError,
     add_cluster_flags,
-    port_number,
+    add_server_flags,
     positive_seconds,
 )
 from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
@@ -27,15 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "watch", help="run the watch controller (live governance scores on :8080/metrics)"
     )
-    parser.add_argument(
-        "--port",
-        type=port_number,
-        default=PORTS[Component.WATCH],
-        help="HTTP port, 0 = any free (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--host", default="0.0.0.0", help="interface to listen on (default: %(default)s)"
-    )
+    add_server_flags(parser, PORTS[Component.WATCH])
     _add_lease_flags(parser)
     parser.add_argument(
         "--readiness-grace",

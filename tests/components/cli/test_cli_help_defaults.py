@@ -22,7 +22,7 @@ def _help(verb: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
     [
         (
             "watch",
-            ["HTTP port, 0 = any free (default: 8080)", "(default: 0.0.0.0)",
+            ["0 = any free (default: 8080)", "(default: 0.0.0.0)",
              "Lease (default: kube-devops)", "Lease (default: kube-devops-watch)",
              "lease validity in seconds (default: 15)", "turns 503 (default: 30)",
              "each watch in seconds (default: 60)", "(default: INFO)"],
