@@ -64,8 +64,6 @@ class Check:
     """Whether admission can judge it from the pod spec alone (restarts and pending it cannot)."""
     override_key: str
     """Key of this check under ``spec.severityOverrides``."""
-    policy_field: str
-    """The ``DevOpsPolicy`` spec field that enables the check."""
 
 
 CHECKS: Mapping[CheckId, Check] = MappingProxyType(
@@ -74,27 +72,27 @@ CHECKS: Mapping[CheckId, Check] = MappingProxyType(
             CheckId.LATEST_TAG, 5, Severity.HIGH,
             "container {container}: image {detail} is not pinned (no tag or tag 'latest'); "
             "pin a version tag or a digest",
-            True, "latestTag", "forbidLatestTag",
+            True, "latestTag",
         ),
         CheckId.MISSING_LIVENESS: Check(
             CheckId.MISSING_LIVENESS, 3, Severity.MEDIUM,
             "container {container}: no livenessProbe; add one",
-            True, "missingLiveness", "requireLivenessProbe",
+            True, "missingLiveness",
         ),
         CheckId.MISSING_READINESS: Check(
             CheckId.MISSING_READINESS, 2, Severity.LOW,
             "container {container}: no readinessProbe; add one",
-            True, "missingReadiness", "requireReadinessProbe",
+            True, "missingReadiness",
         ),
         CheckId.HIGH_RESTARTS: Check(
             CheckId.HIGH_RESTARTS, 6, Severity.CRITICAL,
             "container {container}: restarted {detail}",
-            False, "highRestarts", "maxRestartCount",
+            False, "highRestarts",
         ),
         CheckId.PENDING: Check(
             CheckId.PENDING, 4, Severity.MEDIUM,
             "pod Pending for {detail}",
-            False, "pending", "forbidPendingDuration",
+            False, "pending",
         ),
     }
 )  # fmt: skip

@@ -30,13 +30,6 @@ from kube_devops.core.scoring import HEALTHY_SCORE, Tally
 TOP_VIOLATIONS = 20
 READY = "Ready"
 
-STATUS_FIELDS = (
-    "observedGeneration", "lastEvaluated", "healthScore", "healthy", "classification",
-    "violations", "violationsByCheck", "podsEvaluated", "message", "topViolations", "conditions",
-    "remediationsApplied", "remediationsFailed", "remediatedWorkloads", "remediationFailures",
-    "notRemediable",
-)  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class RemediationSummary:
