@@ -87,17 +87,9 @@ def render_config(
 class RunningPrometheus:
     """A started Prometheus process; ``stop()`` (or leaving the ``with`` block) ends it."""
 
-    def __init__(self, process: subprocess.Popen[bytes], url: str, config_path: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], url: str) -> None:
         self.process = process
         self.url = url
-        self.config_path = config_path
-
-    def reload(self, scrape_configs: Sequence[Mapping[str, Any]], scrape_interval: float) -> None:
-        """Rewrite the configuration and ask Prometheus to reload it."""
-        _write_config(self.config_path, render_config(scrape_configs, scrape_interval))
-        request = urllib.request.Request(f"{self.url}/-/reload", method="POST")
-        with urllib.request.urlopen(request, timeout=5):
-            pass
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate Prometheus and wait for it; kill it if it does not stop in time."""
@@ -150,7 +142,7 @@ def _launch(
     ]
     with (settings.workdir / "prometheus.log").open("ab") as log:
         process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-    return RunningPrometheus(process, f"http://127.0.0.1:{port}", config_path)
+    return RunningPrometheus(process, f"http://127.0.0.1:{port}")
 
 
 def _wait_ready(running: RunningPrometheus, timeout: float) -> bool:
