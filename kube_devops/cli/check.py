@@ -11,7 +11,12 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, add_cluster_flags
+from kube_devops.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    add_cluster_flags,
+    add_lease_namespace_flag,
+)
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig, describe
 from kube_devops.kube.errors import ConfigError, Forbidden, KubeError, NotFound, Unauthorized
@@ -34,11 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "check", help="check the cluster connection and the permissions kube-devops needs"
     )
-    parser.add_argument(
-        "--lease-namespace",
-        default="kube-devops",
-        help="namespace of the leader-election Leases (default: %(default)s)",
-    )
+    add_lease_namespace_flag(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from kube_devops.manifests.labels import DEFAULT_NAMESPACE
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -27,6 +29,15 @@ def add_cluster_flags(parser: argparse.ArgumentParser) -> None:
         "--kubeconfig", metavar="PATH", default=None, help="kubeconfig file (default: $KUBECONFIG)"
     )
     parser.add_argument("--context", metavar="NAME", default=None, help="kubeconfig context")
+
+
+def add_lease_namespace_flag(parser: argparse.ArgumentParser) -> None:
+    """``--lease-namespace``: where the leader-election Leases live (the components' namespace)."""
+    parser.add_argument(
+        "--lease-namespace",
+        default=DEFAULT_NAMESPACE,
+        help="namespace of the leader-election Lease (default: %(default)s)",
+    )
 
 
 def port_number(text: str) -> int:

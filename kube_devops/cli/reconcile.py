@@ -9,6 +9,7 @@ from kube_devops.cli.common import (
     EXIT_FAILURE,
     CliError,
     add_cluster_flags,
+    add_lease_namespace_flag,
     add_server_flags,
     positive_seconds,
 )
@@ -31,11 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=30.0,
         help="seconds between full re-evaluations (default: %(default)g)",
     )
-    parser.add_argument(
-        "--lease-namespace",
-        default="kube-devops",
-        help="namespace of the leader-election Lease (default: %(default)s)",
-    )
+    add_lease_namespace_flag(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 

@@ -9,6 +9,7 @@ from kube_devops.cli.common import (
     EXIT_FAILURE,
     CliError,
     add_cluster_flags,
+    add_lease_namespace_flag,
     add_server_flags,
     positive_seconds,
 )
@@ -49,11 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _add_lease_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lease-namespace",
-        default="kube-devops",
-        help="namespace of the leader-election Lease (default: %(default)s)",
-    )
+    add_lease_namespace_flag(parser)
     parser.add_argument(
         "--lease-name",
         default="kube-devops-watch",

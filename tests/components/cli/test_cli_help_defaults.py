@@ -32,7 +32,7 @@ def _help(verb: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
             ["0 = any free (default: 9090)", "full re-evaluations (default: 30)",
              "Lease (default: kube-devops)", "(default: 0.0.0.0)"],
         ),
-        ("check", ["Leases (default: kube-devops)"]),
+        ("check", ["Lease (default: kube-devops)"]),
         ("list", ["one namespace (default: all)", "output format (default: table)"]),
     ],
 )  # fmt: skip
