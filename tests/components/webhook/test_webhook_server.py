@@ -130,7 +130,8 @@ async def test_policy_changes_arrive_through_the_watch(
     custom = kube_emulator.custom
     group, version = "devops.stochastic.io", "v1"
     async with emulated_webhook(kube_emulator, tmp_path) as (hook, session):
-        assert len(await _until_warnings(session, hook, "create-noncompliant", 3)) > 0
+        enforced = await _until_warnings(session, hook, "create-noncompliant", 3)
+        assert enforced["allowed"] is False
 
         audit = policy_objects()["audit-all"]
         await asyncio.to_thread(
