@@ -51,6 +51,8 @@ class WatchHub:
     _cut: set[int] = attrs.field(factory=set)
     _closing: bool = False
     _wakers: set[asyncio.Task[None]] = attrs.field(factory=set)
+    started: list[tuple[str, str]] = attrs.field(factory=list)
+    """Every watch served, as (resource path, resourceVersion it started from; "" = none)."""
 
     def record(self, resource: Any, rv: int, event_type: str, obj: Obj) -> None:
         """Log one event of ``resource`` (call holding ``changed``)."""
@@ -89,6 +91,7 @@ class WatchHub:
         timeout = float(request.params.get("timeoutSeconds") or 0)
         deadline = loop.time() + timeout if timeout > 0 else None
         since = request.params.get("resourceVersion") or ""
+        self.started.append((str(request.resource), since))
         async with self.changed:
             initial, position = self._start(request, objects, since)
         for event in initial:

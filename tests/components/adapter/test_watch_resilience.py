@@ -109,8 +109,16 @@ async def test_server_timeout_resumes_without_relist(kube_emulator: KubeEmulator
     settings = WatchSettings(timeout_seconds=1, initial=0.3, maximum=1.0)
     async with watching(kube_emulator, settings) as (watcher, recorder):
         await eventually(lambda: watcher.synced)
-        await asyncio.sleep(1.3)
+        # The 1 s server-side timeout ends the first watch; the next one resumes from the
+        # resourceVersion of the list (not "" = a fresh list) before the late pod exists.
+        await eventually(lambda: any(rv for _path, rv in _watches_started(kube_emulator)[1:]))
         kube_emulator.core.create_namespaced_pod("default", _pod("late", "nginx:1"))
         await eventually(lambda: recorder.pods == {"default/late": "nginx:1"})
         assert watcher.relists == 1
         assert watcher.errors == 0
+
+
+def _watches_started(emulator: KubeEmulator) -> list[tuple[str, str]]:
+    """The pod watches the emulator has served, in order, with their starting resourceVersion."""
+    started = emulator.thread.call(lambda emu: list(emu.watches.started))
+    return [(path, rv) for path, rv in started if "pods" in path]
