@@ -61,12 +61,6 @@ class Policy:
     """metadata.generation (None for objects not from a server)."""
     uid: str | None = None
     """metadata.uid."""
-    resource_version: str | None = None
-    """metadata.resourceVersion."""
-    deletion_timestamp: str | None = None
-    """metadata.deletionTimestamp, set while the object is being deleted."""
-    finalizers: tuple[str, ...] = ()
-    """metadata.finalizers."""
 
     @property
     def key(self) -> str:
@@ -97,9 +91,6 @@ def parse_policy(obj: Mapping[str, Any], *, where: str | None = None) -> Policy:
         spec=spec,
         generation=_int_or_none(meta.get("generation")),
         uid=meta.get("uid"),
-        resource_version=meta.get("resourceVersion"),
-        deletion_timestamp=meta.get("deletionTimestamp"),
-        finalizers=tuple(meta.get("finalizers") or ()),
     )
 
 
