@@ -136,4 +136,6 @@ def metric(name: str) -> MetricSpec:
     try:
         return BY_NAME[name]
     except KeyError:
-        raise KeyError(f"{name!r} is not in the kube-devops metric catalog") from None
+        raise KeyError(
+            f"{name!r} is not in the kube-devops metric catalog; add a MetricSpec for it to CATALOG"
+        ) from None
