@@ -102,7 +102,6 @@ class Traffic:
 
     def __init__(self, settings: TrafficSettings) -> None:
         self.settings = settings
-        self.rounds = 0
         self._deployments: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._main, name="sandbox-traffic", daemon=True)
@@ -129,7 +128,6 @@ class Traffic:
                     if self._stop.is_set():
                         return
                     await self._round(kube, http, number, alive)
-                    self.rounds += 1
                     await asyncio.sleep(self.settings.period)
         finally:
             kube.close()
