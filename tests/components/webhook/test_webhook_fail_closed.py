@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import CollectorRegistry
-from webhook_support import review_body
+from support.admission_data import review_body
 
 from kube_devops.components.webhook.handler import ValidateHandler
 from kube_devops.components.webhook.server import REQUEST_PRESETS

@@ -12,14 +12,13 @@ from typing import Any
 
 import aiohttp
 from prometheus_client import CollectorRegistry
+from support.admission_data import policy_objects, review_body
 from support.emulator import KubeEmulator
 from webhook_support import (
     RunningWebhook,
     TcpProxy,
     assert_well_formed,
     emulated_webhook,
-    policy_objects,
-    review_body,
     running_webhook,
     wait_ready,
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import ssl
 import time
 from collections.abc import AsyncIterator
@@ -20,20 +19,6 @@ from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.components.webhook.server import PolicyFeed, WebhookSettings, run_webhook
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.kube.config import ClusterConfig
-
-ADMISSION_DATA = Path(__file__).parents[2] / "unit" / "admission" / "data"
-
-
-def review_body(name: str) -> dict[str, Any]:
-    """The stored AdmissionReview ``tests/unit/admission/data/reviews/<name>.json``."""
-    body: dict[str, Any] = json.loads((ADMISSION_DATA / "reviews" / f"{name}.json").read_text())
-    return body
-
-
-def policy_objects() -> dict[str, dict[str, Any]]:
-    """The stored DevOpsPolicy objects (namespace team-a) by name."""
-    objs = json.loads((ADMISSION_DATA / "policies.json").read_text())
-    return {obj["metadata"]["name"]: obj for obj in objs}
 
 
 def assert_well_formed(review: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from admission_data import review_body
+from support.admission_data import review_body
 
 from kube_devops.core.admission import Verdict, review_for
 from kube_devops.core.admission_review import (

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from admission_data import cases, policy_objects, review_body
+from support.admission_data import cases, policy_objects, review_body
 
 from kube_devops.core.admission import AdmissionSettings, verdict
 from kube_devops.core.admission_review import parse_review

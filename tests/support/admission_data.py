@@ -1,4 +1,5 @@
-"""Shared readers for the admission test data (AdmissionReview files, policies, cases)."""
+"""Readers for the admission test data in ``tests/unit/admission/data``: AdmissionReview files,
+policies and verdict cases, shared by the unit and the webhook component tests."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "unit" / "admission" / "data"
 
 
 def review_body(name: str) -> dict[str, Any]:
-    """The AdmissionReview stored as ``data/reviews/<name>.json``."""
+    """The stored AdmissionReview ``data/reviews/<name>.json``."""
     body: dict[str, Any] = json.loads((DATA / "reviews" / f"{name}.json").read_text())
     return body
 
