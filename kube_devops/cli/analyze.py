@@ -10,40 +10,59 @@ stderr naming file, object and field; the rest is still analysed, and the exit c
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from kube_devops.cli.analyze_output import render
-from kube_devops.cli.analyze_sources import cluster_documents, file_documents
 from kube_devops.cli.common import (
     EXIT_BELOW_MIN_SCORE,
     EXIT_FAILURE,
+    EXIT_OK,
     EXIT_USAGE,
     CliError,
+    SubParsers,
     add_cluster_flags,
+    add_verb,
 )
-from kube_devops.core.analysis import Analysis, analyze_documents
+from kube_devops.cli.output import add_output_flag
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
-from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.errors import KubeError
+
+if TYPE_CHECKING:
+    from kube_devops.core.analysis import Analysis
+
+_EXAMPLES = (
+    "kube-devops analyze -f kube-tests/sample-workloads.yaml       # offline, like polaris audit",
+    "kubectl get deploy -A -o yaml | kube-devops analyze -f -       # from stdin",
+    "kube-devops analyze -n production -o json                      # live, one namespace",
+    "kube-devops analyze -A --min-score 80                          # live; exit 3 below 80",
+)
+_EXIT_CODES = {
+    EXIT_OK: "analysed",
+    EXIT_FAILURE: "the cluster cannot be reached",
+    EXIT_USAGE: "bad flag or bad input (named on stderr; the rest is still analysed)",
+    EXIT_BELOW_MIN_SCORE: "the cluster score is below --min-score",
+}
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add ``analyze``."""
-    parser = subparsers.add_parser(
+    parser = add_verb(
+        subparsers,
         "analyze",
         help="score workloads in the cluster, or offline in files (--file)",
-        description="Governance scores for the cluster, or offline for YAML/JSON files (--file). "
-        "Exit codes: 0 ok, 2 bad input (the rest is still analysed), 3 below --min-score.",
+        description="Governance scores for the cluster, or offline for YAML/JSON files (--file).\n"
+        "System namespaces are not scored; the report says which were excluded and why.",
+        examples=_EXAMPLES,
+        exit_codes=_EXIT_CODES,
     )
     add_cluster_flags(parser)
+    add_namespace_flags(parser)
     parser.add_argument(
         "-f", "--file", nargs="+", metavar="PATH", default=None,
         help="analyse these YAML/JSON files instead of the cluster ('-' reads stdin)",
     )  # fmt: skip
-    parser.add_argument("-o", "--output", choices=("table", "json", "yaml"), default="table")
+    add_output_flag(parser)
     parser.add_argument(
         "--min-score", type=int, metavar="N", default=None,
         help="exit 3 when the cluster score is below N",
@@ -60,25 +79,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
+def add_namespace_flags(parser: argparse.ArgumentParser) -> None:
+    """``-n/--namespace`` (one namespace) or ``-A/--all-namespaces`` (the default), as kubectl."""
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument(
+        "-n", "--namespace", metavar="NS", default=None,
+        help="only this namespace (default: all namespaces)",
+    )  # fmt: skip
+    scope.add_argument(
+        "-A", "--all-namespaces", action="store_true", help="every namespace (the default)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Analyse, print the report, and choose the exit code."""
-    namespaces = _system_namespaces(args.system_namespaces)
-    now = time.time()
+    from kube_devops.cli.analyze_output import render
+    from kube_devops.core.analysis import analyze_documents
+
+    rules = _system_namespaces(args.system_namespaces)
     errors: list[str] = []
-    if args.file:
-        docs: Iterator[tuple[str, object]] = file_documents(args.file, errors, sys.stdin)
-    else:
-        cfg = ClusterConfig(kubeconfig=args.kubeconfig, context=args.context)
-        try:
-            docs = iter(asyncio.run(cluster_documents(cfg)))
-        except KubeError as err:
-            raise CliError(f"analyze: {err}", EXIT_FAILURE) from err
+    docs = [d for d in _documents(args, errors) if _in_scope(d[1], args.namespace)]
     analysis = analyze_documents(
-        docs, now=now, namespaces=namespaces, use_policies=not args.ignore_policies
+        iter(docs), now=time.time(), namespaces=rules, use_policies=not args.ignore_policies
     )
     analysis.errors[:0] = errors
     _print_problems(analysis)
-    print(render(analysis, args.output), end="")
+    print(render(analysis, args.output, excluded_namespaces(docs, rules)), end="")
     if analysis.errors:
         return EXIT_USAGE
     if args.min_score is not None and analysis.summary.cluster.score < args.min_score:
@@ -88,7 +114,48 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BELOW_MIN_SCORE
-    return 0
+    return EXIT_OK
+
+
+def _documents(args: argparse.Namespace, errors: list[str]) -> Iterator[tuple[str, object]]:
+    from kube_devops.cli.analyze_sources import cluster_documents, file_documents
+
+    if args.file:
+        return file_documents(args.file, errors, sys.stdin)
+    import asyncio
+
+    from kube_devops.kube.config import ClusterConfig
+    from kube_devops.kube.errors import KubeError
+
+    cfg = ClusterConfig(kubeconfig=args.kubeconfig, context=args.context)
+    try:
+        return iter(asyncio.run(cluster_documents(cfg, args.namespace)))
+    except KubeError as err:
+        raise CliError(f"analyze: {err}", EXIT_FAILURE) from err
+
+
+def _namespace_of(doc: object) -> str | None:
+    if not isinstance(doc, dict):
+        return None
+    meta = doc.get("metadata")
+    namespace = meta.get("namespace") if isinstance(meta, dict) else None
+    return namespace if isinstance(namespace, str) and namespace else "default"
+
+
+def _in_scope(doc: object, namespace: str | None) -> bool:
+    return namespace is None or _namespace_of(doc) in (namespace, None)
+
+
+def excluded_namespaces(
+    docs: Iterable[tuple[str, object]], rules: SystemNamespaces
+) -> dict[str, str]:
+    """Namespace -> why it was not scored, for every system namespace the documents name."""
+    found = {ns for _, doc in docs if (ns := _namespace_of(doc)) is not None}
+    return {
+        ns: f"system namespace (matches {rule!r}; change with --system-namespaces)"
+        for ns in sorted(found)
+        if (rule := rules.rule_for(ns)) is not None
+    }
 
 
 def _system_namespaces(text: str | None) -> SystemNamespaces:

@@ -1,12 +1,17 @@
-"""Rendering an analysis as a table, JSON (the contract of ``report``) or YAML."""
+"""Rendering an analysis as a table, JSON (the contract of ``report``) or YAML.
+
+JSON and YAML add ``excluded_namespaces`` (namespace and reason) to ``report``; the table ends
+with one line per excluded namespace.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 
+from kube_devops.cli.output import dump
+from kube_devops.cli.output import table as columns
 from kube_devops.core.analysis import Analysis, report
 from kube_devops.core.checks import CheckId
-from kube_devops.manifests.render import to_yaml
 
 _SHORT = {
     CheckId.LATEST_TAG: "LATEST",
@@ -17,14 +22,19 @@ _SHORT = {
 }
 
 
-def render(analysis: Analysis, output: str) -> str:
-    """``table``, ``json`` or ``yaml`` text, ending with a newline."""
+def render(analysis: Analysis, output: str, excluded: Mapping[str, str] | None = None) -> str:
+    """``table``, ``json`` or ``yaml`` text, ending with a newline; ``excluded`` maps each
+    namespace left out of scoring to the reason."""
     data = report(analysis)
-    if output == "json":
-        return json.dumps(data, indent=2) + "\n"
-    if output == "yaml":
-        return to_yaml(data)
-    return table(data)
+    data["excluded_namespaces"] = [
+        {"namespace": ns, "reason": why} for ns, why in (excluded or {}).items()
+    ]
+    if output in ("json", "yaml"):
+        return dump(data, output)
+    text = table(data)
+    for ns, why in (excluded or {}).items():
+        text += f"excluded: {ns}: {why}\n"
+    return text
 
 
 def table(data: dict[str, object]) -> str:
@@ -42,7 +52,7 @@ def table(data: dict[str, object]) -> str:
     rows.append(
         ["(cluster)", str(cluster["pods"]), str(cluster["score"]), cluster["class"], *totals]
     )
-    text = _columns(rows)
+    text = columns(rows)
     findings = data["findings"]
     assert isinstance(findings, list)
     if findings:
@@ -58,14 +68,5 @@ def table(data: dict[str, object]) -> str:
                     f["message"],
                 ]
             )
-        text += "\n" + _columns(frows)
+        text += "\n" + columns(frows)
     return text
-
-
-def _columns(rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    lines = []
-    for row in rows:
-        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)] + [row[-1]]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines) + "\n"

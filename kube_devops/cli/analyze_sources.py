@@ -76,13 +76,16 @@ def _yaml_problem(err: yaml.YAMLError) -> str:
     return f"malformed YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
-async def cluster_documents(cfg: ClusterConfig) -> list[tuple[str, object]]:
-    """Every pod and every DevOpsPolicy in the cluster (no policies when the CRD is absent)."""
+async def cluster_documents(
+    cfg: ClusterConfig, namespace: str | None = None
+) -> list[tuple[str, object]]:
+    """Every pod and every DevOpsPolicy in the cluster, or in ``namespace`` (no policies when
+    the CRD is absent)."""
     client = KubeClient.from_config(cfg)
     try:
-        pods = await client.list_all(PODS)
+        pods = await client.list_all(PODS, namespace)
         try:
-            policies = (await client.list_all(DEVOPSPOLICIES)).get("items") or []
+            policies = (await client.list_all(DEVOPSPOLICIES, namespace)).get("items") or []
         except NotFound:
             policies = []
     finally:

@@ -7,21 +7,33 @@ needed permission is missing — the failing line says which and how to fix it.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from kube_devops.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
+    EXIT_USAGE,
+    SubParsers,
     add_cluster_flags,
     add_lease_namespace_flag,
+    add_verb,
 )
-from kube_devops.kube.client import KubeClient
-from kube_devops.kube.config import ClusterConfig, describe
-from kube_devops.kube.errors import ConfigError, Forbidden, KubeError, NotFound, Unauthorized
-from kube_devops.kube.resources import DEVOPSPOLICIES, LEASES, PODS
+from kube_devops.cli.output import add_output_flag, dump
 
+if TYPE_CHECKING:
+    from kube_devops.kube.client import KubeClient
+
+_EXAMPLES = (
+    "kube-devops check",
+    "kube-devops check --kubeconfig ~/.kube/config --context prod -o json",
+)
+_EXIT_CODES = {
+    EXIT_OK: "every check passed (warnings allowed)",
+    EXIT_FAILURE: "the cluster cannot be reached or a permission is missing (see its line)",
+    EXIT_USAGE: "bad flag",
+}
 _WIDTH = 34
 
 
@@ -34,38 +46,55 @@ class Outcome:
     detail: str = ""
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the ``check`` verb."""
-    parser = subparsers.add_parser(
-        "check", help="check the cluster connection and the permissions kube-devops needs"
+    parser = add_verb(
+        subparsers,
+        "check",
+        help="check the cluster connection and the permissions kube-devops needs",
+        examples=_EXAMPLES,
+        exit_codes=_EXIT_CODES,
     )
     add_lease_namespace_flag(parser)
+    add_output_flag(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    outcomes = _outcomes(args)
+    failed = [o.label for o in outcomes if o.state == "FAIL"]
+    if args.output != "table":
+        data = {"passed": not failed, "checks": [asdict(o) for o in outcomes]}
+        print(dump(data, args.output), end="")
+    else:
+        print("kube-devops check")
+        for outcome in outcomes:
+            _show(outcome)
+        print(f"FAILED: {', '.join(failed)}" if failed else "All checks passed.")
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _outcomes(args: argparse.Namespace) -> list[Outcome]:
+    import asyncio
+
+    from kube_devops.kube.client import KubeClient
+    from kube_devops.kube.config import ClusterConfig, describe
+    from kube_devops.kube.errors import ConfigError
+
     cfg = ClusterConfig(args.kubeconfig, args.context)
-    print("kube-devops check")
     try:
         source = describe(cfg)
         client = KubeClient.from_config(cfg, request_timeout=10.0)
     except ConfigError as err:
-        _show(Outcome("Configuration", "FAIL", str(err)))
-        return EXIT_FAILURE
-    _show(Outcome("Configuration", "OK", source))
+        return [Outcome("Configuration", "FAIL", str(err))]
     try:
-        outcomes = asyncio.run(_probe(client, args.lease_namespace))
+        return [
+            Outcome("Configuration", "OK", source),
+            *asyncio.run(_probe(client, args.lease_namespace)),
+        ]
     finally:
         client.close()
-    for outcome in outcomes:
-        _show(outcome)
-    failed = [o.label for o in outcomes if o.state == "FAIL"]
-    if failed:
-        print(f"FAILED: {', '.join(failed)}")
-        return EXIT_FAILURE
-    print("All checks passed.")
-    return EXIT_OK
 
 
 def _show(outcome: Outcome) -> None:
@@ -75,6 +104,9 @@ def _show(outcome: Outcome) -> None:
 
 
 async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
+    from kube_devops.kube.errors import KubeError
+    from kube_devops.kube.resources import DEVOPSPOLICIES, LEASES, PODS
+
     try:
         version = await client.version()
     except KubeError as err:
@@ -97,6 +129,8 @@ async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
 
 
 async def _permission(label: str, call: Callable[[], Awaitable[object]]) -> Outcome:
+    from kube_devops.kube.errors import Forbidden, KubeError, NotFound, Unauthorized
+
     try:
         await call()
     except (Forbidden, Unauthorized) as err:

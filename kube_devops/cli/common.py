@@ -1,8 +1,14 @@
-"""Helpers shared by the command modules: cluster flags, exit codes, errors."""
+"""Helpers shared by the command modules: verb parsers with examples, flags, exit codes, errors.
+
+Kept light (argparse and constants only): every command module imports it while the parser is
+built, also for ``--help`` and ``--version``.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE
 
@@ -11,6 +17,21 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_BELOW_MIN_SCORE = 3
 
+#: Exit codes of a verb that only prints (usage errors come from the flags).
+PRINT_EXIT_CODES: Mapping[int, str] = {EXIT_OK: "printed", EXIT_USAGE: "bad flag or input"}
+#: Exit codes of a verb that talks to the cluster.
+CLUSTER_EXIT_CODES: Mapping[int, str] = {
+    EXIT_OK: "done",
+    EXIT_FAILURE: "the cluster cannot be reached or refused the request",
+    EXIT_USAGE: "bad flag or input",
+}
+#: Exit codes of a long-running component.
+SERVER_EXIT_CODES: Mapping[int, str] = {
+    EXIT_OK: "stopped cleanly (SIGTERM or Ctrl-C)",
+    EXIT_FAILURE: "could not start (configuration, cluster or port)",
+    EXIT_USAGE: "bad flag",
+}
+
 
 class CliError(Exception):
     """An error the user can act on; printed as one line, no traceback."""
@@ -18,6 +39,36 @@ class CliError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+#: What ``add_subparsers`` returns (a string: the class is not subscriptable at run time).
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_verb(
+    subparsers: SubParsers,
+    name: str,
+    *,
+    help: str,
+    examples: Sequence[str],
+    exit_codes: Mapping[int, str],
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """A verb's parser whose ``--help`` ends with its examples and exit codes."""
+    return subparsers.add_parser(
+        name,
+        help=help,
+        description=description or help[0].upper() + help[1:] + ".",
+        epilog=epilog(examples, exit_codes),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def epilog(examples: Sequence[str], exit_codes: Mapping[int, str]) -> str:
+    """The ``examples:`` and ``exit codes:`` sections of a ``--help``."""
+    lines = ["examples:", *(f"  {example}" for example in examples), "", "exit codes:"]
+    lines += [f"  {code}  {meaning}" for code, meaning in sorted(exit_codes.items())]
+    return "\n".join(lines)
 
 
 def add_cluster_flags(parser: argparse.ArgumentParser) -> None:

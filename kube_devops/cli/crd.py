@@ -3,34 +3,64 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
 
-from kube_devops.cli.common import EXIT_FAILURE, CliError, add_cluster_flags
-from kube_devops.kube.client import KubeClient
-from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.crds import install_crd
-from kube_devops.kube.errors import KubeError
-from kube_devops.manifests.crd import devopspolicy_crd
-from kube_devops.manifests.render import to_yaml
+from kube_devops.cli.common import (
+    CLUSTER_EXIT_CODES,
+    EXIT_FAILURE,
+    PRINT_EXIT_CODES,
+    CliError,
+    SubParsers,
+    add_cluster_flags,
+    add_verb,
+)
+from kube_devops.cli.output import add_output_flag, dump
+
+if TYPE_CHECKING:
+    from kube_devops.kube.config import ClusterConfig
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add ``crd generate`` and ``crd install``."""
     crd = subparsers.add_parser("crd", help="the DevOpsPolicy CustomResourceDefinition")
     verbs = crd.add_subparsers(dest="crd_command", metavar="VERB", required=True)
-    generate = verbs.add_parser("generate", help="print the CRD as YAML (no cluster needed)")
+    generate = add_verb(
+        verbs,
+        "generate",
+        help="print the CRD as YAML or JSON (no cluster needed)",
+        examples=(
+            "kube-devops crd generate | kubectl apply -f -",
+            "kube-devops crd generate -o json > devopspolicy-crd.json",
+        ),
+        exit_codes=PRINT_EXIT_CODES,
+    )
+    add_output_flag(generate, ("yaml", "json"))
     generate.set_defaults(func=_generate)
-    install = verbs.add_parser("install", help="create the CRD, or update it when it exists")
+    install = add_verb(
+        verbs,
+        "install",
+        help="create the CRD, or update it when it exists",
+        examples=("kube-devops crd install --kubeconfig ~/.kube/config",),
+        exit_codes=CLUSTER_EXIT_CODES,
+    )
     add_cluster_flags(install)
     install.set_defaults(func=_install)
 
 
-def _generate(_args: argparse.Namespace) -> int:
-    print(to_yaml(devopspolicy_crd()), end="")
+def _generate(args: argparse.Namespace) -> int:
+    from kube_devops.manifests.crd import devopspolicy_crd
+
+    print(dump(devopspolicy_crd(), args.output), end="")
     return 0
 
 
 def _install(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from kube_devops.kube.config import ClusterConfig
+    from kube_devops.kube.errors import KubeError
+    from kube_devops.manifests.crd import devopspolicy_crd
+
     crd = devopspolicy_crd()
     name = crd["metadata"]["name"]
     cfg = ClusterConfig(kubeconfig=args.kubeconfig, context=args.context)
@@ -43,6 +73,9 @@ def _install(args: argparse.Namespace) -> int:
 
 
 async def _run_install(cfg: ClusterConfig, crd: dict[str, object]) -> str:
+    from kube_devops.kube.client import KubeClient
+    from kube_devops.kube.crds import install_crd
+
     client = KubeClient.from_config(cfg)
     try:
         return await install_crd(client, crd)

@@ -1,8 +1,9 @@
 """``kube-devops deploy``: CRD, Namespace, RBAC, Deployments, PDBs, webhook configuration.
 
-Prints multi-document YAML for ``kubectl apply -f -``. Without ``--ca-bundle-path`` the webhook
-configuration carries a placeholder CA (the webhook is then not trusted and, failing open, admits
-everything); pass the ``ca.crt`` written by ``kube-devops webhook cert-generate``.
+Prints multi-document YAML (or ``-o json``, one ``List``) for ``kubectl apply -f -``. Without
+``--ca-bundle-path`` the webhook configuration carries a placeholder CA (the webhook is then not
+trusted and, failing open, admits everything); pass the ``ca.crt`` written by
+``kube-devops webhook cert-generate``.
 """
 
 from __future__ import annotations
@@ -11,38 +12,64 @@ import argparse
 import sys
 from pathlib import Path
 
-from kube_devops.cli.common import CliError
+from kube_devops.cli.common import PRINT_EXIT_CODES, CliError, SubParsers, add_verb
+from kube_devops.cli.output import add_manifest_output_flag, manifests
 from kube_devops.manifests import labels as lb
 from kube_devops.manifests.deploy import DeploySettings, deployments
 from kube_devops.manifests.rbac import rbac
-from kube_devops.manifests.reference import PLACEHOLDER_CA_BUNDLE, deploy_all
-from kube_devops.manifests.render import to_multi_yaml
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add ``deploy`` and its verbs."""
     parser = subparsers.add_parser("deploy", help="generate deployment manifests")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    everything = verbs.add_parser("generate-all", help="print every deployment manifest")
+    everything = add_verb(
+        verbs,
+        "generate-all",
+        help="print every deployment manifest",
+        examples=(
+            "kube-devops webhook cert-generate --output-dir certs",
+            "kube-devops deploy generate-all --ca-bundle-path certs/ca.crt | kubectl apply -f -",
+            "kube-devops deploy generate-all --image registry.example/kube-devops:0.3.0 -o json",
+        ),
+        exit_codes=PRINT_EXIT_CODES,
+    )
     _add_flags(everything)
     everything.add_argument(
         "--ca-bundle-path", type=Path, default=None, metavar="PATH",
         help="CA certificate for the webhook configuration (ca.crt from webhook cert-generate)",
     )  # fmt: skip
     everything.set_defaults(func=_generate_all)
-    rbac_verb = verbs.add_parser("generate-rbac", help="print Namespace, ServiceAccount and RBAC")
-    _add_flags(rbac_verb)
-    rbac_verb.set_defaults(func=lambda args: _print(rbac(_settings(args).namespace)))
-    workloads = verbs.add_parser("generate-deployments", help="print Deployments and PDBs")
-    _add_flags(workloads)
-    workloads.set_defaults(func=lambda args: _print(deployments(_settings(args))))
+    for verb, help_text, build in (
+        ("generate-rbac", "print Namespace, ServiceAccount and RBAC", _rbac),
+        ("generate-deployments", "print Deployments and PDBs", _deployments),
+    ):
+        sub = add_verb(
+            verbs,
+            verb,
+            help=help_text,
+            examples=(f"kube-devops deploy {verb} --namespace kube-devops | kubectl apply -f -",),
+            exit_codes=PRINT_EXIT_CODES,
+        )
+        _add_flags(sub)
+        sub.set_defaults(func=build)
 
 
 def _add_flags(parser: argparse.ArgumentParser) -> None:
     defaults = DeploySettings()
-    parser.add_argument("--namespace", default=lb.DEFAULT_NAMESPACE, help="target namespace")
-    parser.add_argument("--image", default=defaults.image, help="kube-devops container image")
-    parser.add_argument("--replicas", type=int, default=defaults.replicas, help="per component")
+    parser.add_argument(
+        "--namespace", default=lb.DEFAULT_NAMESPACE, help="target namespace (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--image", default=defaults.image, help="kube-devops container image (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=defaults.replicas,
+        help="per component (default: %(default)s)",
+    )
+    add_manifest_output_flag(parser)
 
 
 def _settings(args: argparse.Namespace) -> DeploySettings:
@@ -51,7 +78,17 @@ def _settings(args: argparse.Namespace) -> DeploySettings:
     return DeploySettings(namespace=args.namespace, image=args.image, replicas=args.replicas)
 
 
+def _rbac(args: argparse.Namespace) -> int:
+    return _print(rbac(_settings(args).namespace), args.output)
+
+
+def _deployments(args: argparse.Namespace) -> int:
+    return _print(deployments(_settings(args)), args.output)
+
+
 def _generate_all(args: argparse.Namespace) -> int:
+    from kube_devops.manifests.reference import PLACEHOLDER_CA_BUNDLE, deploy_all
+
     bundle = PLACEHOLDER_CA_BUNDLE
     if args.ca_bundle_path is not None:
         try:
@@ -68,9 +105,9 @@ def _generate_all(args: argparse.Namespace) -> int:
         documents = deploy_all(_settings(args), bundle)
     except ValueError as err:
         raise CliError(f"--ca-bundle-path {args.ca_bundle_path}: {err}") from None
-    return _print(documents)
+    return _print(documents, args.output)
 
 
-def _print(documents: list[lb.Manifest]) -> int:
-    sys.stdout.write(to_multi_yaml(documents))
+def _print(documents: list[lb.Manifest], output: str) -> int:
+    sys.stdout.write(manifests(documents, output))
     return 0

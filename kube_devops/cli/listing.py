@@ -1,34 +1,53 @@
-"""``kube-devops list pods``: every pod as a table (or JSON), sorted by namespace and name."""
+"""``kube-devops list pods``: pods as a table, JSON or YAML, sorted by namespace and name.
+
+Like ``kubectl get pods``: ``-n NS`` lists one namespace, ``-A`` (the default) all of them; the
+table drops the NAMESPACE column when one namespace is listed.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 from typing import Any
 
-from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_cluster_flags
-from kube_devops.kube.client import KubeClient
-from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.errors import ConfigError, KubeError
-from kube_devops.kube.resources import PODS
+from kube_devops.cli.common import (
+    CLUSTER_EXIT_CODES,
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    SubParsers,
+    add_cluster_flags,
+    add_verb,
+)
+from kube_devops.cli.output import add_output_flag, dump, table
 
 SUPPORTED = ("pods",)
-_COLUMNS = (("NAMESPACE", 20), ("NAME", 60), ("STATUS", 12), ("NODE", 15))
+_KEYS = ("namespace", "name", "status", "node")
+_EXAMPLES = (
+    "kube-devops list pods                       # every namespace",
+    "kube-devops list pods -n production -o json",
+    "kube-devops list pods -A -o yaml --kubeconfig ~/.kube/config",
+)
+
+Row = tuple[str, str, str, str]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the ``list`` verb."""
-    parser = subparsers.add_parser("list", help="list cluster resources (pods)")
-    parser.add_argument("resource", help="what to list: pods")
-    parser.add_argument("-n", "--namespace", default=None, help="one namespace (default: all)")
-    parser.add_argument(
-        "-o",
-        "--output",
-        choices=("table", "json"),
-        default="table",
-        help="output format (default: %(default)s)",
+    parser = add_verb(
+        subparsers,
+        "list",
+        help="list cluster resources (pods)",
+        examples=_EXAMPLES,
+        exit_codes=CLUSTER_EXIT_CODES,
     )
+    parser.add_argument("resource", help="what to list: pods")
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", default=None, help="one namespace (default: all)")
+    scope.add_argument(
+        "-A", "--all-namespaces", action="store_true", help="every namespace (the default)"
+    )
+    add_output_flag(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 
@@ -39,6 +58,22 @@ def _run(args: argparse.Namespace) -> int:
             f"unsupported resource {args.resource!r}; supported: {', '.join(SUPPORTED)}",
             EXIT_USAGE,
         )
+    rows = sorted(_row(pod) for pod in _pods(args))
+    if args.output == "table":
+        print(render_table(rows, all_namespaces=args.namespace is None), end="")
+    else:
+        print(dump([dict(zip(_KEYS, row, strict=True)) for row in rows], args.output), end="")
+    return EXIT_OK
+
+
+def _pods(args: argparse.Namespace) -> list[dict[str, Any]]:
+    import asyncio
+
+    from kube_devops.kube.client import KubeClient
+    from kube_devops.kube.config import ClusterConfig
+    from kube_devops.kube.errors import ConfigError, KubeError
+    from kube_devops.kube.resources import PODS
+
     try:
         client = KubeClient.from_config(ClusterConfig(args.kubeconfig, args.context))
     except ConfigError as err:
@@ -49,16 +84,10 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(f"cannot list pods: {err}", EXIT_FAILURE) from None
     finally:
         client.close()
-    rows = sorted(_row(pod) for pod in answer.get("items") or [])
-    if args.output == "json":
-        keys = [name.lower() for name, _ in _COLUMNS]
-        print(json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2))
-    else:
-        print(render_table(rows))
-    return EXIT_OK
+    return list(answer.get("items") or [])
 
 
-def _row(pod: dict[str, Any]) -> tuple[str, str, str, str]:
+def _row(pod: dict[str, Any]) -> Row:
     meta, spec, status = (pod.get(k) or {} for k in ("metadata", "spec", "status"))
     return (
         str(meta.get("namespace") or ""),
@@ -68,14 +97,12 @@ def _row(pod: dict[str, Any]) -> tuple[str, str, str, str]:
     )
 
 
-def render_table(rows: list[tuple[str, str, str, str]]) -> str:
-    """Left-aligned columns, a rule, the rows and a total line."""
-    header = "".join(f"{name:<{width}}" for name, width in _COLUMNS).rstrip()
-    rule = "-" * sum(width for _, width in _COLUMNS)
-    lines = [header, rule]
-    lines += [
-        "".join(f"{v:<{w}}" for v, (_, w) in zip(row, _COLUMNS, strict=True)).rstrip()
-        for row in rows
-    ]
-    lines.append(f"Total: {len(rows)} pods")
-    return "\n".join(lines)
+def render_table(rows: list[Row], *, all_namespaces: bool = True, width: int | None = None) -> str:
+    """Aligned columns (NAMESPACE only for all namespaces), then a total line."""
+    header = [key.upper() for key in _KEYS]
+    cells = [list(row) for row in rows]
+    if not all_namespaces:
+        header, cells = header[1:], [row[1:] for row in cells]
+    if not cells:
+        return "No pods found.\n"
+    return table([header, *cells], width) + f"Total: {len(rows)} pods\n"

@@ -3,6 +3,11 @@
 Every module in this package that defines ``register(subparsers)`` contributes its verbs; each
 verb sets ``func`` (``(args) -> int``) as its parser default. Only the CLI reads flags and the
 environment.
+
+Building the parser imports every verb module, so ``--help`` and ``--version`` stay fast only
+while those modules import nothing heavy at the top: a verb imports the kubernetes client, the
+components, aiohttp or pandas inside the function that runs it (see
+``benchmarks/bench_cli_startup.py``). Helper modules that register nothing are not imported.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import kube_devops
 from kube_devops import cli
 from kube_devops.cli.common import EXIT_USAGE, CliError
 
+#: Modules of this package that register no verb (imported only when a verb needs them).
+_HELPERS = frozenset({"main", "common", "output", "analyze_output", "analyze_sources"})
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every command module registered in name order."""
@@ -29,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     version = subparsers.add_parser("version", help="print the kube-devops version")
     version.set_defaults(func=_print_version)
     for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
-        if info.name in {"main", "common"}:
+        if info.name in _HELPERS:
             continue
         module = importlib.import_module(f"{cli.__name__}.{info.name}")
         register = getattr(module, "register", None)

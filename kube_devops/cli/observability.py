@@ -12,45 +12,90 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kube_devops.cli.common import EXIT_FAILURE, CliError
+from kube_devops.cli.common import EXIT_FAILURE, PRINT_EXIT_CODES, CliError, SubParsers, add_verb
+from kube_devops.cli.output import add_manifest_output_flag, manifests
 from kube_devops.manifests import labels as lb
-from kube_devops.manifests.alerts import prometheus_rule
-from kube_devops.manifests.dashboard import dashboard_configmap
 from kube_devops.manifests.labels import Manifest
-from kube_devops.manifests.reference import observability_all, reference_files
-from kube_devops.manifests.render import to_multi_yaml
-from kube_devops.manifests.servicemonitors import ObservabilitySettings, service_monitors
-from kube_devops.manifests.services import services
+
+if TYPE_CHECKING:
+    from kube_devops.manifests.servicemonitors import ObservabilitySettings
 
 _DURATION = re.compile(r"^([0-9]+(ms|s|m|h|d|w|y))+$")
 
-Generator = Callable[[ObservabilitySettings], list[Manifest]]
+Generator = Callable[["ObservabilitySettings"], list[Manifest]]
+
+
+def _all(s: ObservabilitySettings) -> list[Manifest]:
+    from kube_devops.manifests.reference import observability_all
+
+    return observability_all(s)
+
+
+def _services(s: ObservabilitySettings) -> list[Manifest]:
+    from kube_devops.manifests.services import services
+
+    return services(s.namespace)
+
+
+def _monitors(s: ObservabilitySettings) -> list[Manifest]:
+    from kube_devops.manifests.servicemonitors import service_monitors
+
+    return service_monitors(s)
+
+
+def _dashboard(s: ObservabilitySettings) -> list[Manifest]:
+    from kube_devops.manifests.dashboard import dashboard_configmap
+
+    return [dashboard_configmap(s.namespace)]
+
+
+def _alerts(s: ObservabilitySettings) -> list[Manifest]:
+    from kube_devops.manifests.alerts import prometheus_rule
+
+    return [prometheus_rule(s)]
+
 
 _VERBS: dict[str, tuple[str, Generator]] = {
     "generate-all": (
         "print Services, ServiceMonitors, the dashboard ConfigMap and the PrometheusRule",
-        observability_all,
+        _all,
     ),
-    "generate-services": ("print the three Services", lambda s: services(s.namespace)),
-    "generate-service-monitors": ("print the three ServiceMonitors", service_monitors),
-    "generate-dashboard": (
-        "print the Grafana dashboard ConfigMap",
-        lambda s: [dashboard_configmap(s.namespace)],
-    ),
-    "generate-alerts": ("print the PrometheusRule with the alerts", lambda s: [prometheus_rule(s)]),
+    "generate-services": ("print the three Services", _services),
+    "generate-service-monitors": ("print the three ServiceMonitors", _monitors),
+    "generate-dashboard": ("print the Grafana dashboard ConfigMap", _dashboard),
+    "generate-alerts": ("print the PrometheusRule with the alerts", _alerts),
 }
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add ``observability`` and its verbs."""
     parser = subparsers.add_parser("observability", help="generate monitoring manifests")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
     for verb, (help_text, generator) in _VERBS.items():
-        sub = verbs.add_parser(verb, help=help_text)
+        sub = add_verb(
+            verbs,
+            verb,
+            help=help_text,
+            examples=(
+                f"kube-devops observability {verb} | kubectl apply -f -",
+                f"kube-devops observability {verb} --namespace monitoring --interval 30s -o json",
+            ),
+            exit_codes=PRINT_EXIT_CODES,
+        )
         _add_settings_flags(sub)
         sub.set_defaults(func=_printer(generator))
-    write = verbs.add_parser("write-reference", help="rewrite the generated files of kube-tests/")
+    write = add_verb(
+        verbs,
+        "write-reference",
+        help="rewrite the generated files of kube-tests/",
+        examples=(
+            "kube-devops observability write-reference --output-dir kube-tests",
+            "kube-devops observability write-reference --check   # exit 1 when a file is stale",
+        ),
+        exit_codes={0: "written, or up to date", 1: "--check: a file differs", 2: "bad flag"},
+    )
     write.add_argument("--output-dir", type=Path, default=Path("kube-tests"), metavar="DIR")
     write.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a file differs"
@@ -60,6 +105,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def settings_from(args: argparse.Namespace) -> ObservabilitySettings:
     """The settings the flags describe; a bad ``--interval`` is a usage error."""
+    from kube_devops.manifests.servicemonitors import ObservabilitySettings
+
     if not _DURATION.match(args.interval):
         raise CliError(f"--interval {args.interval!r} is not a Prometheus duration; use e.g. 15s")
     return ObservabilitySettings(
@@ -75,19 +122,22 @@ def _add_settings_flags(parser: argparse.ArgumentParser) -> None:
         help="value of the `release` label the kube-prometheus-stack release selects",
     )
     parser.add_argument(
-        "--interval", default=lb.DEFAULT_INTERVAL, help="scrape interval (default 15s)"
+        "--interval", default=lb.DEFAULT_INTERVAL, help="scrape interval (default: %(default)s)"
     )
+    add_manifest_output_flag(parser)
 
 
 def _printer(generator: Generator) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        sys.stdout.write(to_multi_yaml(generator(settings_from(args))))
+        sys.stdout.write(manifests(generator(settings_from(args)), args.output))
         return 0
 
     return run
 
 
 def _write_reference(args: argparse.Namespace) -> int:
+    from kube_devops.manifests.reference import reference_files
+
     directory: Path = args.output_dir
     if not directory.is_dir():
         raise CliError(f"--output-dir {directory} is not a directory; create it or pass another")

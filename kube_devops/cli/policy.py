@@ -7,29 +7,55 @@ from __future__ import annotations
 
 import argparse
 
-from kube_devops.cli.common import CliError
+from kube_devops.cli.common import PRINT_EXIT_CODES, CliError, SubParsers, add_verb
+from kube_devops.cli.output import add_output_flag, dump, table
 from kube_devops.core.bundles import BUNDLES, Bundle, bundle_policy, get_bundle
 from kube_devops.core.checks import CheckId
-from kube_devops.manifests.render import to_yaml
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the ``policy`` verbs."""
     policy = subparsers.add_parser("policy", help="DevOpsPolicy bundles")
     verbs = policy.add_subparsers(dest="policy_command", metavar="VERB", required=True)
-    listing = verbs.add_parser("bundle-list", help="list the policy bundles")
+    listing = add_verb(
+        verbs,
+        "bundle-list",
+        help="list the policy bundles",
+        examples=("kube-devops policy bundle-list", "kube-devops policy bundle-list -o json"),
+        exit_codes=PRINT_EXIT_CODES,
+    )
+    add_output_flag(listing)
     listing.set_defaults(func=_list)
-    show = verbs.add_parser("bundle-show", help="print one bundle's spec as YAML")
+    show = add_verb(
+        verbs,
+        "bundle-show",
+        help="print one bundle's spec",
+        examples=(f"kube-devops policy bundle-show {next(iter(BUNDLES))}",),
+        exit_codes=PRINT_EXIT_CODES,
+    )
     show.add_argument("name", metavar="NAME", help=f"one of: {', '.join(BUNDLES)}")
+    add_output_flag(show, ("yaml", "json"))
     show.set_defaults(func=_show)
-    apply = verbs.add_parser(
-        "bundle-apply", help="print a DevOpsPolicy for a bundle (pipe to kubectl apply -f -)"
+    _register_apply(verbs)
+
+
+def _register_apply(verbs: SubParsers) -> None:
+    apply = add_verb(
+        verbs,
+        "bundle-apply",
+        help="print a DevOpsPolicy for a bundle (pipe to kubectl apply -f -)",
+        examples=(
+            "kube-devops policy bundle-apply restricted --namespace prod | kubectl apply -f -",
+            "kube-devops policy bundle-apply baseline -n dev --policy-name dev-policy -o json",
+        ),
+        exit_codes=PRINT_EXIT_CODES,
     )
     apply.add_argument("name", metavar="NAME", help=f"one of: {', '.join(BUNDLES)}")
     apply.add_argument("-n", "--namespace", default="default", help="namespace (default: default)")
     apply.add_argument(
         "--policy-name", default="devops-policy", help="policy name (default: devops-policy)"
     )
+    add_output_flag(apply, ("yaml", "json"))
     apply.set_defaults(func=_apply)
 
 
@@ -40,27 +66,31 @@ def _bundle(name: str) -> Bundle:
         raise CliError(str(err)) from err
 
 
-def _list(_args: argparse.Namespace) -> int:
-    rows = [("NAME", "MODE", "CHECKS", "DESCRIPTION")]
+def _list(args: argparse.Namespace) -> int:
+    items: list[dict[str, object]] = []
+    rows = [["NAME", "MODE", "CHECKS", "DESCRIPTION"]]
     for bundle in BUNDLES.values():
         enabled = bundle.spec.enabled_checks()
-        checks = ",".join(c.value for c in CheckId if c in enabled)
-        rows.append((bundle.name, bundle.spec.enforcement_mode.value, checks, bundle.description))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for row in rows:
-        print("  ".join([c.ljust(w) for c, w in zip(row, widths, strict=False)] + [row[3]]))
+        checks = [c.value for c in CheckId if c in enabled]
+        mode = bundle.spec.enforcement_mode.value
+        items.append(
+            {"name": bundle.name, "mode": mode, "checks": checks, "description": bundle.description}
+        )
+        rows.append([bundle.name, mode, ",".join(checks), bundle.description])
+    print(table(rows) if args.output == "table" else dump(items, args.output), end="")
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
     bundle = _bundle(args.name)
-    print(f"# {bundle.name}: {bundle.description}")
-    print(to_yaml({"spec": bundle.spec.to_dict()}), end="")
+    if args.output == "yaml":
+        print(f"# {bundle.name}: {bundle.description}")
+    print(dump({"spec": bundle.spec.to_dict()}, args.output), end="")
     return 0
 
 
 def _apply(args: argparse.Namespace) -> int:
     _bundle(args.name)
     obj = bundle_policy(args.name, namespace=args.namespace, policy_name=args.policy_name)
-    print(to_yaml(obj), end="")
+    print(dump(obj, args.output), end="")
     return 0

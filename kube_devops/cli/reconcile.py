@@ -3,27 +3,36 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
 
 from kube_devops.cli.common import (
     EXIT_FAILURE,
+    SERVER_EXIT_CODES,
     CliError,
+    SubParsers,
     add_cluster_flags,
     add_lease_namespace_flag,
     add_server_flags,
+    add_verb,
     positive_seconds,
 )
-from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
 from kube_devops.core.catalog import PORTS, Component
-from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.errors import ConfigError
-from kube_devops.runtime.logging import configure_logging
+
+if TYPE_CHECKING:
+    from kube_devops.components.reconcile import ReconcileSettings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the ``reconcile`` verb."""
-    parser = subparsers.add_parser(
-        "reconcile", help="run the DevOpsPolicy operator (status, enforcement, :9090 metrics)"
+    parser = add_verb(
+        subparsers,
+        "reconcile",
+        help="run the DevOpsPolicy operator (status, enforcement, :9090 metrics)",
+        examples=(
+            "kube-devops reconcile --kubeconfig ~/.kube/config",
+            "kube-devops reconcile --port 0 --interval 10",
+        ),
+        exit_codes=SERVER_EXIT_CODES,
     )
     add_server_flags(parser, PORTS[Component.RECONCILE])
     parser.add_argument(
@@ -39,6 +48,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def settings_from(args: argparse.Namespace) -> ReconcileSettings:
     """The operator settings for parsed ``args``."""
+    from kube_devops.components.reconcile import ReconcileSettings
+    from kube_devops.kube.config import ClusterConfig
+
     return ReconcileSettings(
         cluster=ClusterConfig(args.kubeconfig, args.context),
         host=args.host,
@@ -49,6 +61,12 @@ def settings_from(args: argparse.Namespace) -> ReconcileSettings:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from kube_devops.components.reconcile import run_reconcile
+    from kube_devops.kube.errors import ConfigError
+    from kube_devops.runtime.logging import configure_logging
+
     configure_logging()
     try:
         return asyncio.run(run_reconcile(settings_from(args)))

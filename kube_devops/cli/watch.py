@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
 
 from kube_devops.cli.common import (
     EXIT_FAILURE,
+    SERVER_EXIT_CODES,
     CliError,
+    SubParsers,
     add_cluster_flags,
     add_lease_namespace_flag,
     add_server_flags,
+    add_verb,
     positive_seconds,
 )
-from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
 from kube_devops.core.catalog import PORTS, Component
-from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.errors import ConfigError
-from kube_devops.kube.leader import LeaseSettings, unique_identity
-from kube_devops.kube.watch import WatchSettings
-from kube_devops.runtime.logging import configure_logging
-from kube_devops.runtime.runner import ServeSettings
+
+if TYPE_CHECKING:
+    from kube_devops.components.watch.controller import WatchControllerSettings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the ``watch`` verb."""
-    parser = subparsers.add_parser(
-        "watch", help="run the watch controller (live governance scores on :8080/metrics)"
+    parser = add_verb(
+        subparsers,
+        "watch",
+        help="run the watch controller (live governance scores on :8080/metrics)",
+        examples=(
+            "kube-devops watch --kubeconfig ~/.kube/config",
+            "kube-devops watch --port 0 --no-leader-election --log-level DEBUG",
+        ),
+        exit_codes=SERVER_EXIT_CODES,
     )
     add_server_flags(parser, PORTS[Component.WATCH])
     _add_lease_flags(parser)
@@ -74,6 +80,12 @@ def _add_lease_flags(parser: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace) -> WatchControllerSettings:
     """The controller settings for parsed ``args``."""
+    from kube_devops.components.watch.controller import WatchControllerSettings
+    from kube_devops.kube.config import ClusterConfig
+    from kube_devops.kube.leader import LeaseSettings, unique_identity
+    from kube_devops.kube.watch import WatchSettings
+    from kube_devops.runtime.runner import ServeSettings
+
     lease = LeaseSettings(
         namespace=args.lease_namespace,
         name=args.lease_name,
@@ -91,6 +103,12 @@ def settings_from(args: argparse.Namespace) -> WatchControllerSettings:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from kube_devops.components.watch.controller import run_watch
+    from kube_devops.kube.errors import ConfigError
+    from kube_devops.runtime.logging import configure_logging
+
     configure_logging(args.log_level)
     try:
         return asyncio.run(run_watch(settings_from(args)))

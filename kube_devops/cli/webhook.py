@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 
-import yaml
-
-from kube_devops.cli.common import EXIT_OK, CliError, add_cluster_flags
-from kube_devops.components.webhook.certs import CertError, CertRequest, generate
-from kube_devops.components.webhook.server import WebhookSettings, run_webhook
-from kube_devops.core.admission import AdmissionSettings
+from kube_devops.cli.common import (
+    EXIT_OK,
+    PRINT_EXIT_CODES,
+    SERVER_EXIT_CODES,
+    CliError,
+    SubParsers,
+    add_cluster_flags,
+    add_verb,
+)
+from kube_devops.cli.output import add_manifest_output_flag, manifests
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.core.checks import Severity
-from kube_devops.kube.config import ClusterConfig
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE, component_name
-from kube_devops.manifests.webhook_config import webhook_configuration
-from kube_devops.runtime.logging import configure_logging
-from kube_devops.runtime.tls import TlsFilesError, server_context
 
 _SERVICE = component_name(Component.WEBHOOK)
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: SubParsers) -> None:
     """Add the ``webhook`` verbs."""
     group = subparsers.add_parser("webhook", help="admission webhook: serve, certificates, config")
     verbs = group.add_subparsers(dest="webhook_command", metavar="VERB", required=True)
@@ -32,8 +31,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _register_install_config(verbs)
 
 
-def _register_serve(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = verbs.add_parser("serve", help="serve POST /validate over HTTPS")
+def _register_serve(verbs: SubParsers) -> None:
+    serve = add_verb(
+        verbs,
+        "serve",
+        help="serve POST /validate over HTTPS",
+        examples=(
+            "kube-devops webhook serve --tls-cert certs/tls.crt --tls-key certs/tls.key",
+            "kube-devops webhook serve --addr 127.0.0.1:0 --fail-closed --deny-severity critical",
+        ),
+        exit_codes=SERVER_EXIT_CODES,
+    )
     serve.add_argument("--addr", default=f"0.0.0.0:{PORTS[Component.WEBHOOK]}", help="HOST:PORT")
     serve.add_argument("--tls-cert", type=Path, default=Path("tls.crt"), help="PEM certificate")
     serve.add_argument("--tls-key", type=Path, default=Path("tls.key"), help="PEM private key")
@@ -50,25 +58,43 @@ def _register_serve(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.set_defaults(func=_serve)
 
 
-def _register_cert_generate(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    gen = verbs.add_parser("cert-generate", help="write a CA and a server certificate")
-    gen.add_argument("--service-name", default=_SERVICE)
-    gen.add_argument("--namespace", default=DEFAULT_NAMESPACE)
-    gen.add_argument("--output-dir", type=Path, default=Path("."))
-    gen.add_argument("--ip-san", action="append", default=[], metavar="IP")
-    gen.add_argument("--dns-san", action="append", default=[], metavar="NAME")
-    gen.add_argument("--days", type=int, default=365)
+def _register_cert_generate(verbs: SubParsers) -> None:
+    gen = add_verb(
+        verbs,
+        "cert-generate",
+        help="write a CA and a server certificate",
+        examples=(
+            "kube-devops webhook cert-generate --namespace kube-devops --output-dir certs",
+            "kube-devops webhook cert-generate --ip-san 127.0.0.1 --days 30 --output-dir /tmp/c",
+        ),
+        exit_codes={EXIT_OK: "written", 2: "bad flag, or the CA files cannot be used"},
+    )
+    gen.add_argument("--service-name", default=_SERVICE, help="(default: %(default)s)")
+    gen.add_argument("--namespace", default=DEFAULT_NAMESPACE, help="(default: %(default)s)")
+    gen.add_argument("--output-dir", type=Path, default=Path("."), help="(default: %(default)s)")
+    gen.add_argument("--ip-san", action="append", default=[], metavar="IP", help="repeatable")
+    gen.add_argument("--dns-san", action="append", default=[], metavar="NAME", help="repeatable")
+    gen.add_argument("--days", type=int, default=365, help="validity (default: %(default)s)")
     gen.add_argument("--ca-cert", type=Path, default=None, help="reuse this CA certificate")
     gen.add_argument("--ca-key", type=Path, default=None, help="private key of --ca-cert")
     gen.set_defaults(func=_cert_generate)
 
 
-def _register_install_config(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cfg = verbs.add_parser("install-config", help="print the ValidatingWebhookConfiguration")
+def _register_install_config(verbs: SubParsers) -> None:
+    cfg = add_verb(
+        verbs,
+        "install-config",
+        help="print the ValidatingWebhookConfiguration",
+        examples=(
+            "kube-devops webhook install-config --ca-bundle-path certs/ca.crt | kubectl apply -f -",
+        ),
+        exit_codes=PRINT_EXIT_CODES,
+    )
     cfg.add_argument("--ca-bundle-path", type=Path, required=True, metavar="PATH")
-    cfg.add_argument("--service-name", default=_SERVICE)
-    cfg.add_argument("--namespace", default=DEFAULT_NAMESPACE)
+    cfg.add_argument("--service-name", default=_SERVICE, help="(default: %(default)s)")
+    cfg.add_argument("--namespace", default=DEFAULT_NAMESPACE, help="(default: %(default)s)")
     cfg.add_argument("--fail-closed", action="store_true", help="failurePolicy: Fail")
+    add_manifest_output_flag(cfg)
     cfg.set_defaults(func=_install_config)
 
 
@@ -88,6 +114,14 @@ def parse_addr(addr: str) -> tuple[str, int]:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from kube_devops.components.webhook.server import WebhookSettings, run_webhook
+    from kube_devops.core.admission import AdmissionSettings
+    from kube_devops.kube.config import ClusterConfig
+    from kube_devops.runtime.logging import configure_logging
+    from kube_devops.runtime.tls import TlsFilesError, server_context
+
     host, port = parse_addr(args.addr)
     try:
         server_context(args.tls_cert, args.tls_key)  # fail before anything starts
@@ -109,6 +143,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _cert_generate(args: argparse.Namespace) -> int:
+    from kube_devops.components.webhook.certs import CertError, CertRequest, generate
+
     request = CertRequest(
         service_name=args.service_name,
         namespace=args.namespace,
@@ -136,6 +172,8 @@ def _cert_generate(args: argparse.Namespace) -> int:
 
 
 def _install_config(args: argparse.Namespace) -> int:
+    from kube_devops.manifests.webhook_config import webhook_configuration
+
     try:
         bundle = args.ca_bundle_path.read_bytes()
     except OSError as err:
@@ -152,5 +190,5 @@ def _install_config(args: argparse.Namespace) -> int:
         )
     except ValueError as err:
         raise CliError(f"--ca-bundle-path {args.ca_bundle_path}: {err}") from None
-    print(yaml.safe_dump(config, sort_keys=False), end="")
+    print(manifests([config], args.output), end="")
     return EXIT_OK

@@ -44,6 +44,16 @@ class SystemNamespaces:
             or namespace.endswith(self.suffixes)
         )
 
+    def rule_for(self, namespace: str) -> str | None:
+        """The pattern that makes ``namespace`` a system namespace (``kube-*``), or ``None``."""
+        if namespace in self.names:
+            return namespace
+        prefix = next((p for p in self.prefixes if namespace.startswith(p)), None)
+        if prefix is not None:
+            return f"{prefix}*"
+        suffix = next((s for s in self.suffixes if namespace.endswith(s)), None)
+        return None if suffix is None else f"*{suffix}"
+
     @classmethod
     def parse(cls, patterns: Iterable[str]) -> SystemNamespaces:
         """Rules from patterns ``kube-*``, ``*-system`` or exact names; ValueError on bad ones."""

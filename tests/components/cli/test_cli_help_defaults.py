@@ -33,7 +33,8 @@ def _help(verb: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
              "Lease (default: kube-devops)", "(default: 0.0.0.0)"],
         ),
         ("check", ["Lease (default: kube-devops)"]),
-        ("list", ["one namespace (default: all)", "output format (default: table)"]),
+        ("list", ["one namespace (default: all)",
+                  "output format: table, json, yaml (default: table)"]),
     ],
 )  # fmt: skip
 def test_help_shows_the_defaults(
