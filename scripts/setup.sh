@@ -9,9 +9,23 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating virtual environment .venv"
   "$PYTHON" -m venv .venv
 fi
-echo "==> installing kube-devops and its dependencies into .venv"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# Re-install only when pyproject.toml changed since the last successful install (or never ran);
+# the build's own chatter goes to .venv/install.log and is shown only when the install fails.
+STAMP=.venv/kube-devops-install.sha256
+WANT=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
+  echo "==> installing kube-devops and its dependencies into .venv"
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'; } \
+       >.venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "error: pip install failed (log above, also in .venv/install.log)" >&2
+    exit 1
+  fi
+  echo "$WANT" >"$STAMP"
+else
+  echo "==> .venv is up to date with pyproject.toml"
+fi
 
 if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
