@@ -29,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--base-port", type=int, metavar="N",
         help="components on N, N+1, N+2 (default 8080/9090/8443; 0 = free ports)",
     )  # fmt: skip
+    parser.add_argument(
+        "--samples", type=Path, metavar="DIR",
+        help="seed from this folder's sample-workloads.yaml and sample-devopspolicy.yaml "
+        "(default: the samples shipped in the package)",
+    )  # fmt: skip
     parser.set_defaults(func=_run)
 
 
@@ -46,7 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     # SIGINT too: a shell starts background jobs with SIGINT ignored, Python then never raises
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     sandbox = Sandbox(
-        SandboxSettings(base_port=args.base_port),
+        SandboxSettings(base_port=args.base_port, samples_dir=args.samples),
         progress=lambda msg: print(msg, file=sys.stderr),
     )
     try:

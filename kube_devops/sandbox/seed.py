@@ -61,8 +61,10 @@ class Seed:
 
 
 def default_samples_dir() -> Path:
-    """``kube-tests/`` next to the package (a source checkout or an editable install)."""
-    return Path(__file__).resolve().parents[2] / "kube-tests"
+    """The sample files shipped in the package (links to ``kube-tests/`` in a checkout)."""
+    from kube_devops.data import samples_dir
+
+    return samples_dir()
 
 
 def load_samples(samples_dir: Path) -> list[Obj]:
