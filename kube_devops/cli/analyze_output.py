@@ -13,7 +13,8 @@ from kube_devops.cli.output import table as columns
 from kube_devops.core.analysis import Analysis, report
 from kube_devops.core.checks import CheckId
 
-_SHORT = {
+#: Column heading of each check in tables.
+CHECK_COLUMNS = {
     CheckId.LATEST_TAG: "LATEST",
     CheckId.MISSING_LIVENESS: "LIVENESS",
     CheckId.MISSING_READINESS: "READINESS",
@@ -39,7 +40,7 @@ def render(analysis: Analysis, output: str, excluded: Mapping[str, str] | None =
 
 def table(data: dict[str, object]) -> str:
     """Namespaces with scores and violations per check, the cluster line, then the findings."""
-    header = ["NAMESPACE", "PODS", "SCORE", "CLASS", *_SHORT.values()]
+    header = ["NAMESPACE", "PODS", "SCORE", "CLASS", *CHECK_COLUMNS.values()]
     rows = [header]
     namespaces = data["namespaces"]
     assert isinstance(namespaces, list)

@@ -67,6 +67,8 @@ def _bundle(name: str) -> Bundle:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from kube_devops.cli.analyze_output import CHECK_COLUMNS
+
     items: list[dict[str, object]] = []
     rows = [["NAME", "MODE", "CHECKS", "DESCRIPTION"]]
     for bundle in BUNDLES.values():
@@ -76,7 +78,8 @@ def _list(args: argparse.Namespace) -> int:
         items.append(
             {"name": bundle.name, "mode": mode, "checks": checks, "description": bundle.description}
         )
-        rows.append([bundle.name, mode, ",".join(checks), bundle.description])
+        short = ",".join(CHECK_COLUMNS[c].lower() for c in CheckId if c in enabled)
+        rows.append([bundle.name, mode, short, bundle.description])
     print(table(rows) if args.output == "table" else dump(items, args.output), end="")
     return 0
 

@@ -153,3 +153,28 @@ def test_cluster_commands_with_a_missing_kubeconfig(
     err = capsys.readouterr().err.splitlines()
     assert all(f"kubeconfig {missing!r} does not exist" in line for line in err)
     assert len(err) == 2
+
+
+def test_live_analyze_names_the_excluded_system_namespace(
+    kube_emulator: KubeEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed_cluster(kube_emulator)
+    assert main(["analyze", "--kubeconfig", str(kube_emulator.kubeconfig), "-o", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["excluded_namespaces"] == [
+        {
+            "namespace": "kube-system",
+            "reason": "system namespace (matches 'kube-*'; change with --system-namespaces)",
+        }
+    ]
+
+
+def test_live_analyze_one_namespace(
+    kube_emulator: KubeEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed_cluster(kube_emulator)
+    argv = ["analyze", "--kubeconfig", str(kube_emulator.kubeconfig), "-n", "staging", "-o", "json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    # staging alone, its policy applied (latest tag only): cache 5 -> 95
+    assert data["cluster"] == {"score": 95, "class": "Healthy", "pods": 1}
+    assert [(f["check"], f["severity"]) for f in data["findings"]] == [("latest_tag", "critical")]
