@@ -1,7 +1,9 @@
 """A built wheel runs every command outside the repository.
 
-Once per session: ``pip wheel`` builds the wheel, which is installed with its dependencies (from
-the package index) into a fresh virtual environment in a temporary directory. Each command then
+Once per session: ``pip wheel`` builds the wheel from a copy of the source (so no build folder is
+left in the repository, and none from an earlier build leaks into the wheel), which is installed
+with its dependencies (from the package index) into a fresh virtual environment in a temporary
+directory. Each command then
 runs from a temporary working directory with that environment's ``kube-devops`` and no path into
 the repository.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +24,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+SOURCE = ["pyproject.toml", "README.md", "LICENSE", "kube_devops", "notebooks", "kube-tests"]
 NOTEBOOKS = ["explore_metrics.ipynb", "governance_report.ipynb", "verify_stack.ipynb"]
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +63,15 @@ def _check(argv: list[str]) -> None:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     root = tmp_path_factory.mktemp("wheel")
-    _check([*PIP, "wheel", "--no-deps", "--wheel-dir", str(root / "dist"), str(REPO_ROOT)])
+    source = root / "source"
+    source.mkdir()
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in SOURCE:
+        if (REPO_ROOT / name).is_dir():
+            shutil.copytree(REPO_ROOT / name, source / name, symlinks=True, ignore=skip)
+        else:
+            shutil.copy2(REPO_ROOT / name, source / name)
+    _check([*PIP, "wheel", "--no-deps", "--wheel-dir", str(root / "dist"), str(source)])
     (wheel,) = (root / "dist").glob("kube_devops-*.whl")
     _check([sys.executable, "-m", "venv", "--without-pip", str(root / "venv")])
     venv_python = str(root / "venv" / "bin" / "python")
