@@ -65,12 +65,13 @@ def test_list_pods_table(kube_emulator: KubeEmulator, capsys: pytest.CaptureFixt
         pod = {"metadata": {"name": name}, "spec": spec, "status": {"phase": "Running"}}
         kube_emulator.core.create_namespaced_pod(namespace, pod)
     assert main(["list", "pods", "--kubeconfig", str(kube_emulator.kubeconfig)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "NAMESPACE".ljust(20) + "NAME".ljust(60) + "STATUS".ljust(12) + "NODE"
-    assert lines[1] == "-" * 107
-    assert lines[2] == "default".ljust(20) + "db".ljust(60) + "Running".ljust(12) + "Not Scheduled"
-    assert lines[3] == "team-a".ljust(20) + "web".ljust(60) + "Running".ljust(12) + "node-1"
-    assert lines[4] == "Total: 2 pods"
+    # columns as wide as their widest cell, two spaces apart (like kubectl get)
+    assert capsys.readouterr().out.splitlines() == [
+        "NAMESPACE  NAME  STATUS   NODE",
+        "default    db    Running  Not Scheduled",
+        "team-a     web   Running  node-1",
+        "Total: 2 pods",
+    ]
 
 
 def test_list_rejects_other_resources(capsys: pytest.CaptureFixture[str]) -> None:
