@@ -64,10 +64,26 @@ def add_verb(
     )
 
 
+def add_group(
+    subparsers: SubParsers, name: str, *, help: str, dest: str, examples: Sequence[str]
+) -> SubParsers:
+    """A verb with sub-verbs (``crd generate``); returns the sub-verbs' ``add_parser`` holder."""
+    codes = {EXIT_USAGE: f"no VERB or a bad flag; each verb's codes: kube-devops {name} VERB -h"}
+    group = subparsers.add_parser(
+        name,
+        help=help,
+        description=help[0].upper() + help[1:] + ".",
+        epilog=epilog(examples, codes),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return group.add_subparsers(dest=dest, metavar="VERB", required=True)
+
+
 def epilog(examples: Sequence[str], exit_codes: Mapping[int, str]) -> str:
     """The ``examples:`` and ``exit codes:`` sections of a ``--help``."""
     lines = ["examples:", *(f"  {example}" for example in examples), "", "exit codes:"]
-    lines += [f"  {code}  {meaning}" for code, meaning in sorted(exit_codes.items())]
+    width = max(len(str(code)) for code in exit_codes)
+    lines += [f"  {code:<{width}}  {meaning}" for code, meaning in sorted(exit_codes.items())]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from kube_devops.cli.common import (
     CliError,
     SubParsers,
     add_cluster_flags,
+    add_group,
     add_verb,
 )
 from kube_devops.cli.output import add_output_flag, dump
@@ -22,8 +23,13 @@ if TYPE_CHECKING:
 
 def register(subparsers: SubParsers) -> None:
     """Add ``crd generate`` and ``crd install``."""
-    crd = subparsers.add_parser("crd", help="the DevOpsPolicy CustomResourceDefinition")
-    verbs = crd.add_subparsers(dest="crd_command", metavar="VERB", required=True)
+    verbs = add_group(
+        subparsers,
+        "crd",
+        help="the DevOpsPolicy CustomResourceDefinition",
+        dest="crd_command",
+        examples=("kube-devops crd generate | kubectl apply -f -", "kube-devops crd install"),
+    )
     generate = add_verb(
         verbs,
         "generate",

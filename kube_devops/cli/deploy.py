@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kube_devops.cli.common import PRINT_EXIT_CODES, CliError, SubParsers, add_verb
+from kube_devops.cli.common import PRINT_EXIT_CODES, CliError, SubParsers, add_group, add_verb
 from kube_devops.cli.output import add_manifest_output_flag, manifests
 from kube_devops.manifests import labels as lb
 from kube_devops.manifests.deploy import DeploySettings, deployments
@@ -21,8 +21,13 @@ from kube_devops.manifests.rbac import rbac
 
 def register(subparsers: SubParsers) -> None:
     """Add ``deploy`` and its verbs."""
-    parser = subparsers.add_parser("deploy", help="generate deployment manifests")
-    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    verbs = add_group(
+        subparsers,
+        "deploy",
+        help="generate deployment manifests",
+        dest="verb",
+        examples=("kube-devops deploy generate-all --ca-bundle-path ca.crt | kubectl apply -f -",),
+    )
     everything = add_verb(
         verbs,
         "generate-all",

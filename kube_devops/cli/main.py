@@ -20,7 +20,28 @@ from collections.abc import Sequence
 
 import kube_devops
 from kube_devops import cli
-from kube_devops.cli.common import EXIT_USAGE, CliError
+from kube_devops.cli.common import (
+    EXIT_BELOW_MIN_SCORE,
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    epilog,
+)
+
+_EXAMPLES = (
+    "kube-devops analyze -f kube-tests/sample-workloads.yaml   # score manifests offline",
+    "kube-devops sandbox --state-file sandbox.json             # the whole stack on loopback",
+    "kube-devops verify --state-file sandbox.json              # prove every dashboard query",
+    "kube-devops COMMAND --help                                # each command's examples",
+)
+_EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_FAILURE: "the command failed (cluster unreachable, a check or panel failed, ...)",
+    EXIT_USAGE: "bad flag or input",
+    EXIT_BELOW_MIN_SCORE: "analyze: the cluster score is below --min-score",
+    130: "interrupted (Ctrl-C)",
+}
 
 #: Modules of this package that register no verb (imported only when a verb needs them).
 _HELPERS = frozenset({"main", "common", "output", "analyze_output", "analyze_sources"})
@@ -31,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kube-devops",
         description="Kubernetes governance and observability toolkit.",
+        epilog=epilog(_EXAMPLES, _EXIT_CODES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=_version_line())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -17,6 +17,7 @@ from kube_devops.cli.common import (
     PRINT_EXIT_CODES,
     CliError,
     SubParsers,
+    add_group,
     add_verb,
 )
 from kube_devops.data import notebooks_dir
@@ -24,8 +25,13 @@ from kube_devops.data import notebooks_dir
 
 def register(subparsers: SubParsers) -> None:
     """Add ``notebooks list`` and ``notebooks copy``."""
-    group = subparsers.add_parser("notebooks", help="the shipped Jupyter notebooks")
-    verbs = group.add_subparsers(dest="notebooks_command", metavar="VERB", required=True)
+    verbs = add_group(
+        subparsers,
+        "notebooks",
+        help="the shipped Jupyter notebooks",
+        dest="notebooks_command",
+        examples=("kube-devops notebooks list", "kube-devops notebooks copy work/"),
+    )
     listing = add_verb(
         verbs,
         "list",

@@ -14,7 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kube_devops.cli.common import EXIT_FAILURE, PRINT_EXIT_CODES, CliError, SubParsers, add_verb
+from kube_devops.cli.common import (
+    EXIT_FAILURE,
+    PRINT_EXIT_CODES,
+    CliError,
+    SubParsers,
+    add_group,
+    add_verb,
+)
 from kube_devops.cli.output import add_manifest_output_flag, manifests
 from kube_devops.manifests import labels as lb
 from kube_devops.manifests.labels import Manifest
@@ -71,8 +78,13 @@ _VERBS: dict[str, tuple[str, Generator]] = {
 
 def register(subparsers: SubParsers) -> None:
     """Add ``observability`` and its verbs."""
-    parser = subparsers.add_parser("observability", help="generate monitoring manifests")
-    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+    verbs = add_group(
+        subparsers,
+        "observability",
+        help="generate monitoring manifests",
+        dest="verb",
+        examples=("kube-devops observability generate-all | kubectl apply -f -",),
+    )
     for verb, (help_text, generator) in _VERBS.items():
         sub = add_verb(
             verbs,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from kube_devops.cli.common import PRINT_EXIT_CODES, CliError, SubParsers, add_verb
+from kube_devops.cli.common import PRINT_EXIT_CODES, CliError, SubParsers, add_group, add_verb
 from kube_devops.cli.output import add_output_flag, dump, table
 from kube_devops.core.bundles import BUNDLES, Bundle, bundle_policy, get_bundle
 from kube_devops.core.checks import CheckId
@@ -15,8 +15,13 @@ from kube_devops.core.checks import CheckId
 
 def register(subparsers: SubParsers) -> None:
     """Add the ``policy`` verbs."""
-    policy = subparsers.add_parser("policy", help="DevOpsPolicy bundles")
-    verbs = policy.add_subparsers(dest="policy_command", metavar="VERB", required=True)
+    verbs = add_group(
+        subparsers,
+        "policy",
+        help="DevOpsPolicy bundles",
+        dest="policy_command",
+        examples=("kube-devops policy bundle-list", "kube-devops policy bundle-show restricted"),
+    )
     listing = add_verb(
         verbs,
         "bundle-list",

@@ -12,6 +12,7 @@ from kube_devops.cli.common import (
     CliError,
     SubParsers,
     add_cluster_flags,
+    add_group,
     add_verb,
 )
 from kube_devops.cli.output import add_manifest_output_flag, manifests
@@ -24,8 +25,16 @@ _SERVICE = component_name(Component.WEBHOOK)
 
 def register(subparsers: SubParsers) -> None:
     """Add the ``webhook`` verbs."""
-    group = subparsers.add_parser("webhook", help="admission webhook: serve, certificates, config")
-    verbs = group.add_subparsers(dest="webhook_command", metavar="VERB", required=True)
+    verbs = add_group(
+        subparsers,
+        "webhook",
+        help="admission webhook: serve, certificates, config",
+        dest="webhook_command",
+        examples=(
+            "kube-devops webhook cert-generate --output-dir certs",
+            "kube-devops webhook serve --tls-cert certs/tls.crt --tls-key certs/tls.key",
+        ),
+    )
     _register_serve(verbs)
     _register_cert_generate(verbs)
     _register_install_config(verbs)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 from pathlib import Path
 
@@ -41,7 +42,13 @@ def test_the_leaf_verbs_are_the_expected_ones() -> None:
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("path", _leaf_paths())
+def _help_paths() -> list[str]:
+    """The top level, every group (``crd``) and every leaf verb."""
+    groups = {path.rpartition(" ")[0] for path in _leaf_paths() if " " in path}
+    return ["", *sorted(groups), *_leaf_paths()]
+
+
+@pytest.mark.parametrize("path", _help_paths())
 def test_help_ends_with_examples_and_exit_codes(
     path: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -51,10 +58,11 @@ def test_help_ends_with_examples_and_exit_codes(
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
     examples, _, codes = text.partition("\nexamples:\n")[2].partition("\n\nexit codes:\n")
-    assert any(line.startswith(f"  kube-devops {path} ") or line == f"  kube-devops {path}"
+    command = f"  kube-devops {path}".rstrip()
+    assert any(line.startswith(f"{command} ") or line == command
                for line in examples.splitlines()), examples  # fmt: skip
-    assert codes.splitlines()[0].startswith("  0  ")
-    assert all(line[2].isdigit() and line[3:5] == "  " for line in codes.splitlines())
+    assert codes.splitlines()
+    assert all(re.fullmatch(r"  \d+ *  \S.*", line) for line in codes.splitlines()), codes
 
 
 def _complete(script: Path, line: str) -> list[str]:
