@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
     rules = _system_namespaces(args.system_namespaces)
     errors: list[str] = []
-    docs = [d for d in _documents(args, errors) if _in_scope(d[1], args.namespace)]
+    docs = [d for d in _flattened(_documents(args, errors)) if _in_scope(d[1], args.namespace)]
     analysis = analyze_documents(
         iter(docs), now=time.time(), namespaces=rules, use_policies=not args.ignore_policies
     )
@@ -132,6 +132,20 @@ def _documents(args: argparse.Namespace, errors: list[str]) -> Iterator[tuple[st
         return iter(asyncio.run(cluster_documents(cfg, args.namespace)))
     except KubeError as err:
         raise CliError(f"analyze: {err}", EXIT_FAILURE) from err
+
+
+def _flattened(docs: Iterable[tuple[str, object]]) -> Iterator[tuple[str, object]]:
+    """Lists opened into their items, so ``-n`` and the excluded namespaces see every object; a
+    malformed document passes unchanged, for the analysis to report."""
+    from kube_devops.core.objects import ObjectError, expand
+
+    for where, doc in docs:
+        try:
+            items = list(expand(doc, where))
+        except ObjectError:
+            yield where, doc
+            continue
+        yield from items
 
 
 def _namespace_of(doc: object) -> str | None:

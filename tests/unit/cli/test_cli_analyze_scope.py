@@ -11,6 +11,7 @@ from kube_devops.cli.main import main
 
 HERE = Path(__file__).parent
 SYSTEM = str(HERE / "analyze_inputs" / "system-namespaces.yaml")
+LIVE_LIST = str(HERE / "analyze_inputs" / "live-pods.json")
 WORKLOADS = str(HERE.parents[2] / "kube-tests" / "sample-workloads.yaml")
 
 
@@ -70,3 +71,12 @@ def test_namespace_and_all_namespaces_exclude_each_other(
     assert "argument -A/--all-namespaces: not allowed with argument -n/--namespace" in (
         capsys.readouterr().err
     )
+
+
+def test_namespace_flag_looks_inside_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(capsys, "--file", LIVE_LIST, "-n", "shop")
+    # as in test_stdin_list_with_live_status: shop's two scored pods, 100 - 34 // 2 = 83
+    assert data["cluster"] == {"score": 83, "class": "Healthy", "pods": 2}
+    assert data["excluded_namespaces"] == []
+    everything = _json(capsys, "--file", LIVE_LIST)
+    assert [n["namespace"] for n in everything["excluded_namespaces"]] == ["kube-system"]
