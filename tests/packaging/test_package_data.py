@@ -3,9 +3,10 @@ repository's ``kube-tests/`` and ``notebooks/``; and it declares every distribut
 
 from __future__ import annotations
 
-import ast
 import importlib.metadata
+import json
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -34,14 +35,24 @@ def test_every_repository_notebook_is_shipped() -> None:
         ).read_bytes()
 
 
+#: Prints the top-level names kube_devops imports. Run in a fresh interpreter: CPython 3.11.7's
+#: ``ast.parse`` can fail with "AST constructor recursion depth mismatch" late in a long session.
+_SCAN = """
+import ast, json, pathlib, sys
+names = set()
+for path in pathlib.Path(sys.argv[1]).rglob("*.py"):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+print(json.dumps(sorted(names)))
+"""
+
+
 def _imported_top_level_names() -> set[str]:
-    names: set[str] = set()
-    for path in (REPO_ROOT / "kube_devops").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module.split(".")[0])
+    argv = [sys.executable, "-c", _SCAN, str(REPO_ROOT / "kube_devops")]
+    names = set(json.loads(subprocess.run(argv, capture_output=True, check=True).stdout))
     return names - set(sys.stdlib_module_names) - {"kube_devops"}
 
 
@@ -56,9 +67,11 @@ def test_every_imported_distribution_is_a_declared_dependency() -> None:
         for req in pyproject["project"]["dependencies"]
     }
     providers = importlib.metadata.packages_distributions()
+    imported = _imported_top_level_names()
+    assert {"kubernetes", "aiohttp", "yaml", "attrs", "jsonpointer", "urllib3"} <= imported
     undeclared = {
         name: providers.get(name)
-        for name in _imported_top_level_names()
+        for name in imported
         if not {_normal(d) for d in providers.get(name, [])} & declared
     }
     assert undeclared == {}
