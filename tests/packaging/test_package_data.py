@@ -36,7 +36,7 @@ def test_every_repository_notebook_is_shipped() -> None:
 
 
 #: Prints the top-level names kube_devops imports. Run in a fresh interpreter: CPython 3.11.7's
-#: ``ast.parse`` can fail with "AST constructor recursion depth mismatch" late in a long session.
+#: ``ast.parse`` can fail with "AST constructor recursion depth mismatch" late in a long test run.
 _SCAN = """
 import ast, json, pathlib, sys
 names = set()

@@ -1,6 +1,6 @@
 """A built wheel runs every command outside the repository.
 
-Once per session: ``pip wheel`` builds the wheel from a copy of the source (so no build folder is
+Once per test run: ``pip wheel`` builds the wheel from a copy of the source (so no build folder is
 left in the repository, and none from an earlier build leaks into the wheel), which is installed
 with its dependencies (from the package index) into a fresh virtual environment in a temporary
 directory. Each command then
