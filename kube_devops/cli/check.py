@@ -1,5 +1,9 @@
 """``kube-devops check``: can we reach the cluster, and do we hold the permissions we need?
 
+Permissions come from the API server's own authorizer (SelfSubjectAccessReview, see
+:mod:`kube_devops.cli.check_access`): one line per rule of our generated RBAC. An API that does
+not serve those reviews is probed by making the list calls instead.
+
 Exits 0 when every check passes (warnings allowed), 1 when the cluster cannot be reached or a
 needed permission is missing — the failing line says which and how to fix it.
 """
@@ -9,29 +13,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
+from kube_devops.cli.check_access import Outcome, access_outcomes, identity_outcome
 from kube_devops.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
     add_cluster_flags,
     add_lease_namespace_flag,
 )
+from kube_devops.kube.access import AccessReviewUnavailableError
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig, describe
 from kube_devops.kube.errors import ConfigError, Forbidden, KubeError, NotFound, Unauthorized
 from kube_devops.kube.resources import DEVOPSPOLICIES, LEASES, PODS
 
 _WIDTH = 34
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One line of the report."""
-
-    label: str
-    state: str  # OK, WARN or FAIL
-    detail: str = ""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,19 +77,25 @@ async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
         hint = "check the server address and that the API server is running"
         return [Outcome("Cluster connection", "FAIL", f"{err}; {hint}")]
     found = [Outcome("Cluster connection", "OK", str(version.get("gitVersion") or "?"))]
-    found.append(
-        await _permission("List pods (all namespaces)", lambda: client.list(PODS, limit=1))
-    )
-    found.append(
-        await _permission(
-            f"Leases in {lease_namespace}", lambda: client.list(LEASES, lease_namespace, limit=1)
-        )
-    )
+    try:
+        found.append(await identity_outcome(client))
+        found += await access_outcomes(client, lease_namespace)
+    except AccessReviewUnavailableError:
+        found += await _probe_calls(client, lease_namespace)
     policies = await _permission("DevOpsPolicy resources", lambda: client.list(DEVOPSPOLICIES))
     if policies.state == "FAIL" and policies.detail.startswith("not installed"):
         policies = Outcome(policies.label, "WARN", policies.detail)
     found.append(policies)
     return found
+
+
+async def _probe_calls(client: KubeClient, lease_namespace: str) -> list[Outcome]:
+    """Permissions by trying the list calls (when access reviews are not served)."""
+    pods = await _permission("List pods (all namespaces)", lambda: client.list(PODS, limit=1))
+    leases = await _permission(
+        f"Leases in {lease_namespace}", lambda: client.list(LEASES, lease_namespace, limit=1)
+    )
+    return [pods, leases]
 
 
 async def _permission(label: str, call: Callable[[], Awaitable[object]]) -> Outcome:
