@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings, SandboxState
+from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.state import SandboxState
 from kube_devops.verify.report import Report
 from kube_devops.verify.report_html import write_html
 from kube_devops.verify.run import VerifySettings, verify
