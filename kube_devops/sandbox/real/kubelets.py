@@ -1,7 +1,8 @@
 """The node side of the node simulator: register the Nodes, then keep them alive.
 
 ``Kubelets(client, names, settings)``: ``await register()`` creates (or refreshes) every Node and
-its Lease and returns once the API server shows each Node Ready; ``await heartbeat()`` then
+its Lease and returns once the API server shows each Node Ready and untainted (that needs
+kube-controller-manager's node-lifecycle controller); ``await heartbeat()`` then
 renews the Leases every ``lease_renew_period`` and reports the Node status every
 ``status_period`` until cancelled, riding out API server outages (errors are logged, the next
 beat tries again).
@@ -60,9 +61,24 @@ class Kubelets:
             self._uids[name] = stored["metadata"]["uid"]
             await self._renew(name)
         for name in self.names:
+            await self._until_schedulable(name, deadline)
+
+    async def _until_schedulable(self, name: str, deadline: float) -> None:
+        """Wait until the Node reads Ready and untainted: the API server's TaintNodesByCondition
+        admission puts ``node.kubernetes.io/not-ready:NoSchedule`` on every new Node, and the
+        node-lifecycle controller of kube-controller-manager removes it once it sees Ready."""
+        while True:
             node = await self.client.get(NODES, name)
-            if not _is_ready(node):
-                raise RuntimeError(f"node {name} registered but its Ready condition is not True")
+            taints = (node.get("spec") or {}).get("taints") or []
+            if _is_ready(node) and not taints:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                keys = ", ".join(str(t.get("key")) for t in taints) or "none"
+                raise RuntimeError(
+                    f"node {name}: not Ready and untainted in time (taints: {keys}); is "
+                    "kube-controller-manager running? Its node-lifecycle controller removes them"
+                )
+            await asyncio.sleep(0.25)
 
     async def heartbeat(self) -> None:
         """Renew Leases and report Node status until cancelled."""

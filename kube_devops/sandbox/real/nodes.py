@@ -9,7 +9,8 @@ pods: it binds unbound pods (``pods/binding``), reports their containers running
 kubelets would. What each pod does comes from the annotation described in
 :mod:`kube_devops.sandbox.real.behaviour`.
 
-``start()`` returns once every Node is registered and Ready and the first pod list is handled;
+``start()`` returns once every Node is registered, Ready and untainted (kube-controller-manager's
+node-lifecycle controller removes the ``not-ready`` taint new Nodes get) and the pods are listed;
 ``stop()`` ends it cleanly. It runs on its own event loop in a thread; use it as a context
 manager.
 """
