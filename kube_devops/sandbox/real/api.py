@@ -1,4 +1,5 @@
-"""The sandbox's real API: a :class:`RealControlPlane`, bootstrapped for kube-devops.
+"""The sandbox's real API: a :class:`RealControlPlane`, bootstrapped for kube-devops, with the
+node simulator (:mod:`.nodes`) running its pods.
 
 Offers what the launcher uses of the emulated API: ``kubeconfig`` (the components' — our
 ServiceAccount's token), ``admin_kubeconfig`` (traffic, people, kubectl), ``scrape_jobs()`` and
@@ -9,6 +10,7 @@ Endpoints and EndpointSlices and the components run on 127.0.0.1.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,7 @@ from kube_devops.sandbox.real.controlplane import (
     RealControlPlane,
 )
 from kube_devops.sandbox.real.kubeconfig import write_kubeconfig
+from kube_devops.sandbox.real.nodes import NodeSimulator, NodeSimulatorSettings
 from kube_devops.sandbox.real.objects import (
     RESOURCES,
     flaky_writes_policy,
@@ -56,10 +59,16 @@ class RealApi:
     """A started and bootstrapped control plane (see the module docstring)."""
 
     def __init__(
-        self, plane: RealControlPlane, kubeconfig: Path, endpoints: list[Obj], stored: int
+        self,
+        plane: RealControlPlane,
+        nodes: NodeSimulator,
+        kubeconfig: Path,
+        endpoints: list[Obj],
+        stored: int,
     ) -> None:
         assert plane.info is not None, "a started control plane"
         self.plane = plane
+        self.nodes = nodes
         self.info: ControlPlane = plane.info
         self.kubeconfig = kubeconfig
         self.admin_kubeconfig = self.info.admin_kubeconfig
@@ -72,7 +81,7 @@ class RealApi:
     @classmethod
     def start(cls, settings: RealApiSettings, say: Callable[[str], None]) -> RealApi:
         """Start the control plane and bootstrap it; on failure stop it and re-raise."""
-        s = settings
+        s, began = settings, time.perf_counter()
         plane = RealControlPlane(
             ControlPlaneSettings(s.workdir, s.binaries_dir, s.start_timeout), progress=say
         )
@@ -80,6 +89,10 @@ class RealApi:
         try:
             say("applying CRDs, kube-devops's manifests and the sample workloads")
             token, stored = bootstrap(info.admin_kubeconfig, _plan(s), say)
+            info.timings["bootstrapped"] = round(time.perf_counter() - began, 3)
+            say("starting the node simulator")
+            nodes = NodeSimulator(NodeSimulatorSettings(kubeconfig=info.admin_kubeconfig)).start()
+            info.timings["nodes_ready"] = round(time.perf_counter() - began, 3)
         except BaseException:
             plane.stop()
             raise
@@ -88,9 +101,7 @@ class RealApi:
             user=f"system:serviceaccount:{lb.DEFAULT_NAMESPACE}:{lb.APP_NAME}", token=token,
         )  # fmt: skip
         endpoints = [o for o in s.seed.objects if o["kind"] == "Endpoints"]
-        # NODE SIMULATOR CALL SITE (kube_devops/sandbox/real/nodes.py): start it here, after the
-        # bootstrap and before the components, with the administrator's kubeconfig.
-        return cls(plane, kubeconfig, endpoints, stored)
+        return cls(plane, nodes, kubeconfig, endpoints, stored)
 
     def scrape_jobs(self) -> list[dict[str, Any]]:
         """Scrape jobs from the ServiceMonitors and Services in the API and the loopback
@@ -116,8 +127,11 @@ class RealApi:
         }
 
     def stop(self) -> None:
-        """Stop kube-controller-manager, kube-apiserver and etcd."""
-        self.plane.stop()
+        """Stop the node simulator, kube-controller-manager, kube-apiserver and etcd."""
+        try:
+            self.nodes.stop()
+        finally:
+            self.plane.stop()
 
 
 def _plan(s: RealApiSettings) -> BootstrapPlan:
