@@ -182,6 +182,11 @@ class Sandbox:
         shutil.rmtree(self.workdir, ignore_errors=True)
         atexit.unregister(self.stop)
 
+    @property
+    def api(self) -> Api | None:
+        """The started API (a ``RealApi`` with ``--api real``: its ``plane`` runs the programs)."""
+        return self._api
+
     def stop_component(self, component: Component) -> None:
         """Stop one component (for tests of a target going down)."""
         self._components[component].stop()
