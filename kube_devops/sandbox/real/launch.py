@@ -1,8 +1,9 @@
 """Start a control-plane program as a child process and wait until it answers healthy.
 
 Each program logs to ``<name>.log`` in the sandbox directory. On Linux the child also gets
-SIGTERM when the process that started it dies (``PR_SET_PDEATHSIG``), so even a killed sandbox
-leaves no etcd or kube-apiserver behind.
+SIGTERM when its parent dies (``PR_SET_PDEATHSIG``), so even a killed sandbox leaves no etcd or
+kube-apiserver behind. The kernel ties this to the *thread* that started the child: start the
+control plane from a thread that lives as long as it (the main thread, a pytest fixture).
 """
 
 from __future__ import annotations
