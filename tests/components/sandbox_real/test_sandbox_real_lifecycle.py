@@ -14,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +77,33 @@ def test_control_plane_serves_the_pinned_release_and_stops(
     assert all(p.process.poll() is not None for p in programs)
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def etcd_range(etcd_url: str, revision: int) -> tuple[int, dict[str, Any]]:
+    """``POST /v3/kv/range`` of one key at ``revision``: HTTP status and JSON answer."""
+    body = json.dumps({"key": "AA==", "revision": revision}).encode()
+    request = urllib.request.Request(f"{etcd_url}/v3/kv/range", body)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_compaction_and_api_server_restart(binaries: Binaries, tmp_path: Path) -> None:
+    plane = RealControlPlane(ControlPlaneSettings(tmp_path))
+    with plane as info:
+        made = kubectl(
+            binaries, info.admin_kubeconfig, "create", "configmap", "kept", "-n", "default"
+        )
+        assert made.returncode == 0, made.stderr
+        revision = plane.compact_etcd()
+        status, older = etcd_range(info.etcd_url, revision - 1)
+        plane.restart_apiserver()
+        after = kubectl(binaries, info.admin_kubeconfig, "get", "configmap", "kept", "-o", "name")
+    assert status == 400
+    assert "required revision has been compacted" in older["message"]
+    assert after.stdout.strip() == "configmap/kept"
 
 
 @dataclass
