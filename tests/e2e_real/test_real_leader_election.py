@@ -24,14 +24,18 @@ RENEW_PERIOD = 5.0
 def replicas(
     make: Callable[[str], list[str]], names: tuple[str, ...]
 ) -> Iterator[dict[str, Component]]:
-    """Start one component process per name; on exit every one of them is stopped."""
+    """Start one component process per name; on exit the survivors get SIGTERM and must exit 0."""
     running = {name: Component(make(name)) for name in names}
+    codes: list[int] = []
     try:
         yield running
     finally:
         for component in running.values():
+            if component.process.poll() is None:
+                codes.append(component.stop())
             component.close()
         assert all(c.process.poll() is not None for c in running.values())
+    assert codes == [0] * len(codes)
 
 
 def holder(kubectl: Kubectl, ns: str, lease: str) -> str:
