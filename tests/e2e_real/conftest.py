@@ -106,8 +106,10 @@ def spare_plane(binaries: Binaries) -> Iterator[SparePlane]:
             simulator.stop()
             assert not simulator.running
     finally:
+        programs = [program.process for program in plane.programs.values()]
         plane.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+        assert [p.poll() is not None for p in programs] == [True] * len(programs)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from kube_devops.sandbox.real.behaviour import Behaviour
-from kube_devops.sandbox.real.pod_status import last_crash, parse_stamp, ready_at
+from kube_devops.sandbox.real.container_status import last_crash, parse_stamp, ready_at
 
 Obj = dict[str, Any]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kube_devops.sandbox.real.pod_status import stamp
+from kube_devops.sandbox.real.container_status import stamp
 
 Obj = dict[str, Any]
 

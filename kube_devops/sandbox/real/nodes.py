@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
 from kube_devops.sandbox.real.kubelets import Kubelets
 from kube_devops.sandbox.real.pod_engine import PodEngine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,9 @@ class NodeSimulator:
             await work
         except asyncio.CancelledError:
             pass
-        except Exception as err:  # reported to start(); a failure after start is logged there
+        except Exception as err:  # before start() returned: raised there; afterwards: logged
+            if self._ready.is_set():
+                log.exception("node simulator stopped on an error")
             self._failure = err
         finally:
             self._ready.set()
@@ -139,11 +144,11 @@ class NodeSimulator:
             watcher = Watcher(client, PODS, settings=WatchSettings(timeout_seconds=30))
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(kubelets.heartbeat())
-                tasks.create_task(watcher.run(self.engine))
+                tasks.create_task(watcher.run(self.engine.cache))
                 for _ in range(s.workers):
                     tasks.create_task(self.engine.work())
                 async with asyncio.timeout(s.start_timeout):
-                    await self.engine.listed.wait()
+                    await self.engine.cache.listed.wait()
                 self._ready.set()
         finally:
             client.close()

@@ -16,33 +16,26 @@ whole new ``status`` (sent as a merge patch of ``pods/status``, so lists are rep
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
+from kube_devops.sandbox.real.container_status import (
+    crash,
+    crash_looping,
+    init_status,
+    parse_stamp,
+    ready_at,
+    running,
+    stamp,
+    terminated,
+)
+
 Obj = dict[str, Any]
-
-
-def stamp(when: dt.datetime) -> str:
-    """RFC 3339 with second precision, as the API serves ``metav1.Time``."""
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_stamp(text: str) -> dt.datetime:
-    """A ``metav1.Time`` string as an aware datetime."""
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def ready_at(container: Obj, started_at: dt.datetime) -> dt.datetime:
-    """When a container started at ``started_at`` turns ready: at once without a readiness
-    probe, else after the probe's ``initialDelaySeconds``."""
-    probe = container.get("readinessProbe") or {}
-    return started_at + dt.timedelta(seconds=int(probe.get("initialDelaySeconds") or 0))
 
 
 def started(pod: Obj, ip: str, host_ip: str, now: dt.datetime) -> Obj:
     """The status of a pod whose containers have just started."""
     spec = pod.get("spec") or {}
-    ready = [_running(pod, c, now, now, 0) for c in spec.get("containers") or []]
+    ready = [running(pod, c, now, now, 0) for c in spec.get("containers") or []]
     status: Obj = {
         "phase": "Running",
         "hostIP": host_ip,
@@ -52,7 +45,9 @@ def started(pod: Obj, ip: str, host_ip: str, now: dt.datetime) -> Obj:
         "startTime": stamp(now),
         "qosClass": (pod.get("status") or {}).get("qosClass", "BestEffort"),
         "containerStatuses": ready,
-        "initContainerStatuses": [_init(pod, c, now) for c in spec.get("initContainers") or []],
+        "initContainerStatuses": [
+            init_status(pod, c, now) for c in spec.get("initContainers") or []
+        ],
     }
     status["conditions"] = _conditions(status, now)
     return status
@@ -66,7 +61,7 @@ def readiness_refreshed(pod: Obj, now: dt.datetime) -> Obj:
     for entry in status.get("containerStatuses") or []:
         running = (entry.get("state") or {}).get("running")
         container = containers.get(entry.get("name"), {})
-        if running and not _crash_looping(entry):
+        if running and not crash_looping(entry):
             since = parse_stamp(running["startedAt"])
             entry = {**entry, "ready": ready_at(container, since) <= now}
         refreshed.append(entry)
@@ -78,7 +73,7 @@ def readiness_refreshed(pod: Obj, now: dt.datetime) -> Obj:
 def crashed(pod: Obj, now: dt.datetime) -> Obj:
     """The pod's status after every container crashed once more and waits to restart."""
     status = dict(pod.get("status") or {})
-    status["containerStatuses"] = [_crash(entry, now) for entry in _statuses(pod, now)]
+    status["containerStatuses"] = [crash(entry, now) for entry in _statuses(pod, now)]
     status["conditions"] = _conditions(status, now)
     return status
 
@@ -90,7 +85,7 @@ def finished(pod: Obj, succeeded: bool, ip: str, host_ip: str, now: dt.datetime)
     reason = "Completed" if succeeded else "Error"
     status["phase"] = "Succeeded" if succeeded else "Failed"
     status["containerStatuses"] = [
-        {**entry, "ready": False, "started": False, "state": _terminated(code, reason, now, now)}
+        {**entry, "ready": False, "started": False, "state": terminated(code, reason, now, now)}
         for entry in status["containerStatuses"]
     ]
     status["conditions"] = _conditions(status, now, reason="PodCompleted")
@@ -109,81 +104,17 @@ def unschedulable(pod: Obj, message: str) -> Obj:
     return {"phase": "Pending", "conditions": [condition]}
 
 
+def _inits(pod: Obj, now: dt.datetime) -> list[Obj]:
+    return [init_status(pod, c, now) for c in (pod.get("spec") or {}).get("initContainers") or []]
+
+
 def _statuses(pod: Obj, now: dt.datetime) -> list[Obj]:
     """The pod's container statuses (fresh running ones if it has none yet)."""
     known = (pod.get("status") or {}).get("containerStatuses")
     if known:
         return list(known)
     containers = (pod.get("spec") or {}).get("containers") or []
-    return [_running(pod, c, now, now, 0) for c in containers]
-
-
-def _running(pod: Obj, container: Obj, since: dt.datetime, now: dt.datetime, restarts: int) -> Obj:
-    image = str(container.get("image") or "")
-    return {
-        "name": container.get("name"),
-        "image": image,
-        "imageID": image_id(image),
-        "containerID": container_id(pod, container.get("name"), restarts),
-        "ready": ready_at(container, since) <= now,
-        "started": True,
-        "restartCount": restarts,
-        "state": {"running": {"startedAt": stamp(since)}},
-        "lastState": {},
-    }
-
-
-def _init(pod: Obj, container: Obj, now: dt.datetime) -> Obj:
-    if container.get("restartPolicy") == "Always":  # a native sidecar keeps running
-        return _running(pod, container, now, now, 0)
-    entry = _running(pod, container, now, now, 0)
-    return {
-        **entry,
-        "ready": True,
-        "started": False,
-        "state": _terminated(0, "Completed", now, now),
-    }
-
-
-def last_crash(entry: Obj) -> dt.datetime | None:
-    """When the container last terminated, or None if it never did."""
-    finished_at = ((entry.get("lastState") or {}).get("terminated") or {}).get("finishedAt")
-    return parse_stamp(finished_at) if finished_at else None
-
-
-def _crash(entry: Obj, now: dt.datetime) -> Obj:
-    """The container ran (since it last started, or restarted after its last crash) and died."""
-    running = (entry.get("state") or {}).get("running") or {}
-    began = parse_stamp(running["startedAt"]) if running else last_crash(entry) or now
-    restarts = int(entry.get("restartCount") or 0) + 1
-    return {
-        **entry,
-        "ready": False,
-        "started": False,
-        "restartCount": restarts,
-        "lastState": _terminated(1, "Error", began, now),
-        "state": {
-            "waiting": {
-                "reason": "CrashLoopBackOff",
-                "message": f"back-off restarting failed container {entry.get('name')}",
-            }
-        },
-    }
-
-
-def _crash_looping(entry: Obj) -> bool:
-    waiting = (entry.get("state") or {}).get("waiting") or {}
-    return waiting.get("reason") == "CrashLoopBackOff"
-
-
-def _terminated(code: int, reason: str, began: dt.datetime, ended: dt.datetime) -> Obj:
-    terminated = {
-        "exitCode": code,
-        "reason": reason,
-        "startedAt": stamp(began),
-        "finishedAt": stamp(ended),
-    }
-    return {"terminated": terminated}
+    return [running(pod, c, now, now, 0) for c in containers]
 
 
 def _conditions(status: Obj, now: dt.datetime, reason: str = "ContainersNotReady") -> list[Obj]:
@@ -199,15 +130,3 @@ def _conditions(status: Obj, now: dt.datetime, reason: str = "ContainersNotReady
         {"type": "ContainersReady", "status": ready, "lastTransitionTime": at, **extra},
         {"type": "PodScheduled", "status": "True", "lastTransitionTime": at},
     ]
-
-
-def image_id(image: str) -> str:
-    """A stable, digest-shaped image ID for ``image`` (no registry is consulted)."""
-    digest = hashlib.sha256(image.encode()).hexdigest()
-    return f"{image.split('@')[0]}@sha256:{digest}"
-
-
-def container_id(pod: Obj, name: object, restarts: int) -> str:
-    """A stable container ID per pod, container and restart."""
-    uid = (pod.get("metadata") or {}).get("uid", "")
-    return "sim://" + hashlib.sha256(f"{uid}/{name}/{restarts}".encode()).hexdigest()[:32]
