@@ -41,3 +41,4 @@ if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2
   fi
 fi
 echo "==> $(prometheus --version 2>&1 | head -n1)"
+bash scripts/build-control-plane.sh  # the real control plane of `sandbox --api real` (cached)

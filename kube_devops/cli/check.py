@@ -1,5 +1,9 @@
 """``kube-devops check``: can we reach the cluster, and do we hold the permissions we need?
 
+Permissions come from the API server's own authorizer (SelfSubjectAccessReview, see
+:mod:`kube_devops.cli.check_access`): one line per rule of our generated RBAC. An API that does
+not serve those reviews is probed by making the list calls instead.
+
 Exits 0 when every check passes (warnings allowed), 1 when the cluster cannot be reached or a
 needed permission is missing — the failing line says which and how to fix it.
 """
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from kube_devops.cli.common import (
@@ -23,6 +27,7 @@ from kube_devops.cli.common import (
 from kube_devops.cli.output import add_output_flag, dump
 
 if TYPE_CHECKING:
+    from kube_devops.cli.check_access import Outcome
     from kube_devops.kube.client import KubeClient
 
 _EXAMPLES = (
@@ -35,15 +40,6 @@ _EXIT_CODES = {
     EXIT_USAGE: "bad flag",
 }
 _WIDTH = 34
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One line of the report."""
-
-    label: str
-    state: str  # OK, WARN or FAIL
-    detail: str = ""
 
 
 def register(subparsers: SubParsers) -> None:
@@ -78,6 +74,7 @@ def _run(args: argparse.Namespace) -> int:
 def _outcomes(args: argparse.Namespace) -> list[Outcome]:
     import asyncio
 
+    from kube_devops.cli.check_access import Outcome
     from kube_devops.kube.client import KubeClient
     from kube_devops.kube.config import ClusterConfig, describe
     from kube_devops.kube.errors import ConfigError
@@ -104,8 +101,10 @@ def _show(outcome: Outcome) -> None:
 
 
 async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
+    from kube_devops.cli.check_access import Outcome, access_outcomes, identity_outcome
+    from kube_devops.kube.access import AccessReviewUnavailableError
     from kube_devops.kube.errors import KubeError
-    from kube_devops.kube.resources import DEVOPSPOLICIES, LEASES, PODS
+    from kube_devops.kube.resources import DEVOPSPOLICIES
 
     try:
         version = await client.version()
@@ -113,14 +112,11 @@ async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
         hint = "check the server address and that the API server is running"
         return [Outcome("Cluster connection", "FAIL", f"{err}; {hint}")]
     found = [Outcome("Cluster connection", "OK", str(version.get("gitVersion") or "?"))]
-    found.append(
-        await _permission("List pods (all namespaces)", lambda: client.list(PODS, limit=1))
-    )
-    found.append(
-        await _permission(
-            f"Leases in {lease_namespace}", lambda: client.list(LEASES, lease_namespace, limit=1)
-        )
-    )
+    try:
+        found.append(await identity_outcome(client))
+        found += await access_outcomes(client, lease_namespace)
+    except AccessReviewUnavailableError:
+        found += await _probe_calls(client, lease_namespace)
     policies = await _permission("DevOpsPolicy resources", lambda: client.list(DEVOPSPOLICIES))
     if policies.state == "FAIL" and policies.detail.startswith("not installed"):
         policies = Outcome(policies.label, "WARN", policies.detail)
@@ -128,7 +124,19 @@ async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
     return found
 
 
+async def _probe_calls(client: KubeClient, lease_namespace: str) -> list[Outcome]:
+    """Permissions by trying the list calls (when access reviews are not served)."""
+    from kube_devops.kube.resources import LEASES, PODS
+
+    pods = await _permission("List pods (all namespaces)", lambda: client.list(PODS, limit=1))
+    leases = await _permission(
+        f"Leases in {lease_namespace}", lambda: client.list(LEASES, lease_namespace, limit=1)
+    )
+    return [pods, leases]
+
+
 async def _permission(label: str, call: Callable[[], Awaitable[object]]) -> Outcome:
+    from kube_devops.cli.check_access import Outcome
     from kube_devops.kube.errors import Forbidden, KubeError, NotFound, Unauthorized
 
     try:

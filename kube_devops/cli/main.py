@@ -44,7 +44,9 @@ _EXIT_CODES = {
 }
 
 #: Modules of this package that register no verb (imported only when a verb needs them).
-_HELPERS = frozenset({"main", "common", "output", "analyze_output", "analyze_sources"})
+_HELPERS = frozenset(
+    {"main", "common", "output", "analyze_output", "analyze_sources", "check_access"}
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,12 +34,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="seed from this folder's sample-workloads.yaml and sample-devopspolicy.yaml "
         "(default: the samples shipped in the package)",
     )  # fmt: skip
+    parser.add_argument(
+        "--api", choices=("emulated", "real"), default="emulated",
+        help="emulated API (default, starts in seconds) or a real control plane built by"
+        " `bash scripts/build-control-plane.sh`",
+    )  # fmt: skip
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kube_devops.kube.errors import KubeError
     from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+    from kube_devops.sandbox.real.binaries import NotBuiltError
     from kube_devops.verify.prometheus import PrometheusError
+
+    try:
+        sandbox = Sandbox(
+            SandboxSettings(base_port=args.base_port, samples_dir=args.samples, api=args.api),
+            progress=lambda msg: print(msg, file=sys.stderr),
+        )
+    except NotBuiltError as err:
+        raise CliError(str(err), EXIT_FAILURE) from None
 
     stop, ready = threading.Event(), threading.Event()
 
@@ -50,10 +65,6 @@ def _run(args: argparse.Namespace) -> int:
 
     # SIGINT too: a shell starts background jobs with SIGINT ignored, Python then never raises
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    sandbox = Sandbox(
-        SandboxSettings(base_port=args.base_port, samples_dir=args.samples),
-        progress=lambda msg: print(msg, file=sys.stderr),
-    )
     try:
         state = sandbox.start()
         if args.state_file:
@@ -65,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
         stop.wait(args.duration)
     except PrometheusError as err:
         raise CliError(str(err), EXIT_FAILURE) from None
-    except (RuntimeError, TimeoutError, FileNotFoundError) as err:
+    except (RuntimeError, TimeoutError, FileNotFoundError, KubeError) as err:
         raise CliError(f"sandbox failed to start: {err}", EXIT_FAILURE) from None
     except KeyboardInterrupt:
         pass

@@ -61,6 +61,9 @@ class EmulatedApi:
     def __init__(self, thread: EmulatorThread, kubeconfig: Path) -> None:
         self.thread = thread
         self.kubeconfig = kubeconfig
+        self.admin_kubeconfig = kubeconfig
+        """The emulator has no authorization: one kubeconfig for everyone."""
+        self.timings: dict[str, float] = {}
 
     @classmethod
     def start(cls, workdir: Path) -> EmulatedApi:
@@ -92,6 +95,10 @@ class EmulatedApi:
         finally:
             client.close()
         return scrape_configs(monitors, services, endpoints)
+
+    def state_fields(self) -> dict[str, str]:
+        """Nothing beyond the common state-file fields."""
+        return {}
 
     def stop(self) -> None:
         """Stop the emulator."""

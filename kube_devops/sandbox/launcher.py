@@ -1,4 +1,5 @@
-"""Start and stop the whole sandbox: emulated API, components, Prometheus, traffic.
+"""Start and stop the whole sandbox: Kubernetes API (emulated or real), components, Prometheus,
+traffic.
 
 ``Sandbox(settings).start()`` returns a :class:`SandboxState` once every Prometheus target is up
 and holds enough samples for ``$__rate_interval`` panels; ``stop()`` tears everything down and
@@ -8,21 +9,26 @@ removes the temporary directory. Use it as a context manager.
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.core.promql import format_duration
-from kube_devops.sandbox.api import EmulatedApi
-from kube_devops.sandbox.processes import ComponentProcess, start_components, wait_healthy
+from kube_devops.sandbox.apis import Api, ApiKind, ApiRequest, api_kind, start_api
+from kube_devops.sandbox.processes import (
+    ComponentProcess,
+    start_components,
+    wait_healthy,
+    webhook_certificates,
+)
+from kube_devops.sandbox.real.binaries import find_binaries
 from kube_devops.sandbox.seed import build_seed, default_samples_dir, load_samples
+from kube_devops.sandbox.state import SandboxState
 from kube_devops.sandbox.traffic import Traffic, TrafficSettings
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.prometheus import (
@@ -57,42 +63,11 @@ class SandboxSettings:
     """The ``kube-tests`` folder to seed from; ``None`` = the one next to the package."""
     start_timeout: float = 30.0
     """Seconds allowed for each start-up phase."""
-
-
-@dataclass(frozen=True, slots=True)
-class SandboxState:
-    """What a client needs: the state file contract plus start-up timings."""
-
-    prometheus_url: str
-    kubeconfig: str
-    endpoints: dict[str, str]
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """The state-file contract."""
-        return {
-            "prometheus_url": self.prometheus_url,
-            "kubeconfig": self.kubeconfig,
-            "endpoints": dict(self.endpoints),
-        }
-
-    def write(self, path: Path) -> Path:
-        """Write the state file (JSON) and return its path."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_json(), indent=2) + "\n")
-        return path
-
-    @staticmethod
-    def read(path: Path) -> SandboxState:
-        """Read a state file written by :meth:`write`."""
-        data = json.loads(Path(path).read_text())
-        return SandboxState(data["prometheus_url"], data["kubeconfig"], dict(data["endpoints"]))
-
-    def describe(self) -> str:
-        """The state for a person, one URL per line."""
-        lines = [f"Prometheus:  {self.prometheus_url}", f"kubeconfig:  {self.kubeconfig}"]
-        lines += [f"{name + ':':<12} {url}" for name, url in self.endpoints.items()]
-        return "\n".join(lines)
+    api: str = "emulated"
+    """``emulated`` (kmock emulator) or ``real`` (etcd, kube-apiserver, kube-controller-manager
+    built by ``scripts/build-control-plane.sh``)."""
+    binaries_dir: Path | None = None
+    """Real API: folder of the built programs; ``None`` = the build script's cache."""
 
 
 def component_ports(base_port: int | None) -> dict[Component, int]:
@@ -109,9 +84,12 @@ class Sandbox:
 
     def __init__(self, settings: SandboxSettings, progress: Progress | None = None) -> None:
         self.settings = settings
+        self.kind = api_kind(settings.api)
+        if self.kind is ApiKind.REAL:
+            find_binaries(settings.binaries_dir)  # NotBuiltError says how to build them
         self.say = progress or (lambda _msg: None)
         self.workdir = Path(tempfile.mkdtemp(prefix="kube-devops-sandbox-"))
-        self._emulator: EmulatedApi | None = None
+        self._api: Api | None = None
         self._components: dict[Component, ComponentProcess] = {}
         self._prometheus: RunningPrometheus | None = None
         self._traffic: Traffic | None = None
@@ -131,28 +109,45 @@ class Sandbox:
         timings: dict[str, float] = {}
         mark = _marker(timings, started)
         ports = component_ports(s.base_port)
-        samples = load_samples(s.samples_dir or default_samples_dir())
-        self.say("starting the emulated Kubernetes API")
-        self._emulator = EmulatedApi.start(self.workdir)
-        seed = build_seed(samples, ports, format_duration(s.scrape_interval))
-        stored = self._emulator.seed(seed)
+        seed = build_seed(
+            load_samples(s.samples_dir or default_samples_dir()),
+            ports,
+            format_duration(s.scrape_interval),
+        )
+        certs = webhook_certificates(self.workdir)
+        webhook_url = f"https://127.0.0.1:{ports[Component.WEBHOOK]}"
+        request = ApiRequest(
+            self.kind, self.workdir, seed, webhook_url,
+            certs[0].with_name("ca.crt").read_bytes(), s.binaries_dir, s.start_timeout,
+        )  # fmt: skip
+        self._api, stored = start_api(request, self.say)
+        timings.update(self._api.timings)
         mark("api_seeded")
         self.say(f"seeded {stored} objects; starting watch, reconcile and webhook")
-        self._components = start_components(ports, self._emulator.kubeconfig, self.workdir)
-        jobs = self._emulator.scrape_jobs()
+        self._components = start_components(ports, self._api.kubeconfig, self.workdir, certs)
+        jobs = self._api.scrape_jobs()
         self.say(f"starting Prometheus with {len(jobs)} jobs rendered from ServiceMonitors")
         prom = PrometheusSettings(self.workdir, s.scrape_interval, start_timeout=s.start_timeout)
         self._prometheus = start_prometheus(jobs, prom)
         mark("prometheus_ready")
         wait_healthy(self._components, s.start_timeout)
         mark("components_healthy")
-        webhook = self._components[Component.WEBHOOK].url
-        self._traffic = Traffic(TrafficSettings(self._emulator.kubeconfig, webhook))
+        real = self.kind is ApiKind.REAL
+        traffic = TrafficSettings(self._api.admin_kubeconfig, webhook_url, controllers=real)
+        self._traffic = Traffic(traffic)
         self._traffic.start()
         self._wait_scraped(len(jobs), mark)
+        return self._ready_state(timings)
+
+    def _ready_state(self, timings: dict[str, float]) -> SandboxState:
+        assert self._api is not None
+        assert self._prometheus is not None
         endpoints = {c.value: p.url for c, p in self._components.items()}
-        url, kubeconfig = self._prometheus.url, str(self._emulator.kubeconfig)
-        self.state = SandboxState(url, kubeconfig, endpoints, timings)
+        kubeconfig = str(self._api.admin_kubeconfig)
+        self.state = SandboxState(
+            self._prometheus.url, kubeconfig, endpoints, timings,
+            api=self.kind.value, **self._api.state_fields(),
+        )  # fmt: skip
         return self.state
 
     def _wait_scraped(self, jobs: int, mark: Callable[[str], None]) -> None:
@@ -178,14 +173,19 @@ class Sandbox:
             proc.stop()
         if self._prometheus is not None:
             self._prometheus.stop()
-        if self._emulator is not None:
+        if self._api is not None:
             try:
-                self._emulator.stop()
+                self._api.stop()
             except Exception as err:  # closed already, or a connection outlived the timeout
-                log.warning("emulated API did not stop cleanly", extra={"error": repr(err)})
-        self._traffic, self._components, self._prometheus, self._emulator = None, {}, None, None
+                log.warning("the sandbox API did not stop cleanly", extra={"error": repr(err)})
+        self._traffic, self._components, self._prometheus, self._api = None, {}, None, None
         shutil.rmtree(self.workdir, ignore_errors=True)
         atexit.unregister(self.stop)
+
+    @property
+    def api(self) -> Api | None:
+        """The started API (a ``RealApi`` with ``--api real``: its ``plane`` runs the programs)."""
+        return self._api
 
     def stop_component(self, component: Component) -> None:
         """Stop one component (for tests of a target going down)."""

@@ -44,7 +44,8 @@ class ComponentProcess:
 
 
 def webhook_certificates(workdir: Path) -> tuple[Path, Path]:
-    """Certificate and key for the webhook on 127.0.0.1 (as ``webhook cert-generate`` writes)."""
+    """Certificate and key for the webhook on 127.0.0.1 (as ``webhook cert-generate`` writes);
+    the CA that signed them is ``ca.crt`` beside them."""
     result = generate(CertRequest(output_dir=workdir / "certs", ip_sans=("127.0.0.1",), days=1))
     by_name = {p.name: p for p in result.files}
     return by_name["tls.crt"], by_name["tls.key"]
@@ -67,10 +68,14 @@ def command(
 
 
 def start_components(
-    ports: Mapping[Component, int], kubeconfig: Path, workdir: Path
+    ports: Mapping[Component, int],
+    kubeconfig: Path,
+    workdir: Path,
+    certs: tuple[Path, Path] | None = None,
 ) -> dict[Component, ComponentProcess]:
-    """Start every component (in parallel; they are waited for by :func:`wait_healthy`)."""
-    certs = webhook_certificates(workdir)
+    """Start every component (in parallel; they are waited for by :func:`wait_healthy`). The
+    webhook serves ``certs`` (certificate, key), made by :func:`webhook_certificates` if None."""
+    certs = certs or webhook_certificates(workdir)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     running: dict[Component, ComponentProcess] = {}
     for component, port in ports.items():

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings, SandboxState
+from kube_devops.sandbox.apis import api_kind
+from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.state import SandboxState
 from kube_devops.verify.report import Report
 from kube_devops.verify.report_html import write_html
 from kube_devops.verify.run import VerifySettings, verify
@@ -45,6 +47,8 @@ class StackParameters:
     """Range of the range queries."""
     endpoints: dict[str, str] = field(default_factory=dict)
     """Cluster mode: component -> base URL to scrape live (e.g. through port-forwards)."""
+    api: str = "emulated"
+    """Sandbox mode: ``emulated`` API, or ``real`` control plane (``kube-devops sandbox --api``)."""
 
 
 class StackSession:
@@ -53,6 +57,7 @@ class StackSession:
     def __init__(self, params: StackParameters) -> None:
         if params.mode not in {"sandbox", "cluster"}:
             raise ValueError(f"parameter mode={params.mode!r}: use 'sandbox' or 'cluster'")
+        api_kind(params.api)  # ValueError naming the allowed values
         if params.mode == "cluster" and not params.prometheus_url:
             raise ValueError(
                 "cluster mode needs the parameter prometheus_url (Prometheus base URL)"
@@ -70,7 +75,7 @@ class StackSession:
         if p.mode == "sandbox" and p.state_file:
             self.state = SandboxState.read(Path(p.state_file))
         elif p.mode == "sandbox":
-            self.sandbox = Sandbox(SandboxSettings(base_port=0), progress=print)
+            self.sandbox = Sandbox(SandboxSettings(base_port=0, api=p.api), progress=print)
             self.state = self.sandbox.start()
             self.timings["sandbox_until_targets_up"] = self.state.timings.get("targets_up", 0.0)
         else:

@@ -1,5 +1,9 @@
-"""Traffic so every dashboard panel has data: pod churn through the emulated API and admission
-requests (compliant and not) to the webhook. Runs on its own event loop in a thread."""
+"""Traffic so every dashboard panel has data: pod churn through the API and admission requests
+(compliant and not) to the webhook. Runs on its own event loop in a thread.
+
+On the emulated API nothing runs workload controllers, so each churned Deployment gets its
+ReplicaSet and a running Pod from here; on the real API kube-controller-manager creates them.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +48,8 @@ class TrafficSettings:
     (alternately ``flaky-deploy-N``, whose patch fails, and ``churn-deploy-N``, remediated)."""
     keep_deployments: int = 4
     """Churned Deployments kept at once."""
+    controllers: bool = False
+    """The API runs workload controllers (the real control plane): create Deployments only."""
 
 
 def pod(name: str, namespace: str, compliant: bool) -> dict[str, Any]:
@@ -158,10 +164,11 @@ class Traffic:
         name = f"{'churn' if n % 2 else 'flaky'}-deploy-{n}"
         with contextlib.suppress(KubeError):
             stored = await kube.create(DEPLOYMENTS, deployment(name, namespace), namespace)
-            replicaset = await kube.create(REPLICASETS, replicaset_for(stored), namespace)
-            template = stored["spec"]["template"]
-            await kube.create(PODS, running_pod(replicaset, template), namespace)
             self._deployments.append(name)
+            if not self.settings.controllers:
+                replicaset = await kube.create(REPLICASETS, replicaset_for(stored), namespace)
+                template = stored["spec"]["template"]
+                await kube.create(PODS, running_pod(replicaset, template), namespace)
         while len(self._deployments) > self.settings.keep_deployments:
             with contextlib.suppress(KubeError):
                 await kube.delete(DEPLOYMENTS, self._deployments.pop(0), namespace)

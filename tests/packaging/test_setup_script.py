@@ -2,7 +2,9 @@
 changed, and otherwise runs no pip at all.
 
 Run on a copy of the script and ``pyproject.toml`` whose ``.venv/bin/python`` is a stand-in that
-records its arguments (a real install is what the test command itself does first).
+records its arguments (a real install is what the test command itself does first). The control
+plane build script and its pins are copied too: the control plane the test command built first is
+found in the cache, so setup only reports it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ echo "chatter a user should not see"
 
 def _project(tmp_path: Path) -> Path:
     (tmp_path / "scripts").mkdir()
-    shutil.copy2(REPO_ROOT / "scripts" / "setup.sh", tmp_path / "scripts" / "setup.sh")
+    for script in ("setup.sh", "build-control-plane.sh"):
+        shutil.copy2(REPO_ROOT / "scripts" / script, tmp_path / "scripts" / script)
+    shutil.copytree(REPO_ROOT / "control-plane", tmp_path / "control-plane")
     shutil.copy2(REPO_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     python = tmp_path / ".venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
@@ -48,12 +52,13 @@ def test_installs_once_then_only_when_pyproject_changes(tmp_path: Path) -> None:
     first = _setup(project)
     assert first[0] == "==> installing kube-devops and its dependencies into .venv"
     assert first[1].startswith("==> prometheus, version ")
-    assert len(first) == 2
+    assert first[2].startswith("==> real control plane v1.37.2 (etcd v3.7.3) already built in ")
+    assert len(first) == 3
     assert _calls(project) == [f"{pip} --upgrade pip", f"{pip} -e .[dev]"]
 
     second = _setup(project)
     assert second[0] == "==> .venv is up to date with pyproject.toml"
-    assert len(second) == 2
+    assert len(second) == 3
     assert len(_calls(project)) == 2
 
     with (project / "pyproject.toml").open("a", encoding="utf-8") as f:

@@ -1,8 +1,8 @@
 """Helpers of the manifest tests: repository paths and validation against cluster schemas.
 
-The schemas are the Prometheus Operator's own CRDs (release 0.93), kept in ``tests/data/crds``
-(source and licence in its README). A missing schema fails the test: validating against nothing
-would prove nothing.
+The schemas are the Prometheus Operator's own CRDs (release 0.93), shipped in
+``kube_devops/sandbox/real/crds`` (the real sandbox installs them; source and licence in its
+README). A missing schema fails the test: validating against nothing would prove nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 REPO_ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").exists())
-SCHEMA_DIR = REPO_ROOT / "tests" / "data" / "crds"
+SCHEMA_DIR = REPO_ROOT / "kube_devops" / "sandbox" / "real" / "crds"
 KUBE_TESTS = REPO_ROOT / "kube-tests"
 
 
@@ -24,7 +24,7 @@ def operator_schema(plural: str) -> dict[str, Any]:
     """The openAPIV3Schema of ``<plural>.monitoring.coreos.com`` v1, closed against unknown keys."""
     path = SCHEMA_DIR / f"monitoring.coreos.com_{plural}.yaml"
     if not path.is_file():
-        pytest.fail(f"{path} is missing: restore it from tests/data/crds/README.md's source")
+        pytest.fail(f"{path} is missing: restore it from the source its folder's README.md names")
     crd = yaml.safe_load(path.read_text(encoding="utf-8"))
     version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1")
     return _closed(version["schema"]["openAPIV3Schema"])

@@ -23,7 +23,7 @@ def test_stop_removes_the_directory_when_the_api_times_out() -> None:
     sandbox = Sandbox(SandboxSettings(base_port=0))
     (sandbox.workdir / "prometheus.yml").write_text("global: {}\n")
     api = _HangingApi()
-    sandbox._emulator = cast(EmulatedApi, cast(Any, api))
+    sandbox._api = cast(EmulatedApi, cast(Any, api))
     sandbox.stop()
     assert not sandbox.workdir.exists()
     assert api.stops == 1

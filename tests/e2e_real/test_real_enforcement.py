@@ -1,0 +1,153 @@
+"""Enforcement on the real control plane: reconcile's patch makes kube-controller-manager roll out
+a new ReplicaSet; the policy status and Events follow; nothing the user wrote is lost."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+from typing import Any
+
+import pytest
+from real_support import Kubectl, fresh_namespace, manifest, wait_for
+
+pytestmark = pytest.mark.e2e_real
+
+LABELS = {"app.kubernetes.io/name": "shop"}
+PATCHED_BY = "devops.stochastic.io/patched-by"
+
+
+def policy() -> dict[str, Any]:
+    spec = {
+        "enforcementMode": "enforce", "requireLivenessProbe": True, "requireReadinessProbe": True,
+        "defaultResources": {"cpuRequest": "100m", "cpuLimit": "500m",
+                             "memoryRequest": "128Mi", "memoryLimit": "256Mi"},
+    }  # fmt: skip
+    return {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
+            "metadata": {"name": "fixer"}, "spec": spec}  # fmt: skip
+
+
+def deployment() -> dict[str, Any]:
+    """No probes, one resource key set by the user (limits.memory 512Mi, which must stay)."""
+    container = {
+        "name": "app", "image": "nginx:1.27.0", "command": ["nginx", "-g", "daemon off;"],
+        "env": [{"name": "MODE", "value": "shop"}],
+        "ports": [{"name": "http", "containerPort": 8080}],
+        "resources": {"limits": {"memory": "512Mi"}},
+    }  # fmt: skip
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "shop", "labels": {**LABELS, "team": "payments"},
+                     "annotations": {"owner": "payments@example.com"}},
+        "spec": {"replicas": 2, "selector": {"matchLabels": LABELS},
+                 "template": {"metadata": {"labels": LABELS, "annotations": {"note": "mine"}},
+                              "spec": {"containers": [container]}}},
+    }  # fmt: skip
+
+
+def user_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """What the user wrote, with what enforcement adds taken out."""
+    spec = copy.deepcopy(obj["spec"])
+    template = spec["template"]
+    template["metadata"]["annotations"].pop(PATCHED_BY, None)
+    for container in template["spec"]["containers"]:
+        for added in ("livenessProbe", "readinessProbe"):
+            container.pop(added, None)
+        container["resources"] = {"limits": {"memory": container["resources"]["limits"]["memory"]}}
+    meta = obj["metadata"]
+    annotations = {k: v for k, v in meta["annotations"].items() if not k.startswith("deployment.")}
+    return {"labels": meta["labels"], "annotations": annotations, "spec": spec}
+
+
+def test_a_patched_deployment_rolls_out_a_new_replicaset(admin: Kubectl) -> None:
+    with fresh_namespace(admin) as ns, PolicyRecorder(admin, ns) as recorder:
+        admin.run("apply", "--server-side", "-n", ns, "-f", "-", stdin=manifest(deployment()))
+        admin.run("rollout", "status", "-n", ns, "deployment/shop", "--timeout=60s")
+        before = admin.json("get", "deployment", "shop", "-n", ns)
+        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy()))
+
+        def patched() -> dict[str, Any] | None:
+            got: dict[str, Any] = admin.json("get", "deployment", "shop", "-n", ns)
+            annotations = got["spec"]["template"]["metadata"].get("annotations") or {}
+            return got if PATCHED_BY in annotations else None
+
+        after = wait_for(patched, 60, "reconcile patched the Deployment")
+        admin.run("rollout", "status", "-n", ns, "deployment/shop", "--timeout=90s")
+        (container,) = after["spec"]["template"]["spec"]["containers"]
+        assert container["livenessProbe"]["tcpSocket"] == {"port": 8080}
+        assert container["readinessProbe"]["tcpSocket"] == {"port": 8080}
+        assert container["resources"] == {
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"cpu": "500m", "memory": "512Mi"},
+        }
+        assert user_fields(after) == user_fields(before)
+        assert after["metadata"]["generation"] == before["metadata"]["generation"] + 1
+
+        replicasets = admin.json(
+            "get", "replicasets", "-n", ns, "-l", "app.kubernetes.io/name=shop"
+        )
+        by_revision = sorted(
+            replicasets["items"],
+            key=lambda rs: int(rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"]),
+        )
+        assert len(by_revision) == 2
+        old, new = by_revision
+        assert (old["spec"]["replicas"], new["spec"]["replicas"]) == (0, 2)
+        assert new["status"]["readyReplicas"] == 2
+        new_container = new["spec"]["template"]["spec"]["containers"][0]
+        assert new_container["readinessProbe"] == container["readinessProbe"]
+        assert "readinessProbe" not in old["spec"]["template"]["spec"]["containers"][0]
+        pods = admin.json("get", "pods", "-n", ns, "-l", "app.kubernetes.io/name=shop")["items"]
+        owners = {p["metadata"]["ownerReferences"][0]["name"] for p in pods}
+        assert owners == {new["metadata"]["name"]}
+
+        final = wait_for(lambda: _settled(admin, ns), 30, "policy status: score 100")
+        assert (final["violations"], final["remediationsApplied"]) == (0, 0)
+        # Hand-computed first evaluation: 2 pods, each without liveness (3) and readiness (2)
+        # probes: 10 // 2 = 5 -> score 95, 4 violations; it patched the Deployment once.
+        statuses = [s for s in recorder.statuses() if "healthScore" in s]
+        first = statuses[0]
+        assert (first["healthScore"], first["violations"]) == (95, 4)
+        assert first["remediationsApplied"] == 1
+        assert first["remediatedWorkloads"] == [f"deployment/{ns}/shop"]
+        events = admin.json("get", "events", "-n", ns, "--field-selector", "reason=Remediated")
+        messages = [e["message"] for e in events["items"]]
+        assert any(m.startswith(f"patched deployment/{ns}/shop (") for m in messages), messages
+        assert events["items"][0]["involvedObject"]["name"] == "fixer"
+
+
+class PolicyRecorder:
+    """``kubectl get dop --watch`` in the background: every version of the namespace's
+    policies; stopped on exit."""
+
+    def __init__(self, kubectl: Kubectl, ns: str) -> None:
+        argv = [str(kubectl.binary), "--kubeconfig", str(kubectl.kubeconfig), "get", "dop",
+                "-n", ns, "--watch", "-o", "json"]  # fmt: skip
+        self.process = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+
+    def __enter__(self) -> PolicyRecorder:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=10)
+
+    def statuses(self) -> list[dict[str, Any]]:
+        """Stop recording; the statuses seen, in order."""
+        self.process.terminate()
+        text, _ = self.process.communicate(timeout=10)
+        decoder, found, at = json.JSONDecoder(), [], 0
+        text = text.strip()
+        while at < len(text):
+            obj, end = decoder.raw_decode(text, at)
+            found.append(obj.get("status") or {})
+            at = len(text) - len(text[end:].lstrip())
+        return found
+
+
+def _settled(kubectl: Kubectl, ns: str) -> dict[str, Any] | None:
+    status: dict[str, Any] = kubectl.json("get", "dop", "fixer", "-n", ns).get("status") or {}
+    return status if status.get("healthScore") == 100 else None
