@@ -44,16 +44,38 @@ class Selector:
     matchers: tuple[Matcher, ...]
 
     @property
+    def name_matchers(self) -> tuple[Matcher, ...]:
+        """What selects the series name: ``__name__="metric"``, or the ``__name__`` matchers of a
+        nameless selector (``{__name__=~"a|b"}``); ``()`` for ``{job="x"}``."""
+        if self.metric:
+            return (Matcher("__name__", "=", self.metric),)
+        return tuple(m for m in self.matchers if m.name == "__name__")
+
+    @property
+    def label_matchers(self) -> tuple[Matcher, ...]:
+        """The matchers on labels other than the series name."""
+        return tuple(m for m in self.matchers if m.name != "__name__")
+
+    @property
     def bare(self) -> str:
-        """The selector for every series of the metric, ignoring label matchers."""
-        return f'{{__name__="{self.metric}"}}'
+        """The selector for every series of the name(s) selected, ignoring label matchers;
+        ``""`` when the selector names no series name at all."""
+        inner = ",".join(str(m) for m in self.name_matchers)
+        return f"{{{inner}}}" if inner else ""
+
+    @property
+    def what(self) -> str:
+        """How to name what it selects in a message: the metric, or its name matchers."""
+        return self.metric or str(Selector("", self.name_matchers or self.matchers))
 
     def named(self) -> Selector:
         """This selector with a nameless ``{__name__="x", ...}`` read as ``x{...}``."""
         if self.metric:
             return self
-        name = next((m.value for m in self.matchers if m.name == "__name__" and m.op == "="), "")
-        return Selector(name, tuple(m for m in self.matchers if m.name != "__name__"))
+        name = next((m for m in self.matchers if m.name == "__name__" and m.op == "="), None)
+        if name is None:
+            return self
+        return Selector(name.value, tuple(m for m in self.matchers if m is not name))
 
     def __str__(self) -> str:
         inner = ",".join(str(m) for m in self.matchers)
