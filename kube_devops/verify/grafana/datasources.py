@@ -1,0 +1,105 @@
+"""Which data source plugin runs a panel target, as Grafana resolves it.
+
+A target's own ``datasource`` wins; otherwise the panel's; otherwise the instance's default data
+source. A reference is an object ``{"type", "uid"}`` or (older dashboards) a plain name. ``$var``
+and ``${var}`` name a datasource variable (its ``query`` is the plugin type); ``${DS_X}`` in an
+exported dashboard names an entry of ``__inputs`` (its ``pluginId``). ``-- Mixed --`` leaves the
+choice to each target; ``-- Dashboard --`` reuses another panel's results; ``-- Grafana --`` is
+Grafana's built-in test data; ``__expr__`` is a server-side expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MIXED = "-- Mixed --"
+DASHBOARD = "-- Dashboard --"
+_SPECIAL = {DASHBOARD: "datasource", "-- Grafana --": "grafana", "grafana": "grafana",
+            "__expr__": "__expr__", "-- Expression --": "__expr__"}  # fmt: skip
+_VARIABLE = re.compile(r"^\$\{?([A-Za-z0-9_]+)(?::[^}]*)?\}?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A target's data source: the plugin type, or ``None`` with the name nobody mapped."""
+
+    type: str | None
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What names mean in one dashboard."""
+
+    mapping: Mapping[str, str]
+    """``--datasource NAME=TYPE``: plain names (and uids) to plugin types."""
+    default_type: str
+    inputs: Mapping[str, str]
+    """``__inputs`` names (``DS_PROMETHEUS``) to plugin ids."""
+    variables: Mapping[str, str]
+    """Datasource variables to the plugin type in their query."""
+
+
+def context_for(raw: Mapping[str, Any], mapping: Mapping[str, str], default_type: str) -> Context:
+    """The data source names of one dashboard JSON model."""
+    inputs = {
+        str(i.get("name")): str(i.get("pluginId") or "")
+        for i in raw.get("__inputs") or []
+        if isinstance(i, Mapping) and i.get("type", "datasource") == "datasource"
+    }
+    variables = {
+        str(v.get("name")): _query_text(v.get("query"))
+        for v in (raw.get("templating") or {}).get("list") or []
+        if isinstance(v, Mapping) and v.get("type") == "datasource"
+    }
+    return Context(dict(mapping), default_type, inputs, variables)
+
+
+def _query_text(query: Any) -> str:
+    return str(query.get("query") or "") if isinstance(query, Mapping) else str(query or "")
+
+
+def resolve(target: Mapping[str, Any], panel: Mapping[str, Any], ctx: Context) -> Resolved:
+    """The data source of ``target`` in ``panel``."""
+    own = target.get("datasource")
+    if own not in (None, "", {}):
+        return _reference(own, ctx)
+    shared = panel.get("datasource")
+    if shared in (None, "", {}) or _is_mixed(shared):
+        return Resolved(ctx.default_type)
+    return _reference(shared, ctx)
+
+
+def _is_mixed(reference: Any) -> bool:
+    if isinstance(reference, Mapping):
+        return bool(reference.get("uid") == MIXED or reference.get("type") == "mixed")
+    return bool(reference == MIXED)
+
+
+def _reference(reference: Any, ctx: Context) -> Resolved:
+    if isinstance(reference, Mapping):
+        uid, kind = str(reference.get("uid") or ""), str(reference.get("type") or "")
+        if uid in _SPECIAL:
+            return Resolved(_SPECIAL[uid], uid)
+        if kind and not _VARIABLE.match(kind):
+            return Resolved(kind, uid)
+        return _name(uid, ctx) if uid else Resolved(ctx.default_type)
+    return _name(str(reference), ctx)
+
+
+def _name(name: str, ctx: Context) -> Resolved:
+    if name in _SPECIAL:
+        return Resolved(_SPECIAL[name], name)
+    if name in ctx.mapping:
+        return Resolved(ctx.mapping[name], name)
+    variable = _VARIABLE.match(name)
+    if variable:
+        key = variable.group(1)
+        found = ctx.inputs.get(key) or ctx.variables.get(key) or ctx.mapping.get(key)
+        return Resolved(found or None, name)
+    if name.lower() in {"default", ctx.default_type}:
+        return Resolved(ctx.default_type, name)
+    return Resolved(None, name)

@@ -1,0 +1,166 @@
+"""Resolve a dashboard's template variables against Prometheus, in dependency order.
+
+Each type as Grafana's scene variables do it: query (Prometheus variable query, then ``regex``,
+then ``sort``), custom (comma-separated, ``text : value``), constant (its query), textbox (the
+saved value, else its query), interval (comma-separated, ``auto`` computed with
+``rangeutil.calculateInterval(range, auto_count, auto_min)``), datasource (stands for a data source
+of the plugin type in its query). Ad hoc filters and other types are listed as skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from kube_devops.verify.client import QueryError
+from kube_devops.verify.grafana.formats import prometheus
+from kube_devops.verify.grafana.interpolate import Scope, interpolate
+from kube_devops.verify.grafana.intervals import format_interval, interval_ms, round_front
+from kube_devops.verify.grafana.metricfind import VariableSource, find_values
+from kube_devops.verify.grafana.options import (
+    Option,
+    VariableRegexError,
+    apply_regex,
+    sort_options,
+)
+from kube_devops.verify.grafana.selection import select
+from kube_devops.verify.grafana.values import Value
+from kube_devops.verify.grafana.variables import Variable, dependency_order, split_custom
+from kube_devops.verify.plan import VariableChoice
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The dashboard time range and data source settings variable queries see."""
+
+    start: float
+    end: float
+    scrape: str
+    """The data source's scrape interval (``15s``): ``$__interval`` in a variable query."""
+    macros: Mapping[str, str]
+    """Global names with a value (``__from``, ``__to``, ``__dashboard``, ...)."""
+
+
+Outcome = tuple[list[Option], str, str]
+"""(options, status, detail)"""
+
+
+def resolve(
+    variables: Sequence[Variable], source: VariableSource, frame: Frame
+) -> tuple[dict[str, Value], list[VariableChoice]]:
+    """Every variable's value and what was chosen, the choices in written order."""
+    values: dict[str, Value] = {}
+    choices: dict[str, VariableChoice] = {}
+    for variable in dependency_order(variables):
+        scope = Scope(values, {**frame.macros, **_query_macros(frame)})
+        query = _interpolated_query(variable, scope)
+        options, status, detail = _options(variable, query, scope, source, frame)
+        value = _value(variable, options, frame)
+        values[variable.name] = value
+        choices[variable.name] = _choice(variable, query, value, status, detail)
+    return values, [choices[v.name] for v in variables]
+
+
+def _query_macros(frame: Frame) -> dict[str, str]:
+    """``metricFindQuery`` scoped variables: ``getIntervalVars`` and ``getRangeScopedVars``."""
+    range_ms = round((frame.end - frame.start) * 1000)
+    range_s = round(range_ms / 1000)
+    return {
+        "__interval": frame.scrape, "__interval_ms": str(interval_ms(frame.scrape)),
+        "__range": f"{range_s}s", "__range_s": str(range_s), "__range_ms": str(range_ms),
+    }  # fmt: skip
+
+
+def _interpolated_query(variable: Variable, scope: Scope) -> str:
+    if variable.type == "query":
+        return interpolate(variable.query, scope, prometheus).text
+    if variable.type in {"custom", "interval"}:
+        return interpolate(variable.query, scope).text
+    return variable.query
+
+
+def _options(
+    variable: Variable, query: str, scope: Scope, source: VariableSource, frame: Frame
+) -> Outcome:
+    if variable.type == "query":
+        return _query_options(variable, query, scope, source, frame)
+    handler = _FIXED.get(variable.type)
+    if handler is None:
+        return _listed(variable), "skipped", f"{variable.type} variable: not resolved, as saved"
+    options = handler(variable, query)
+    return options, ("ok" if options else "empty"), _count(options)
+
+
+def _query_options(
+    variable: Variable, query: str, scope: Scope, source: VariableSource, frame: Frame
+) -> Outcome:
+    try:
+        found = find_values(source, query, frame.start, frame.end)
+        regex = interpolate(variable.regex, scope, "regex").text
+        options = sort_options(apply_regex([(v, v) for v in found], regex), variable.sort)
+    except (QueryError, VariableRegexError) as err:
+        return [], "error", f"variable query {query!r} failed: {err}"
+    if not options:
+        note = f" ({len(found)} before regex {variable.regex!r})" if found else ""
+        return [], "empty", f"variable query {query!r} returned no values{note}"
+    return options, "ok", _count(options)
+
+
+def _count(options: Sequence[Option]) -> str:
+    return f"{len(options)} values" if options else "no values"
+
+
+def _listed(variable: Variable) -> list[Option]:
+    saved = variable.current_value
+    return [(v, v) for v in (saved if isinstance(saved, tuple) else (saved,)) if v]
+
+
+def _textbox(variable: Variable, query: str) -> list[Option]:
+    saved = variable.current_value
+    value = saved if isinstance(saved, str) and saved else query
+    return [(value, value)]
+
+
+def _interval(variable: Variable, query: str) -> list[Option]:
+    return [(v.strip(), v.strip()) for v in query.split(",") if v.strip()]
+
+
+_FIXED: dict[str, Callable[[Variable, str], list[Option]]] = {
+    "custom": lambda variable, query: split_custom(query),
+    "constant": lambda variable, query: [(query, query)],
+    "textbox": _textbox,
+    "interval": _interval,
+    "datasource": _textbox,
+}
+
+
+def _value(variable: Variable, options: list[Option], frame: Frame) -> Value:
+    if variable.type == "interval" and variable.auto and _auto_chosen(variable):
+        auto = _auto_interval(variable, frame)
+        return Value(variable.name, variable.type, auto, "auto", (auto,), ("auto",))
+    return select(variable, options)
+
+
+def _auto_chosen(variable: Variable) -> bool:
+    value, text = variable.current_value, variable.current_text
+    return (isinstance(value, str) and value.startswith("$__auto")) or text == "auto"
+
+
+def _auto_interval(variable: Variable, frame: Frame) -> str:
+    """``calculateInterval(range, auto_count, auto_min)``, written as ``secondsToHms`` does."""
+    range_ms = (frame.end - frame.start) * 1000
+    step = round_front(range_ms / variable.auto_count)
+    return format_interval(max(step, interval_ms(variable.auto_min)))
+
+
+def _choice(
+    variable: Variable, query: str, value: Value, status: str, detail: str
+) -> VariableChoice:
+    chosen = value.value if isinstance(value.value, tuple) else (value.value,)
+    if status == "empty":
+        shown = "All" if value.is_all else repr(value.value_text())
+        detail += f"; Grafana leaves the variable empty (value {shown})"
+    return VariableChoice(
+        name=variable.name, type=variable.type, query=query, status=status, detail=detail,
+        values=value.options, chosen=chosen, text=value.value_text(),
+    )  # fmt: skip
