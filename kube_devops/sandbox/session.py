@@ -29,8 +29,11 @@ class StackParameters:
     """Namespace kube-devops is deployed in."""
     prometheus_url: str | None = None
     """Cluster mode: Prometheus base URL (required there)."""
-    dashboard_path: str | None = None
-    """Dashboard JSON/ConfigMap to verify; ``None`` is the shipped dashboard."""
+    dashboards: tuple[str, ...] = ()
+    """Dashboard files, ConfigMap YAMLs, Lists or directories to verify; empty is the shipped
+    dashboard."""
+    base_port: int = 0
+    """Sandbox mode: first port of the sandbox's services; 0 picks free ports."""
     deploy: bool = False
     """Cluster mode: server-side apply the manifests first."""
     wait_seconds: float = 0.0
@@ -70,7 +73,8 @@ class StackSession:
         if p.mode == "sandbox" and p.state_file:
             self.state = SandboxState.read(Path(p.state_file))
         elif p.mode == "sandbox":
-            self.sandbox = Sandbox(SandboxSettings(base_port=0), progress=print)
+            settings = SandboxSettings(base_port=p.base_port)
+            self.sandbox = Sandbox(settings, progress=print)
             self.state = self.sandbox.start()
             self.timings["sandbox_until_targets_up"] = self.state.timings.get("targets_up", 0.0)
         else:
@@ -107,7 +111,7 @@ class StackSession:
         info, began = self.connection(), time.perf_counter()
         settings = VerifySettings(
             prometheus_url=str(info["prometheus_url"]),
-            dashboard=Path(self.params.dashboard_path) if self.params.dashboard_path else None,
+            dashboards=tuple(Path(p) for p in self.params.dashboards),
             endpoints=info.get("endpoints") or {},
             range_seconds=parse_duration(self.params.range),
             strict=self.params.strict,

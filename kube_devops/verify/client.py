@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import requests
 from prometheus_api_client import PrometheusConnect
 from prometheus_api_client.exceptions import PrometheusApiClientException
+from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from kube_devops.verify.model import Series
@@ -21,6 +22,10 @@ T = TypeVar("T")
 
 class QueryError(Exception):
     """Prometheus rejected a query or could not be reached; the message is Prometheus' own."""
+
+
+class ApiUnavailableError(QueryError):
+    """The URL does not answer the Prometheus HTTP API (down, or something else listens)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +39,34 @@ class Result:
 class PromClient:
     """A thin, timed wrapper over :class:`PrometheusConnect` for the verifier."""
 
-    def __init__(self, url: str, *, timeout: float = 10.0, verify_tls: bool = True) -> None:
+    def __init__(
+        self, url: str, *, timeout: float = 10.0, verify_tls: bool = True, connections: int = 10
+    ) -> None:
         self.url = url.rstrip("/")
+        self._timeout = timeout
         retry = Retry(total=2, backoff_factor=0.1, status_forcelist=[502, 503, 504])
+        self._session = requests.Session()
+        self._session.verify = verify_tls
         self._prom = PrometheusConnect(
-            url=self.url, disable_ssl=not verify_tls, retry=retry, timeout=timeout
+            url=self.url, session=self._session, retry=retry, timeout=timeout
         )
+        # One pooled connection per concurrent query (the client's own adapter keeps 10).
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(connections, 10))
+        self._session.mount(self.url, adapter)
+
+    def check_api(self) -> None:
+        """Raise :class:`ApiUnavailableError` unless ``url`` answers the Prometheus HTTP API."""
+        endpoint = f"{self.url}/api/v1/status/buildinfo"
+        try:
+            response = self._session.get(endpoint, timeout=self._timeout)
+        except requests.RequestException as err:
+            raise ApiUnavailableError(f"Prometheus at {self.url} is unreachable: {err}") from None
+        if response.status_code != 200 or not _api_success(response):
+            raise ApiUnavailableError(
+                f"{self.url} does not answer the Prometheus HTTP API: GET /api/v1/status/buildinfo "
+                f"gave HTTP {response.status_code}; give the Prometheus base URL "
+                "(e.g. http://host:9090)"
+            )
 
     def close(self) -> None:
         """Release the HTTP connection pool."""
@@ -48,7 +75,7 @@ class PromClient:
     def instant(self, expr: str, at: float | None = None) -> Result:
         """Evaluate ``expr`` at ``at`` (epoch seconds; now when omitted)."""
         params = {"time": f"{at:.3f}"} if at is not None else None
-        return self._timed(lambda: self._prom.custom_query(expr, params=params))
+        return self._timed(lambda: _vector(self._prom.custom_query(expr, params=params)))
 
     def range(self, expr: str, start: float, end: float, step: float) -> Result:
         """Evaluate ``expr`` from ``start`` to ``end`` every ``step`` seconds."""
@@ -87,6 +114,22 @@ class PromClient:
             raise QueryError(_prometheus_message(str(err))) from None
         except requests.RequestException as err:
             raise QueryError(f"Prometheus at {self.url} is unreachable: {err}") from None
+
+
+def _api_success(response: requests.Response) -> bool:
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("status") == "success"
+
+
+def _vector(result: Any) -> list[Series]:
+    """An instant result as series: a scalar or string result (``[time, "value"]``) becomes one
+    series without labels, as Grafana draws it."""
+    if isinstance(result, list) and len(result) == 2 and not isinstance(result[0], dict):
+        return [{"metric": {}, "value": list(result)}]
+    return list(result or [])
 
 
 def _dt(epoch: float) -> datetime:

@@ -1,53 +1,129 @@
-"""Classify one panel query as ok / warn / empty / error, and say why in actionable terms."""
+"""Judge one planned panel target as Grafana runs it: the range query over its own window (and
+the instant query at the window's end), or the instant query alone for instant-only targets.
+Samples anywhere in the range are data; the verdict says why when a target is not plainly ok."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
-from kube_devops.core.promql import format_duration, legend_labels, range_windows
-from kube_devops.verify import explain
+from kube_devops.core.promql import format_duration, legend_labels, range_windows, selectors
+from kube_devops.verify import explain, targets_down
 from kube_devops.verify.client import PromClient, QueryError
-from kube_devops.verify.model import Series, Verdict, Window
+from kube_devops.verify.model import PanelCheck, Reason, Series, Status, Verdict, Window
+from kube_devops.verify.plan import QueryTarget
 
 
-def check_expr(client: PromClient, expr: str, legend: str, window: Window) -> tuple[
-    Verdict, int, float, list[Series]
-]:  # fmt: skip
-    """Run ``expr`` instant and over the range; return the verdict, series count, the slower
-    query's seconds and the range result."""
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What Prometheus returned for one target."""
+
+    instant: list[Series] = field(default_factory=list)
+    ranged: list[Series] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return max(len(self.instant), len(self.ranged))
+
+
+def judge(client: PromClient, target: QueryTarget, targets: Sequence[dict[str, Any]]) -> PanelCheck:
+    """Query ``target`` and classify it; ``targets`` are Prometheus's active scrape targets."""
+    w = target.window
+    window = Window(w.start, w.end, w.step, w.scrape, targets)
+    if target.error:
+        return _check(target, Verdict(Status.ERROR, Reason.QUERY_ERROR, target.error), Observed())
     try:
-        instant = client.instant(expr, at=window.end)
-        ranged = client.range(expr, window.start, window.end, window.step)
+        observed = _observe(client, target, window)
     except QueryError as err:
-        return Verdict("error", "query_error", str(err)), 0, 0.0, []
-    seconds = max(instant.seconds, ranged.seconds)
-    count = max(len(instant.series), len(ranged.series))
-    if not instant.series:
-        return explain.empty(client, expr, window), count, seconds, ranged.series
-    stale = explain.fading(client, expr, window)
-    if stale is not None:
-        return stale, count, seconds, ranged.series
-    return (
-        _classify_data(expr, legend, window, instant.series, ranged.series),
-        count,
-        seconds,
-        (ranged.series),
-    )
+        return _check(target, Verdict(Status.ERROR, Reason.QUERY_ERROR, str(err)), Observed())
+    return _check(target, classify(client, target, window, observed), observed)
 
 
-def _classify_data(
-    expr: str, legend: str, window: Window, instant: list[Series], ranged: list[Series]
+def classify(
+    client: PromClient, target: QueryTarget, window: Window, observed: Observed
 ) -> Verdict:
+    """The verdict on what ``target`` returned."""
+    expr = target.expr
+    if not observed.instant and not observed.ranged:
+        return explain.empty(client, expr, window, instant_only=target.instant)
+    if not observed.instant:
+        return _stopped(client, expr, observed.ranged, window)
+    fading = _fading(client, expr, window)
+    if fading is not None:
+        return fading
+    return _classify_data(expr, target.legend, window, observed)
+
+
+def _observe(client: PromClient, target: QueryTarget, window: Window) -> Observed:
+    instant = client.instant(target.expr, at=window.end)
+    if target.instant:
+        return Observed(instant.series, [], instant.seconds)
+    ranged = client.range(target.expr, window.start, window.end, window.step)
+    return Observed(instant.series, ranged.series, max(instant.seconds, ranged.seconds))
+
+
+def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window) -> Verdict:
+    """Data in the range but none at its end: Grafana still draws it; say when it stopped."""
+    last = max(float(v[0]) for s in ranged for v in s.get("values", []))
+    when = datetime.fromtimestamp(last, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    ago = format_duration(max(round(window.end - last), 0))
+    detail = f"every series stopped before the end of the range: last sample at {when}, {ago} "
+    detail += "before the end"
+    down = _down_feeding(client, expr, window)
+    if down:
+        detail += "; " + targets_down.describe("it", down)
+    return Verdict(Status.WARN, Reason.STALE, detail)
+
+
+def _fading(client: PromClient, expr: str, window: Window) -> Verdict | None:
+    """Data now, but fed by a target that is down: range functions still show its last samples
+    for one window, then the panel goes empty. Costs nothing while every target is up."""
+    down = _down_feeding(client, expr, window)
+    if not down:
+        return None
+    detail = targets_down.describe("it", down)
+    detail += "; the panel only shows samples from before it went down"
+    return Verdict(Status.WARN, Reason.TARGET_DOWN, detail)
+
+
+def _down_feeding(client: PromClient, expr: str, window: Window) -> list[dict[str, Any]]:
+    if not targets_down.down(window.targets):
+        return []
+    try:
+        for selector in selectors(expr):
+            found = client.series(selector.bare or str(selector), window.start, window.end)
+            down = targets_down.feeding_series(found, window.targets)
+            if down or (not found and selector.metric):
+                return down or targets_down.feeding_selector(selector, window.targets)
+    except QueryError:
+        return []
+    return []
+
+
+def _classify_data(expr: str, legend: str, window: Window, observed: Observed) -> Verdict:
     short = [w for w in range_windows(expr) if w < 2 * window.scrape_seconds]
     if short:
-        return Verdict("warn", "window_too_short", _short_detail(short, window))
-    missing = _legend_missing(legend, instant + ranged)
+        return Verdict(Status.WARN, Reason.WINDOW_TOO_SHORT, _short_detail(short, window))
+    missing = _legend_missing(legend, observed.instant + observed.ranged)
     if missing:
-        return Verdict("warn", "legend_label_missing", missing)
-    if _all_zero(instant, ranged):
-        return Verdict("warn", "all_zero", "every value over the range is 0 (or NaN)")
-    return Verdict("ok", None, f"{len(instant)} series now, {len(ranged)} over the range")
+        return Verdict(Status.WARN, Reason.LEGEND_LABEL_MISSING, missing)
+    if _all_zero(observed.instant, observed.ranged):
+        return Verdict(Status.WARN, Reason.ALL_ZERO, "every value over the range is 0 (or NaN)")
+    detail = f"{len(observed.instant)} series now, {len(observed.ranged)} over the range"
+    return Verdict(Status.OK, None, detail)
+
+
+def _check(target: QueryTarget, verdict: Verdict, observed: Observed) -> PanelCheck:
+    return PanelCheck(
+        target.row, target.title, target.expr, verdict.status, verdict.reason, verdict.detail,
+        observed.count, legend=target.legend, panel_type=target.panel_type, unit=target.unit,
+        query_seconds=observed.seconds, range_result=observed.ranged, dashboard=target.dashboard,
+        template=target.template, repeat=target.repeat,
+    )  # fmt: skip
 
 
 def _short_detail(short: Sequence[float], window: Window) -> str:

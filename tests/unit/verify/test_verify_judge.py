@@ -1,0 +1,142 @@
+"""Judging one planned target the way Grafana draws it: the whole range counts, a series that
+stopped is a warning, value filters that keep nothing are ``filtered_out``, selectors without a
+metric name are diagnosed like named ones. Prometheus' answers are canned per query text."""
+
+from __future__ import annotations
+
+from judge_support import END, REPEAT, CannedProm, sample, series, target
+
+from kube_devops.verify.diagnose import judge
+
+UP = {"job": "node", "instance": "node-a:9100"}
+DOWN_TARGET = {
+    "labels": {"job": "alertmanager", "instance": "127.0.0.1:9093"},
+    "health": "down", "scrapeUrl": "http://127.0.0.1:9093/metrics",
+    "lastError": "connection refused",
+}  # fmt: skip
+
+
+def test_data_in_range_and_now_is_ok() -> None:
+    expr = "rate(node_cpu_seconds_total[1m])"
+    prom = CannedProm(
+        instant_results={expr: [sample(UP, "0.5")]},
+        range_results={expr: [series(UP, (1000, "0.4"), (1600, "0.5"))]},
+    )
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason, check.series) == ("ok", None, 1)
+    assert check.detail == "1 series now, 1 over the range"
+    assert prom.calls == [("instant", expr), ("range", expr)]
+
+
+def test_series_that_stopped_mid_range_is_stale_not_empty() -> None:
+    """Grafana still draws the first 8 minutes; the last sample was 2 minutes before the end."""
+    expr = "node_load1"
+    prom = CannedProm(range_results={expr: [series(UP, (1000, "1"), (1480, "2"))]})
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason, check.series) == ("warn", "stale", 1)
+    assert check.detail == (
+        "every series stopped before the end of the range: last sample at "
+        "1970-01-01 00:24:40 UTC, 2m before the end"
+    )
+
+
+def test_instant_only_target_runs_only_the_instant_query() -> None:
+    expr = "count(up)"
+    prom = CannedProm(instant_results={expr: [sample({}, "3")]})
+    check = judge(prom, target(expr, instant=True), [])  # type: ignore[arg-type]
+    assert (check.status, check.series) == ("ok", 1)
+    assert prom.calls == [("instant", expr)]
+
+
+def test_value_filter_that_keeps_nothing_is_filtered_out() -> None:
+    expr = "rate(node_network_receive_errs_total[5m]) > 0"
+    unfiltered = "(rate(node_network_receive_errs_total{}[5m]))"
+    nics = [{**UP, "device": d} for d in ("eth0", "lo", "wlan0")]
+    prom = CannedProm(
+        series_results={'{__name__="node_network_receive_errs_total"}': nics},
+        range_results={
+            "node_network_receive_errs_total": [series(n, (1600, "0")) for n in nics],
+            unfiltered: [series(n, (1600, "0")) for n in nics],
+        },
+    )
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "filtered_out")
+    assert check.detail.startswith(
+        "the value filter `> 0` removed all 3 series the query has without it over the range"
+    )
+
+
+def test_nested_filters_removed_together() -> None:
+    """Neither filter alone explains it (each alone still filters); both removed give data."""
+    expr = "sum(rate(x_total[5m]) > 0) > 10"
+    prom = CannedProm(
+        series_results={'{__name__="x_total"}': [UP]},
+        range_results={"x_total": [series(UP, (1600, "1"))],
+                       "(sum((rate(x_total{}[5m]))))": [series({}, (1600, "0"))]},
+    )  # fmt: skip
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "filtered_out")
+    assert check.detail.startswith("the value filters `> 10`, `> 0` together removed all 1 series")
+
+
+def test_nameless_selector_with_name_regex_that_matches_nothing() -> None:
+    expr = 'sum(rate({__name__=~"a_total|b_total"}[5m]))'
+    prom = CannedProm(labels={"__name__": ["a_totals", "up"]})
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "metric_missing")
+    assert check.detail == (
+        'no series whose name matches {__name__=~"a_total|b_total"} in the last 10m; '
+        "did you mean a_totals?; every target is up, so no target exports it"
+    )
+
+
+def test_nameless_selector_with_a_label_value_that_does_not_exist() -> None:
+    prom = CannedProm(labels={"job": ["node", "prometheus"]})
+    check = judge(prom, target('{job="nodes"}'), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "label_mismatch")
+    assert check.detail == 'no series has job="nodes"; existing job values: node, prometheus'
+
+
+def test_nameless_selector_of_a_down_target_names_it() -> None:
+    check = judge(CannedProm(), target('{job="alertmanager"}'), [DOWN_TARGET])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "target_down")
+    assert check.detail == (
+        '{job="alertmanager"} comes from a target that is down: job=alertmanager '
+        "instance=127.0.0.1:9093 (http://127.0.0.1:9093/metrics) is down: connection refused"
+    )
+
+
+def test_named_selector_with_wrong_label_value_lists_existing_values() -> None:
+    expr = 'node_load1{instance="node-b:9100"}'
+    prom = CannedProm(series_results={'{__name__="node_load1"}': [UP]})
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "label_mismatch")
+    assert check.detail == (
+        'no node_load1 series has instance="node-b:9100"; existing instance values: node-a:9100'
+    )
+
+
+def test_target_the_planner_could_not_run_is_a_query_error_without_queries() -> None:
+    prom = CannedProm()
+    bad = target("up{job=$nope}", error="undefined template variable $nope")
+    check = judge(prom, bad, [])  # type: ignore[arg-type]
+    assert (check.status, check.reason, check.detail) == (
+        "error", "query_error", "undefined template variable $nope"
+    )  # fmt: skip
+    assert prom.calls == []
+
+
+def test_repeated_entry_carries_its_repeat_and_template() -> None:
+    expr = 'node_load1{instance="node-a:9100"}'
+    prom = CannedProm(
+        instant_results={expr: [sample(UP, "1")]},
+        range_results={expr: [series(UP, (END, "1"))]},
+    )
+    planned = target(expr, template='node_load1{instance="$instance"}', repeat=REPEAT)
+    entry = judge(prom, planned, []).to_json()  # type: ignore[arg-type]
+    assert entry == {
+        "dashboard": "Node", "row": "CPU", "title": "Busy",
+        "template": 'node_load1{instance="$instance"}', "expr": expr, "status": "ok",
+        "reason": None, "detail": "1 series now, 1 over the range", "series": 1,
+        "repeat": {"variable": "instance", "value": "node-a:9100"},
+    }  # fmt: skip
