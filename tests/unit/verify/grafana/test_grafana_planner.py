@@ -1,0 +1,155 @@
+"""Planning whole dashboards: repeats, data sources, per-target intervals, undefined and empty
+variables. Expected queries by hand from dashboard-scene repeats (``getMultiVariableValues``,
+``LocalValueVariable``), ``@grafana/prometheus`` ``interpolateQueryExpr`` and Grafana's
+Prometheus back end (``pkg/promlib/models/query.go``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grafana_fakes import TableSource
+
+from kube_devops.verify.grafana import DashboardSource, PlanOptions, plan_dashboard
+from kube_devops.verify.plan import PlannedDashboard, Repeat
+
+OPTIONS = PlanOptions(end=1_700_000_000, range_seconds=3600, scrape_seconds=15)
+HOSTS = TableSource({("/api/v1/label/instance/values", "up"): ["a:9100", "b.c:9100"]})
+HOST_ALL = {
+    "name": "host",
+    "type": "query",
+    "query": "label_values(up, instance)",
+    "includeAll": True,
+    "multi": True,
+    "current": {"text": "All", "value": "$__all"},
+}
+
+
+def _plan(
+    panels: list[dict[str, Any]], variables: list[dict[str, Any]] | None = None, **extra: Any
+) -> PlannedDashboard:
+    raw = {
+        "title": "D",
+        "uid": "d1",
+        "panels": panels,
+        "templating": {"list": variables or []},
+        **extra,
+    }
+    return plan_dashboard(DashboardSource(raw, "d.json"), HOSTS, OPTIONS)
+
+
+def _panel(title: str, expr: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "timeseries",
+        "title": title,
+        "targets": [{"refId": "A", "expr": expr}],
+        **fields,
+    }
+
+
+def test_repeated_panel_runs_once_per_value_with_that_value() -> None:
+    plan = _plan([_panel("CPU $host", 'up{instance=~"$host"}', repeat="host")], [HOST_ALL])
+    assert [(t.title, t.expr, t.repeat) for t in plan.targets] == [
+        ("CPU a:9100", 'up{instance=~"a:9100"}', Repeat("host", "a:9100")),
+        ("CPU b.c:9100", r'up{instance=~"b\\.c:9100"}', Repeat("host", "b.c:9100")),
+    ]
+
+
+def test_repeated_row_copies_each_of_its_panels_in_row_order() -> None:
+    row = {
+        "type": "row",
+        "title": "Host $host",
+        "repeat": "host",
+        "gridPos": {"x": 0, "y": 0},
+        "panels": [],
+    }
+    one = _panel("one", 'a{i=~"$host"}', gridPos={"x": 0, "y": 1, "w": 12})
+    two = _panel("two", 'b{i=~"$host"}', gridPos={"x": 12, "y": 1, "w": 12})
+    plan = _plan([row, one, two], [HOST_ALL])
+    assert [(t.row, t.title, t.expr) for t in plan.targets] == [
+        ("Host a:9100", "one", 'a{i=~"a:9100"}'),
+        ("Host a:9100", "two", 'b{i=~"a:9100"}'),
+        ("Host b.c:9100", "one", r'a{i=~"b\\.c:9100"}'),
+        ("Host b.c:9100", "two", r'b{i=~"b\\.c:9100"}'),
+    ]
+
+
+def test_saved_repeat_copies_are_skipped() -> None:
+    copy = _panel("CPU b", "up", repeatPanelId=1)
+    plan = _plan([_panel("CPU $host", "up", repeat="host"), copy], [HOST_ALL])
+    assert len(plan.targets) == 2
+
+
+def test_all_without_repeat_is_every_value_as_a_regex() -> None:
+    plan = _plan([_panel("p", 'up{instance=~"$host"}')], [HOST_ALL])
+    assert plan.targets[0].expr == r'up{instance=~"(a:9100|b\\.c:9100)"}'
+    assert plan.variables[0].chosen == ("$__all",)
+
+
+def test_target_window_and_builtins() -> None:
+    """1h, panel 6 columns wide: maxDataPoints 900 x 6 / 12 = 450; 3600000/450 = 8000 -> front
+    10000, raised to the 15 s scrape; step 15 s; rate max(15 + 15, 60) = 60 s."""
+    panel = _panel(
+        "p", "rate(x[$__rate_interval]) * $__interval_ms", gridPos={"x": 0, "y": 0, "w": 6}
+    )
+    (target,) = _plan([panel]).targets
+    assert target.expr == "rate(x[1m0s]) * 15000"
+    assert (target.window.step, target.window.interval, target.window.rate_interval) == (
+        15.0,
+        15.0,
+        60.0,
+    )
+    assert (target.window.start, target.window.end) == (1_699_996_400, 1_700_000_000)
+    assert target.template == "rate(x[$__rate_interval]) * $__interval_ms"
+
+
+def test_panel_max_data_points_and_target_interval_factor() -> None:
+    """6h over maxDataPoints 100: 216000 -> 300000 (5m); intervalFactor 2: step 10m."""
+    panel = {
+        "type": "graph",
+        "title": "p",
+        "maxDataPoints": 100,
+        "targets": [{"refId": "A", "expr": "x[$__interval]", "intervalFactor": 2}],
+    }
+    raw = {"title": "D", "panels": [panel]}
+    options = PlanOptions(end=1_700_000_000, range_seconds=6 * 3600, scrape_seconds=15)
+    (target,) = plan_dashboard(DashboardSource(raw, "d.json"), HOSTS, options).targets
+    assert (target.expr, target.window.step) == ("x[10m]", 600.0)
+
+
+def test_undefined_variable_is_an_error_on_the_target() -> None:
+    (target,) = _plan([_panel("p", 'up{job="$nope"}')]).targets
+    assert target.error == "undefined template variable $nope: define it or fix the name"
+
+
+def test_empty_variable_interpolates_grafanas_empty_value() -> None:
+    empty = TableSource({("/api/v1/label/instance/values", "up"): []})
+    raw = {
+        "title": "D",
+        "panels": [_panel("p", 'up{instance="$node"}')],
+        "templating": {
+            "list": [
+                {
+                    "name": "node",
+                    "type": "query",
+                    "query": "label_values(up, instance)",
+                    "current": {"value": "stale:1"},
+                }
+            ]
+        },
+    }
+    plan = plan_dashboard(DashboardSource(raw, "d.json"), empty, OPTIONS)
+    assert plan.targets[0].expr == 'up{instance=""}'
+
+
+def test_legend_instant_and_panels_without_targets() -> None:
+    panel = {
+        "type": "stat",
+        "title": "p",
+        "targets": [{"refId": "A", "expr": "up", "legendFormat": "{{job}} $host", "instant": True}],
+    }
+    empty = {"type": "timeseries", "title": "Nothing here", "targets": []}
+    text = {"type": "text", "title": "Notes"}
+    plan = _plan([panel, empty, text], [HOST_ALL])
+    assert (plan.targets[0].legend, plan.targets[0].instant) == ("{{job}} {a:9100,b.c:9100}", True)
+    assert plan.panels_without_targets == ["Nothing here"]
+    assert (plan.title, plan.uid, plan.file) == ("D", "d1", "d.json")
