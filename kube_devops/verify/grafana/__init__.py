@@ -6,6 +6,7 @@ intervals into a :class:`~kube_devops.verify.plan.PlannedDashboard`, with :class
 giving the time range and the data source settings.
 """
 
+from kube_devops.verify.grafana.entries import dashboard_entry
 from kube_devops.verify.grafana.metricfind import VariableSource
 from kube_devops.verify.grafana.options_model import PANEL_WIDTH, PlanOptions
 from kube_devops.verify.grafana.planner import plan_dashboard
@@ -16,6 +17,7 @@ __all__ = [
     "DashboardSource",
     "PlanOptions",
     "VariableSource",
+    "dashboard_entry",
     "load_dashboards",
     "plan_dashboard",
 ]

@@ -3,6 +3,7 @@ query Grafana runs (or an unchecked entry for targets that are not PromQL)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,7 +44,7 @@ def plan_dashboard(
 def _plan(
     source: DashboardSource, client: VariableSource, options: PlanOptions
 ) -> PlannedDashboard:
-    raw = source.raw
+    raw = with_constant_inputs(source.raw)
     title = str(raw.get("title") or "")
     macros = _macros(title, options)
     frame = Frame(options.start, options.end, format_duration(options.scrape_seconds), macros)
@@ -87,6 +88,19 @@ def _plan_panel(
             planned.unchecked.append(found)
 
 
-def variables_of(raw: Mapping[str, Any]) -> list[str]:
-    """Names of the dashboard's template variables, as written."""
-    return [v.name for v in read_variables(raw)]
+def with_constant_inputs(raw: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard as Grafana imports it: each ``${NAME}`` of a ``constant`` entry of
+    ``__inputs`` replaced by that entry's ``value`` everywhere (data source inputs stay: their
+    ``pluginId`` gives the type)."""
+    constants = {
+        str(i["name"]): str(i.get("value") or "")
+        for i in raw.get("__inputs") or []
+        if isinstance(i, Mapping) and i.get("type") == "constant" and i.get("name")
+    }
+    if not constants:
+        return raw
+    text = json.dumps(raw)
+    for name, value in constants.items():
+        text = text.replace("${" + name + "}", json.dumps(value)[1:-1])
+    found: dict[str, Any] = json.loads(text)
+    return found

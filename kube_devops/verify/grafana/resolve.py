@@ -86,7 +86,10 @@ def _options(
         return _query_options(variable, query, scope, source, frame)
     handler = _FIXED.get(variable.type)
     if handler is None:
-        return _listed(variable), "skipped", f"{variable.type} variable: not resolved, as saved"
+        note = f"{variable.type} variable: not resolved; its saved value is used"
+        if variable.type == "adhoc":
+            note = "ad hoc filters: not applied to the queries"
+        return _listed(variable), "skipped", note
     options = handler(variable, query)
     return options, ("ok" if options else "empty"), _count(options)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from grafana_fakes import TableSource
 
-from kube_devops.verify.grafana import DashboardSource, PlanOptions, plan_dashboard
+from kube_devops.verify.grafana import DashboardSource, PlanOptions, dashboard_entry, plan_dashboard
 from kube_devops.verify.plan import PlannedDashboard, Repeat
 
 OPTIONS = PlanOptions(end=1_700_000_000, range_seconds=3600, scrape_seconds=15)
@@ -153,3 +153,46 @@ def test_legend_instant_and_panels_without_targets() -> None:
     assert (plan.targets[0].legend, plan.targets[0].instant) == ("{{job}} {a:9100,b.c:9100}", True)
     assert plan.panels_without_targets == ["Nothing here"]
     assert (plan.title, plan.uid, plan.file) == ("D", "d1", "d.json")
+
+
+def test_constant_inputs_of_an_exported_dashboard_are_filled_in() -> None:
+    """Grafana's import replaces ``${VAR_JOB}`` of a constant input with its value."""
+    inputs = [{"name": "VAR_JOB", "type": "constant", "value": "node"}]
+    plan = _plan([_panel("p", 'up{job="${VAR_JOB}"}')], __inputs=inputs)
+    assert plan.targets[0].expr == 'up{job="node"}'
+
+
+def test_dashboard_entry_lists_chosen_variables_and_unchecked_targets() -> None:
+    loki = {
+        "type": "logs",
+        "title": "Logs",
+        "datasource": {"type": "loki"},
+        "targets": [{"refId": "A", "expr": '{a="b"}'}],
+    }
+    plan = _plan([_panel("p", "up"), loki], [HOST_ALL])
+    assert dashboard_entry(plan) == {
+        "title": "D",
+        "uid": "d1",
+        "file": "d.json",
+        "variables": [
+            {
+                "name": "host",
+                "type": "query",
+                "query": "label_values(up, instance)",
+                "status": "ok",
+                "detail": "2 values",
+                "value": ["$__all"],
+                "text": "All",
+                "options": 2,
+            }
+        ],
+        "unchecked": [
+            {
+                "row": "(no row)",
+                "title": "Logs",
+                "ref_id": "A",
+                "datasource_type": "loki",
+                "reason": "loki query: not PromQL, listed and not checked",
+            }
+        ],
+    }
