@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.verify.grafana.panels import as_list
+from kube_devops.verify.grafana.variables import read_variables
+
 MIXED = "-- Mixed --"
 DASHBOARD = "-- Dashboard --"
 _SPECIAL = {DASHBOARD: "datasource", "-- Grafana --": "grafana", "grafana": "grafana",
@@ -47,19 +50,11 @@ def context_for(raw: Mapping[str, Any], mapping: Mapping[str, str], default_type
     """The data source names of one dashboard JSON model."""
     inputs = {
         str(i.get("name")): str(i.get("pluginId") or "")
-        for i in raw.get("__inputs") or []
+        for i in as_list(raw.get("__inputs"))
         if isinstance(i, Mapping) and i.get("type", "datasource") == "datasource"
     }
-    variables = {
-        str(v.get("name")): _query_text(v.get("query"))
-        for v in (raw.get("templating") or {}).get("list") or []
-        if isinstance(v, Mapping) and v.get("type") == "datasource"
-    }
+    variables = {v.name: v.query for v in read_variables(raw) if v.type == "datasource"}
     return Context(dict(mapping), default_type, inputs, variables)
-
-
-def _query_text(query: Any) -> str:
-    return str(query.get("query") or "") if isinstance(query, Mapping) else str(query or "")
 
 
 def resolve(target: Mapping[str, Any], panel: Mapping[str, Any], ctx: Context) -> Resolved:

@@ -32,20 +32,25 @@ class Slot:
         return str((self.row or {}).get("title") or NO_ROW)
 
 
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else an empty list (a malformed field holds nothing)."""
+    return value if isinstance(value, list) else []
+
+
 def walk(raw: Mapping[str, Any]) -> Iterator[Slot]:
     """Every panel of the dashboard, in layout order."""
-    for legacy in raw.get("rows") or []:  # schema < 16: rows hold panels
+    for legacy in as_list(raw.get("rows")):  # schema < 16: rows hold panels
         if isinstance(legacy, Mapping) and not _is_copy(legacy):
-            for panel in legacy.get("panels") or []:
+            for panel in as_list(legacy.get("panels")):
                 if isinstance(panel, Mapping) and not _is_copy(panel):
                     yield Slot(legacy, panel)
     row: Panel | None = None
     copied_row = False
-    for panel in _by_position(raw.get("panels") or [], keep_copies=True):
+    for panel in _by_position(as_list(raw.get("panels")), keep_copies=True):
         if panel.get("type") == "row":
             row, copied_row = panel, _is_copy(panel)
             if not copied_row:
-                for nested in _by_position(panel.get("panels") or []):
+                for nested in _by_position(as_list(panel.get("panels"))):
                     yield Slot(row, nested)
             continue
         if not copied_row and not _is_copy(panel):
@@ -54,8 +59,9 @@ def walk(raw: Mapping[str, Any]) -> Iterator[Slot]:
 
 def targets_of(panel: Panel) -> list[Mapping[str, Any]]:
     """The panel's targets that Grafana runs (``hide`` targets are not run)."""
-    found = panel.get("targets") or []
-    return [t for t in found if isinstance(t, Mapping) and not t.get("hide")]
+    return [
+        t for t in as_list(panel.get("targets")) if isinstance(t, Mapping) and not t.get("hide")
+    ]
 
 
 def has_targets(raw: Mapping[str, Any]) -> bool:
@@ -69,6 +75,13 @@ def _is_copy(panel: Panel) -> bool:
     )
 
 
+def _number(value: Any) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def _by_position(panels: list[Any], *, keep_copies: bool = False) -> list[Panel]:
     valid = [p for p in panels if isinstance(p, Mapping) and (keep_copies or not _is_copy(p))]
     if not all(isinstance(p.get("gridPos"), Mapping) for p in valid):
@@ -77,6 +90,6 @@ def _by_position(panels: list[Any], *, keep_copies: bool = False) -> list[Panel]
     def key(item: tuple[int, Panel]) -> tuple[float, float, int]:
         index, panel = item
         pos = panel["gridPos"]
-        return (float(pos.get("y") or 0), float(pos.get("x") or 0), index)
+        return (_number(pos.get("y")), _number(pos.get("x")), index)
 
     return [p for _, p in sorted(enumerate(valid), key=key)]

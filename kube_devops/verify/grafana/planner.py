@@ -14,7 +14,7 @@ from kube_devops.verify.grafana.httpsource import HttpVariableSource
 from kube_devops.verify.grafana.interpolate import Scope, interpolate
 from kube_devops.verify.grafana.metricfind import VariableSource
 from kube_devops.verify.grafana.options_model import PlanOptions
-from kube_devops.verify.grafana.panels import NO_ROW, NOT_QUERIED, targets_of, walk
+from kube_devops.verify.grafana.panels import NO_ROW, NOT_QUERIED, as_list, targets_of, walk
 from kube_devops.verify.grafana.repeats import Copy, expand
 from kube_devops.verify.grafana.resolve import Frame, resolve
 from kube_devops.verify.grafana.sources import DashboardSource
@@ -77,7 +77,7 @@ def _plan_panel(
     row = interpolate(copy.slot.row_title, row_scope, "text").text if copy.slot.row else NO_ROW
     title = interpolate(str(panel.get("title") or ""), scope, "text").text
     targets = targets_of(panel)
-    if not targets and panel.get("type") not in NOT_QUERIED:
+    if not targets and str(panel.get("type")) not in NOT_QUERIED:
         planned.panels_without_targets.append(title)
     ctx = PanelContext(planned.title, copy, scope, sources, options, row, title)
     for target in targets:
@@ -94,7 +94,7 @@ def with_constant_inputs(raw: dict[str, Any]) -> dict[str, Any]:
     ``pluginId`` gives the type)."""
     constants = {
         str(i["name"]): str(i.get("value") or "")
-        for i in raw.get("__inputs") or []
+        for i in as_list(raw.get("__inputs"))
         if isinstance(i, Mapping) and i.get("type") == "constant" and i.get("name")
     }
     if not constants:

@@ -55,7 +55,10 @@ def resolve(
         scope = Scope(values, {**frame.macros, **_query_macros(frame)})
         query = _interpolated_query(variable, scope)
         options, status, detail = _options(variable, query, scope, source, frame)
-        value = _value(variable, options, frame)
+        try:
+            value = _value(variable, options, frame)
+        except ValueError as err:  # an auto_min that is not a duration
+            value, status, detail = select(variable, options), "error", f"auto_min: {err}"
         values[variable.name] = value
         choices[variable.name] = _choice(variable, query, value, status, detail)
     return values, [choices[v.name] for v in variables]

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from kube_devops.verify.dashboard import DashboardError
-from kube_devops.verify.grafana.panels import has_targets
+from kube_devops.verify.grafana.panels import as_list, has_targets
 
 SUFFIXES = (".json", ".yaml", ".yml")
 _LISTS = frozenset({"List", "ConfigMapList"})
@@ -113,14 +113,16 @@ def _documents(text: str, path: Path) -> list[Any]:
 def _dashboards_in(document: Any, where: str = "") -> Iterator[tuple[dict[str, Any], str]]:
     if not isinstance(document, dict):
         return
-    kind = document.get("kind")
-    if kind in _LISTS or (kind is None and isinstance(document.get("items"), list)):
-        for index, item in enumerate(document.get("items") or []):
+    kind = str(document.get("kind") or "")
+    if kind in _LISTS or (not kind and isinstance(document.get("items"), list)):
+        for index, item in enumerate(as_list(document.get("items"))):
             yield from _dashboards_in(item, _item_name(item, index))
     elif kind == "ConfigMap":
         yield from _config_map(document, where)
     elif kind == "GrafanaDashboard":
-        yield from _embedded(((document.get("spec") or {}).get("json")), f"#{where or 'spec.json'}")
+        spec = document.get("spec")
+        embedded = spec.get("json") if isinstance(spec, Mapping) else None
+        yield from _embedded(embedded, f"#{where or 'spec.json'}")
     elif isinstance(document.get("dashboard"), dict):
         yield from _dashboards_in(document["dashboard"], where)
     elif _is_dashboard(document):

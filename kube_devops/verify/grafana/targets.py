@@ -8,7 +8,7 @@ and step (:mod:`kube_devops.verify.grafana.intervals`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import promql_parser
@@ -71,7 +71,7 @@ def _query(target: Mapping[str, Any], template: str, ctx: PanelContext) -> Query
         target_min=interpolate(str(target.get("interval") or ""), ctx.scope).text,
         factor=_int(target.get("intervalFactor"), 1),
     )
-    found = compute(inputs)
+    found, bad_interval = _compute(inputs)
     done = interpolate(template, ctx.scope, prometheus)
     window = QueryWindow(
         start=options.start, end=options.end, step=found.step_ms / 1000,
@@ -85,8 +85,18 @@ def _query(target: Mapping[str, Any], template: str, ctx: PanelContext) -> Query
         expr=apply_builtins(done.text, found, range_ms),
         legend=interpolate(str(target.get("legendFormat") or ""), ctx.scope).text,
         window=window, instant=bool(target.get("instant")) and not target.get("range"),
-        repeat=ctx.copy.repeat, error=_undefined(done.undefined),
+        repeat=ctx.copy.repeat, error=_undefined(done.undefined) or bad_interval,
     )  # fmt: skip
+
+
+def _compute(inputs: IntervalInputs) -> tuple[Intervals, str | None]:
+    """The intervals, or (as Grafana fails the query) the error of an interval that is not a
+    duration, with the intervals computed without it."""
+    try:
+        return compute(inputs), None
+    except ValueError as err:
+        fallback = replace(inputs, panel_min="", target_min="")
+        return compute(fallback), f"{err}; fix the panel's Min interval or the query's Min step"
 
 
 def _unchecked(

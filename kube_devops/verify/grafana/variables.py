@@ -47,8 +47,10 @@ class Variable:
 
 def read_variables(raw: Mapping[str, Any]) -> list[Variable]:
     """Every variable of the dashboard, in the order written."""
-    entries = (raw.get("templating") or {}).get("list") or []
-    return [_variable(e) for e in entries if isinstance(e, Mapping) and e.get("name")]
+    templating = raw.get("templating")
+    entries = templating.get("list") if isinstance(templating, Mapping) else None
+    listed = entries if isinstance(entries, list) else []
+    return [_variable(e) for e in listed if isinstance(e, Mapping) and e.get("name")]
 
 
 def _variable(raw: Mapping[str, Any]) -> Variable:

@@ -196,3 +196,22 @@ def test_dashboard_entry_lists_chosen_variables_and_unchecked_targets() -> None:
             }
         ],
     }
+
+
+def test_interval_that_is_not_a_duration_is_an_error_on_the_target() -> None:
+    """Grafana fails such a query; the plan says which field to fix and keeps the rest."""
+    (target,) = _plan([_panel("p", "rate(x[$__interval])", interval="1.5m")]).targets
+    assert target.error == (
+        "'1.5m' is not a Prometheus duration: whole numbers with units y, w, d, h, m, s, ms from "
+        "largest to smallest (examples: 30s, 5m, 1h30m; not 1.5m); fix the panel's Min interval "
+        "or the query's Min step"
+    )
+    assert target.expr == "rate(x[15s])"
+
+
+def test_malformed_fields_hold_nothing() -> None:
+    raw = {"title": "D", "templating": {"list": 3}, "rows": "x",
+           "panels": [{"type": [], "title": "t", "targets": 1, "gridPos": {"x": "?", "y": None}},
+                      _panel("ok", "up")]}  # fmt: skip
+    plan = plan_dashboard(DashboardSource(raw, "d.json"), HOSTS, OPTIONS)
+    assert ([t.title for t in plan.targets], plan.panels_without_targets) == (["ok"], ["t"])

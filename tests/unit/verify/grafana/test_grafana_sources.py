@@ -125,3 +125,12 @@ def test_missing_file_and_empty_directory(tmp_path: Path) -> None:
     assert "cannot read it" in _error(tmp_path / "missing.json")
     (tmp_path / "empty").mkdir()
     assert "no .json, .yaml or .yml file" in _error(tmp_path / "empty")
+
+
+def test_grafana_operator_dashboard_resource(tmp_path: Path) -> None:
+    resource = {
+        "kind": "GrafanaDashboard",
+        "metadata": {"name": "nodes"},
+        "spec": {"json": json.dumps(_dashboard("op"))},
+    }
+    assert _found(tmp_path, "g.yaml", yaml.safe_dump(resource)) == [("op", "g.yaml#spec.json")]
