@@ -39,28 +39,29 @@ class DashboardSource:
 def load_dashboards(paths: Sequence[Path]) -> list[DashboardSource]:
     """Every dashboard in ``paths`` (files or directories), in order.
 
-    Raises :class:`DashboardError` naming the file when a file holds no dashboard, cannot be read,
-    is not UTF-8, or holds a dashboard without any panel target.
+    Raises :class:`DashboardError` naming the file when a file given by name holds no dashboard,
+    a file cannot be read or is not UTF-8, a dashboard has no panel target, or a directory holds
+    no dashboard at all. In a directory, JSON and YAML files that hold no dashboard (manifests,
+    kustomizations, ...) are passed over.
     """
     found: list[DashboardSource] = []
-    for path in paths:
-        for file in _files(Path(path)):
-            found.extend(_load_file(file))
+    for path in map(Path, paths):
+        found.extend(_load_directory(path) if path.is_dir() else _load_file(path, required=True))
     return found
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        if not files:
-            raise DashboardError(
-                f"dashboard directory {path}: no .json, .yaml or .yml file in it or below it"
-            )
-        return files
-    return [path]
+def _load_directory(path: Path) -> list[DashboardSource]:
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    found = [source for file in files for source in _load_file(file, required=False)]
+    if not found:
+        raise DashboardError(
+            f"dashboard directory {path}: no Grafana dashboard in its {len(files)} .json, .yaml "
+            "or .yml files (searched recursively); point --dashboard at dashboard files"
+        )
+    return found
 
 
-def _load_file(path: Path) -> list[DashboardSource]:
+def _load_file(path: Path, *, required: bool) -> list[DashboardSource]:
     text = _read_text(path)
     documents = _documents(text, path)
     found = [
@@ -68,7 +69,7 @@ def _load_file(path: Path) -> list[DashboardSource]:
         for document in documents
         for raw, suffix in _dashboards_in(document)
     ]
-    if not found:
+    if not found and required:
         raise DashboardError(
             f"{path}: no Grafana dashboard found; expected a dashboard JSON model (an object with "
             "'panels'), {\"dashboard\": {...}}, or a ConfigMap / List / ConfigMapList whose data "

@@ -19,6 +19,7 @@ from kube_devops.verify.grafana.formats import prometheus
 from kube_devops.verify.grafana.interpolate import Scope, interpolate
 from kube_devops.verify.grafana.intervals import IntervalInputs, Intervals, apply_builtins, compute
 from kube_devops.verify.grafana.options_model import PlanOptions
+from kube_devops.verify.grafana.panel_time import max_data_points, panel_range
 from kube_devops.verify.grafana.repeats import Copy
 from kube_devops.verify.plan import QueryTarget, QueryWindow, UncheckedTarget
 
@@ -62,10 +63,11 @@ def plan_target(
 
 def _query(target: Mapping[str, Any], template: str, ctx: PanelContext) -> QueryTarget:
     panel, options = ctx.copy.slot.panel, ctx.options
-    range_ms = round(options.range_seconds * 1000)
+    start, end = panel_range(panel, ctx.scope, options)
+    range_ms = round((end - start) * 1000)
     inputs = IntervalInputs(
         range_ms=range_ms,
-        max_data_points=_max_data_points(panel, options),
+        max_data_points=max_data_points(panel, options),
         scrape=format_duration(options.scrape_seconds),
         panel_min=interpolate(str(panel.get("interval") or ""), ctx.scope).text,
         target_min=interpolate(str(target.get("interval") or ""), ctx.scope).text,
@@ -74,7 +76,7 @@ def _query(target: Mapping[str, Any], template: str, ctx: PanelContext) -> Query
     found, bad_interval = _compute(inputs)
     done = interpolate(template, ctx.scope, prometheus)
     window = QueryWindow(
-        start=options.start, end=options.end, step=found.step_ms / 1000,
+        start=start, end=end, step=found.step_ms / 1000,
         interval=found.step_ms / 1000, scrape=options.scrape_seconds,
         rate_interval=found.rate_ms / 1000,
     )  # fmt: skip
@@ -121,14 +123,6 @@ def _is_promql(template: str, ctx: PanelContext) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _max_data_points(panel: Mapping[str, Any], options: PlanOptions) -> int:
-    own = _int(panel.get("maxDataPoints"), 0)
-    if own > 0:
-        return own
-    width = _int((panel.get("gridPos") or {}).get("w"), 0) if options.scale_with_width else 0
-    return max(1, round(options.max_data_points * width / 12)) if width else options.max_data_points
 
 
 def _unit(panel: Mapping[str, Any]) -> str:

@@ -215,3 +215,22 @@ def test_malformed_fields_hold_nothing() -> None:
                       _panel("ok", "up")]}  # fmt: skip
     plan = plan_dashboard(DashboardSource(raw, "d.json"), HOSTS, OPTIONS)
     assert ([t.title for t in plan.targets], plan.panels_without_targets) == (["ok"], ["t"])
+
+
+def test_panel_time_from_and_time_shift() -> None:
+    """applyPanelTimeOverrides: last 24h ending now, shifted back 1h. 86400000/900 = 96000 ->
+    front 120000; back 96000 < 120000 -> step 120 s; $__range 86400s."""
+    panel = _panel("p", "increase(x[$__range])", timeFrom="24h", timeShift="1h")
+    (target,) = _plan([panel]).targets
+    assert (target.window.start, target.window.end) == (1_699_910_000, 1_699_996_400)
+    assert (target.expr, target.window.step) == ("increase(x[86400s])", 120.0)
+
+
+def test_legacy_row_span_sets_the_panel_width() -> None:
+    """span 3 of 12 = 6 grid columns: maxDataPoints 900 x 6 / 12 = 450; 7 days / 450 = 1344000
+    ms -> 20m (a 12-column panel would get 10m)."""
+    graph = {"type": "graph", "title": "p", "span": 3, "targets": [{"refId": "A", "expr": "up"}]}
+    raw = {"title": "D", "rows": [{"title": "R", "panels": [graph]}]}
+    options = PlanOptions(end=1_700_000_000, range_seconds=7 * 86400, scrape_seconds=15)
+    (target,) = plan_dashboard(DashboardSource(raw, "d.json"), HOSTS, options).targets
+    assert (target.row, target.window.step) == ("R", 1200.0)

@@ -80,18 +80,17 @@ def test_list_kind_and_several_yaml_documents(tmp_path: Path) -> None:
     assert _found(tmp_path, "m.yml", docs) == [("a", "m.yml#a.json"), ("b", "m.yml#b.json")]
 
 
-def test_directory_is_searched_recursively(tmp_path: Path) -> None:
+def test_directory_is_searched_recursively_passing_over_files_without_dashboards(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "one.json").write_text(json.dumps(_dashboard("one")), encoding="utf-8")
-    (tmp_path / "sub" / "two.yaml").write_text(
-        yaml.safe_dump(_config_map("cm", "two")), encoding="utf-8"
-    )
+    cm = yaml.safe_dump(_config_map("cm", "two"))
+    (tmp_path / "sub" / "two.yaml").write_text(cm, encoding="utf-8")
+    (tmp_path / "sub" / "kustomization.yaml").write_text("resources: [two.yaml]\n", "utf-8")
     (tmp_path / "sub" / "notes.txt").write_text("ignored", encoding="utf-8")
-    found = load_dashboards([tmp_path])
-    assert [(s.raw["title"], Path(s.file).name) for s in found] == [
-        ("one", "one.json"),
-        ("two", "two.yaml#two.json"),
-    ]
+    found = [(s.raw["title"], Path(s.file).name) for s in load_dashboards([tmp_path])]
+    assert found == [("one", "one.json"), ("two", "two.yaml#two.json")]
 
 
 def _error(path: Path) -> str:
@@ -124,7 +123,8 @@ def test_dashboard_without_targets_is_an_error(tmp_path: Path) -> None:
 def test_missing_file_and_empty_directory(tmp_path: Path) -> None:
     assert "cannot read it" in _error(tmp_path / "missing.json")
     (tmp_path / "empty").mkdir()
-    assert "no .json, .yaml or .yml file" in _error(tmp_path / "empty")
+    (tmp_path / "empty" / "deploy.yaml").write_text("kind: Deployment\n", encoding="utf-8")
+    assert "no Grafana dashboard in its 1 .json, .yaml or .yml files" in _error(tmp_path / "empty")
 
 
 def test_grafana_operator_dashboard_resource(tmp_path: Path) -> None:
