@@ -22,6 +22,15 @@ MIXED = "-- Mixed --"
 DASHBOARD = "-- Dashboard --"
 _SPECIAL = {DASHBOARD: "datasource", "-- Grafana --": "grafana", "grafana": "grafana",
             "__expr__": "__expr__", "-- Expression --": "__expr__"}  # fmt: skip
+_PLUGIN_WORDS = {
+    "prometheus": "prometheus", "mimir": "prometheus", "thanos": "prometheus",
+    "cortex": "prometheus", "victoriametrics": "prometheus", "loki": "loki", "tempo": "tempo",
+    "jaeger": "jaeger", "zipkin": "zipkin", "elasticsearch": "elasticsearch",
+    "opensearch": "opensearch", "influxdb": "influxdb", "influx": "influxdb",
+    "graphite": "graphite", "testdata": "testdata", "mysql": "mysql", "postgres": "postgres",
+    "postgresql": "postgres", "mssql": "mssql", "cloudwatch": "cloudwatch",
+    "pyroscope": "pyroscope",
+}  # fmt: skip
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z0-9_]+)(?::[^}]*)?\}?$")
 
 
@@ -31,6 +40,8 @@ class Resolved:
 
     type: str | None
     name: str = ""
+    by_name: bool = False
+    """The type was taken from a plugin name in the data source's name (``Loki`` is loki)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +102,19 @@ def _name(name: str, ctx: Context) -> Resolved:
     if name in ctx.mapping:
         return Resolved(ctx.mapping[name], name)
     variable = _VARIABLE.match(name)
+    key = variable.group(1) if variable else name
     if variable:
-        key = variable.group(1)
         found = ctx.inputs.get(key) or ctx.variables.get(key) or ctx.mapping.get(key)
-        return Resolved(found or None, name)
+        if found:
+            return Resolved(found, name)
     if name.lower() in {"default", ctx.default_type}:
         return Resolved(ctx.default_type, name)
-    return Resolved(None, name)
+    return Resolved(_plugin_in(key), name, by_name=True)
+
+
+def _plugin_in(name: str) -> str | None:
+    """The one plugin a data source name names (Grafana names a new data source after its
+    plugin: ``Loki``, ``TestData``, ``Prometheus-2``), or None."""
+    words = set(re.findall(r"[a-z]+", name.lower()))
+    found = {plugin for word, plugin in _PLUGIN_WORDS.items() if word in words}
+    return found.pop() if len(found) == 1 else None

@@ -9,13 +9,14 @@ of the plugin type in its query). Ad hoc filters and other types are listed as s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kube_devops.verify.client import QueryError
 from kube_devops.verify.grafana.formats import prometheus
 from kube_devops.verify.grafana.interpolate import Scope, interpolate
-from kube_devops.verify.grafana.intervals import format_interval, interval_ms, round_front
+from kube_devops.verify.grafana.intervals import interval_ms
+from kube_devops.verify.grafana.kinds import FIXED, fixed_value, listed
 from kube_devops.verify.grafana.metricfind import VariableSource, find_values
 from kube_devops.verify.grafana.options import (
     Option,
@@ -25,7 +26,7 @@ from kube_devops.verify.grafana.options import (
 )
 from kube_devops.verify.grafana.selection import select
 from kube_devops.verify.grafana.values import Value
-from kube_devops.verify.grafana.variables import Variable, dependency_order, split_custom
+from kube_devops.verify.grafana.variables import Variable, dependency_order
 from kube_devops.verify.plan import VariableChoice
 
 
@@ -56,7 +57,7 @@ def resolve(
         query = _interpolated_query(variable, scope)
         options, status, detail = _options(variable, query, scope, source, frame)
         try:
-            value = _value(variable, options, frame)
+            value = fixed_value(variable, options, frame.end - frame.start)
         except ValueError as err:  # an auto_min that is not a duration
             value, status, detail = select(variable, options), "error", f"auto_min: {err}"
         values[variable.name] = value
@@ -87,12 +88,12 @@ def _options(
 ) -> Outcome:
     if variable.type == "query":
         return _query_options(variable, query, scope, source, frame)
-    handler = _FIXED.get(variable.type)
+    handler = FIXED.get(variable.type)
     if handler is None:
         note = f"{variable.type} variable: not resolved; its saved value is used"
         if variable.type == "adhoc":
             note = "ad hoc filters: not applied to the queries"
-        return _listed(variable), "skipped", note
+        return listed(variable), "skipped", note
     options = handler(variable, query)
     return options, ("ok" if options else "empty"), _count(options)
 
@@ -114,49 +115,6 @@ def _query_options(
 
 def _count(options: Sequence[Option]) -> str:
     return f"{len(options)} values" if options else "no values"
-
-
-def _listed(variable: Variable) -> list[Option]:
-    saved = variable.current_value
-    return [(v, v) for v in (saved if isinstance(saved, tuple) else (saved,)) if v]
-
-
-def _textbox(variable: Variable, query: str) -> list[Option]:
-    saved = variable.current_value
-    value = saved if isinstance(saved, str) and saved else query
-    return [(value, value)]
-
-
-def _interval(variable: Variable, query: str) -> list[Option]:
-    return [(v.strip(), v.strip()) for v in query.split(",") if v.strip()]
-
-
-_FIXED: dict[str, Callable[[Variable, str], list[Option]]] = {
-    "custom": lambda variable, query: split_custom(query),
-    "constant": lambda variable, query: [(query, query)],
-    "textbox": _textbox,
-    "interval": _interval,
-    "datasource": _textbox,
-}
-
-
-def _value(variable: Variable, options: list[Option], frame: Frame) -> Value:
-    if variable.type == "interval" and variable.auto and _auto_chosen(variable):
-        auto = _auto_interval(variable, frame)
-        return Value(variable.name, variable.type, auto, "auto", (auto,), ("auto",))
-    return select(variable, options)
-
-
-def _auto_chosen(variable: Variable) -> bool:
-    value, text = variable.current_value, variable.current_text
-    return (isinstance(value, str) and value.startswith("$__auto")) or text == "auto"
-
-
-def _auto_interval(variable: Variable, frame: Frame) -> str:
-    """``calculateInterval(range, auto_count, auto_min)``, written as ``secondsToHms`` does."""
-    range_ms = (frame.end - frame.start) * 1000
-    step = round_front(range_ms / variable.auto_count)
-    return format_interval(max(step, interval_ms(variable.auto_min)))
 
 
 def _choice(

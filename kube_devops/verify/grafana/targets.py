@@ -25,6 +25,10 @@ from kube_devops.verify.plan import QueryTarget, QueryWindow, UncheckedTarget
 
 _PROBE = Intervals(60000, 60000, 60000)
 _NOT_PROMQL = "{type} query: not PromQL, listed and not checked"
+_BY_NAME = (
+    "{type} query (data source {name!r} taken as {type} by its name): not PromQL, listed and not "
+    "checked; if it is Prometheus, say so with --datasource '{name}=prometheus'"
+)
 _UNMAPPED = (
     "data source {name!r} has no known type and its query is not PromQL; map it with "
     "--datasource '{name}=TYPE' (for example {name}=loki, or {name}=prometheus to check it)"
@@ -55,7 +59,7 @@ def plan_target(
     if kind is None:
         kind = "prometheus" if isinstance(template, str) and _is_promql(template, ctx) else None
     if kind != "prometheus":
-        return _unchecked(target, ctx, kind, found.name)
+        return _unchecked(target, ctx, kind, found)
     if not isinstance(template, str) or not template.strip():
         return None
     return _query(target, template, ctx)
@@ -102,9 +106,14 @@ def _compute(inputs: IntervalInputs) -> tuple[Intervals, str | None]:
 
 
 def _unchecked(
-    target: Mapping[str, Any], ctx: PanelContext, kind: str | None, name: str
+    target: Mapping[str, Any], ctx: PanelContext, kind: str | None, found: datasources.Resolved
 ) -> UncheckedTarget:
-    reason = _UNMAPPED.format(name=name) if kind is None else _NOT_PROMQL.format(type=kind)
+    if kind is None:
+        reason = _UNMAPPED.format(name=found.name)
+    elif found.by_name:
+        reason = _BY_NAME.format(type=kind, name=found.name)
+    else:
+        reason = _NOT_PROMQL.format(type=kind)
     ref_id = str(target.get("refId") or "")
     return UncheckedTarget(ctx.dashboard, ctx.row, ctx.title, ref_id, kind or "unknown", reason)
 

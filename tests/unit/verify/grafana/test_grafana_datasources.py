@@ -142,3 +142,21 @@ def test_default_data_source_type_is_an_option() -> None:
     raw = {"title": "D", "panels": [_panel(None, {"refId": "A", "expr": "up"})]}
     plan = plan_dashboard(DashboardSource(raw, "d.json"), TableSource({}), options)
     assert _kinds(plan) == ([], ["A:loki"])
+
+
+def test_unmapped_names_that_name_a_plugin_take_its_type() -> None:
+    """Grafana names a new data source after its plugin ("Loki", "TestData DB"): a LogQL stream
+    selector that is also valid PromQL is still not run against Prometheus."""
+    plan = _plan(
+        [
+            _panel("Loki", {"refId": "A", "expr": '{app="x"}'}),
+            _panel("TestData DB", {"refId": "B", "expr": "up"}),
+            _panel("Prometheus-2", {"refId": "C", "expr": "up"}),
+            _panel("${DS_LOKI}", {"refId": "D", "expr": 'sum(rate({app="x"}[5m]))'}),
+        ]
+    )
+    assert _kinds(plan) == (["C"], ["A:loki", "B:testdata", "D:loki"])
+    assert plan.unchecked[0].reason == (
+        "loki query (data source 'Loki' taken as loki by its name): not PromQL, listed and not "
+        "checked; if it is Prometheus, say so with --datasource 'Loki=prometheus'"
+    )
