@@ -9,6 +9,7 @@ giving the time range and the data source settings.
 from kube_devops.verify.grafana.entries import dashboard_entry
 from kube_devops.verify.grafana.metricfind import VariableSource
 from kube_devops.verify.grafana.options_model import PANEL_WIDTH, PlanOptions
+from kube_devops.verify.grafana.panel_time import saved_range_seconds
 from kube_devops.verify.grafana.planner import plan_dashboard
 from kube_devops.verify.grafana.sources import DashboardSource, load_dashboards
 
@@ -20,4 +21,5 @@ __all__ = [
     "dashboard_entry",
     "load_dashboards",
     "plan_dashboard",
+    "saved_range_seconds",
 ]

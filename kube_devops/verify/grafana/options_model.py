@@ -31,6 +31,8 @@ class PlanOptions:
     """Plugin type of Grafana's default data source (panels and targets naming none)."""
     scale_with_width: bool = True
     """Scale ``max_data_points`` by the panel's ``gridPos.w`` (see ``max_data_points``)."""
+    verify_tls: bool = True
+    """Check the Prometheus server certificate for variable queries when its URL is https."""
 
     @property
     def start(self) -> float:

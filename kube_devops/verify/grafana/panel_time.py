@@ -39,6 +39,31 @@ def _seconds(value: Any, scope: Scope) -> float | None:
         return None
 
 
+def saved_range_seconds(raw: Mapping[str, Any]) -> float | None:
+    """The length of the time range the dashboard opens with (``time.from: now-6h``,
+    ``time.to: now``), or None when it is not a relative range written in durations."""
+    saved = raw.get("time")
+    if not isinstance(saved, Mapping):
+        return None
+    start, end = _ago(saved.get("from")), _ago(saved.get("to"))
+    if start is None or end is None or start <= end:
+        return None
+    return start - end
+
+
+def _ago(value: Any) -> float | None:
+    """Seconds before now of ``now`` or ``now-<duration>``."""
+    text = str(value or "").strip()
+    if text == "now":
+        return 0.0
+    if not text.startswith("now-"):
+        return None
+    try:
+        return parse_duration(text[4:])
+    except ValueError:
+        return None
+
+
 def max_data_points(panel: Mapping[str, Any], options: PlanOptions) -> int:
     """The panel's ``maxDataPoints``, else its width: ``options.max_data_points`` for 12 grid
     columns, scaled by ``gridPos.w`` (or ``span`` x 2 in dashboards before schema 16)."""

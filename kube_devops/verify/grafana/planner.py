@@ -33,7 +33,8 @@ def plan_dashboard(
     directly) or any :class:`VariableSource`.
     """
     if isinstance(client, PromClient):
-        http = HttpVariableSource(client.url, verify_tls=bool(getattr(client, "verify_tls", True)))
+        verify_tls = options.verify_tls and bool(getattr(client, "verify_tls", True))
+        http = HttpVariableSource(client.url, verify_tls=verify_tls)
         try:
             return _plan(source, http, options)
         finally:

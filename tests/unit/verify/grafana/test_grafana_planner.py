@@ -9,7 +9,13 @@ from typing import Any
 
 from grafana_fakes import TableSource
 
-from kube_devops.verify.grafana import DashboardSource, PlanOptions, dashboard_entry, plan_dashboard
+from kube_devops.verify.grafana import (
+    DashboardSource,
+    PlanOptions,
+    dashboard_entry,
+    plan_dashboard,
+    saved_range_seconds,
+)
 from kube_devops.verify.plan import PlannedDashboard, Repeat
 
 OPTIONS = PlanOptions(end=1_700_000_000, range_seconds=3600, scrape_seconds=15)
@@ -234,3 +240,10 @@ def test_legacy_row_span_sets_the_panel_width() -> None:
     options = PlanOptions(end=1_700_000_000, range_seconds=7 * 86400, scrape_seconds=15)
     (target,) = plan_dashboard(DashboardSource(raw, "d.json"), HOSTS, options).targets
     assert (target.row, target.window.step) == ("R", 1200.0)
+
+
+def test_saved_time_range_of_a_dashboard() -> None:
+    assert saved_range_seconds({"time": {"from": "now-6h", "to": "now"}}) == 21600
+    assert saved_range_seconds({"time": {"from": "now-2d", "to": "now-1d"}}) == 86400
+    assert saved_range_seconds({"time": {"from": "2024-01-01T00:00:00Z", "to": "now"}}) is None
+    assert saved_range_seconds({}) is None
