@@ -68,6 +68,13 @@ def context_for(raw: Mapping[str, Any], mapping: Mapping[str, str], default_type
     return Context(dict(mapping), default_type, inputs, variables)
 
 
+def reference_type(reference: Any, ctx: Context) -> str | None:
+    """The plugin type of a data source reference (a variable's), the default one when empty."""
+    if reference in (None, "", {}):
+        return ctx.default_type
+    return _reference(reference, ctx).type
+
+
 def resolve(target: Mapping[str, Any], panel: Mapping[str, Any], ctx: Context) -> Resolved:
     """The data source of ``target`` in ``panel``."""
     own = target.get("datasource")

@@ -25,7 +25,8 @@ def listed(variable: Variable) -> list[Option]:
 
 def _textbox(variable: Variable, query: str) -> list[Option]:
     saved = variable.current_value
-    value = saved if isinstance(saved, str) and saved else query
+    first = saved[0] if isinstance(saved, tuple) and saved else saved
+    value = first if isinstance(first, str) and first else query
     return [(value, value)]
 
 

@@ -4,7 +4,7 @@ query Grafana runs (or an unchecked entry for targets that are not PromQL)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kube_devops.core.promql import format_duration
@@ -48,13 +48,18 @@ def _plan(
     raw = with_constant_inputs(source.raw)
     title = str(raw.get("title") or "")
     macros = _macros(title, options)
-    frame = Frame(options.start, options.end, format_duration(options.scrape_seconds), macros)
+    sources = datasources.context_for(raw, options.datasources, options.default_datasource_type)
+    scrape = format_duration(options.scrape_seconds)
+    frame = Frame(options.start, options.end, scrape, macros, _plugin_of(sources))
     values, choices = resolve(read_variables(raw), client, frame)
     planned = PlannedDashboard(title, str(raw.get("uid") or ""), source.file, choices)
-    sources = datasources.context_for(raw, options.datasources, options.default_datasource_type)
     for copy in expand(walk(raw), values):
         _plan_panel(copy, values, macros, sources, options, planned)
     return planned
+
+
+def _plugin_of(sources: datasources.Context) -> Callable[[Any], str | None]:
+    return lambda reference: datasources.reference_type(reference, sources)
 
 
 def _macros(title: str, options: PlanOptions) -> dict[str, str]:

@@ -9,8 +9,9 @@ of the plugin type in its query). Ad hoc filters and other types are listed as s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kube_devops.verify.client import QueryError
 from kube_devops.verify.grafana.formats import prometheus
@@ -40,6 +41,8 @@ class Frame:
     """The data source's scrape interval (``15s``): ``$__interval`` in a variable query."""
     macros: Mapping[str, str]
     """Global names with a value (``__from``, ``__to``, ``__dashboard``, ...)."""
+    plugin_of: Callable[[Any], str | None] = lambda _reference: "prometheus"
+    """The plugin type of a variable's data source reference (None: unknown)."""
 
 
 Outcome = tuple[list[Option], str, str]
@@ -87,6 +90,10 @@ def _options(
     variable: Variable, query: str, scope: Scope, source: VariableSource, frame: Frame
 ) -> Outcome:
     if variable.type == "query":
+        kind = frame.plugin_of(variable.datasource)
+        if kind not in (None, "prometheus"):
+            note = f"{kind} variable query: not run against Prometheus; its saved value is used"
+            return listed(variable), "skipped", note
         return _query_options(variable, query, scope, source, frame)
     handler = FIXED.get(variable.type)
     if handler is None:

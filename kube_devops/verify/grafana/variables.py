@@ -36,6 +36,8 @@ class Variable:
     auto: bool = False
     auto_count: int = 30
     auto_min: str = "10s"
+    datasource: Any = None
+    """The variable's data source reference as written (query variables)."""
 
     def references(self) -> frozenset[str]:
         """Names this variable's query and regex refer to (its dependencies)."""
@@ -70,6 +72,7 @@ def _variable(raw: Mapping[str, Any]) -> Variable:
         auto=bool(raw.get("auto")),
         auto_count=_int(raw.get("auto_count"), 30) or 30,
         auto_min=str(raw.get("auto_min") or "10s"),
+        datasource=raw.get("datasource"),
     )
 
 

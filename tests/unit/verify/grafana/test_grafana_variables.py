@@ -188,3 +188,25 @@ def test_variable_query_sees_range_builtins() -> None:
     )
     _, (choice,) = resolve(listed, source, FRAME)
     assert choice.query == "query_result(max_over_time(up[3600s]))"
+
+
+def test_query_variable_of_another_data_source_keeps_its_saved_value() -> None:
+    """A Loki variable query is not Prometheus' to answer: it is skipped, as saved."""
+    listed = _variables({
+        "name": "pod", "type": "query", "query": 'label_values({app="x"}, pod)',
+        "datasource": {"type": "loki", "uid": "logs"}, "current": {"value": "pod-1"},
+    })  # fmt: skip
+    frame = Frame(0, 3600, "15s", {}, plugin_of=lambda ref: ref["type"])
+    values, (choice,) = resolve(listed, TableSource({}), frame)
+    assert (values["pod"].value, choice.status) == ("pod-1", "skipped")
+    assert (
+        choice.detail == "loki variable query: not run against Prometheus; its saved value is used"
+    )
+
+
+def test_textbox_saved_as_a_list_takes_the_first_value() -> None:
+    listed = _variables(
+        {"name": "f", "type": "textbox", "query": "q", "current": {"value": ["a", "b"]}}
+    )
+    values, _ = resolve(listed, TableSource({}), FRAME)
+    assert values["f"].value == "a"
