@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 NO_ROW = "(no row)"
-NOT_QUERIED = frozenset({"row", "text", "news", "dashlist", "welcome", "gettingstarted"})
+NOT_QUERIED = frozenset(
+    {"row", "text", "news", "dashlist", "alertlist", "annolist", "welcome", "gettingstarted"}
+)
+"""Panel types that show no query results by design (text, lists of dashboards or alerts)."""
 
 Panel = Mapping[str, Any]
 

@@ -155,7 +155,8 @@ def test_legend_instant_and_panels_without_targets() -> None:
     }
     empty = {"type": "timeseries", "title": "Nothing here", "targets": []}
     text = {"type": "text", "title": "Notes"}
-    plan = _plan([panel, empty, text], [HOST_ALL])
+    alerts = {"type": "alertlist", "title": "Firing"}
+    plan = _plan([panel, empty, text, alerts], [HOST_ALL])
     assert (plan.targets[0].legend, plan.targets[0].instant) == ("{{job}} {a:9100,b.c:9100}", True)
     assert plan.panels_without_targets == ["Nothing here"]
     assert (plan.title, plan.uid, plan.file) == ("D", "d1", "d.json")
