@@ -248,3 +248,19 @@ def test_saved_time_range_of_a_dashboard() -> None:
     assert saved_range_seconds({"time": {"from": "now-2d", "to": "now-1d"}}) == 86400
     assert saved_range_seconds({"time": {"from": "2024-01-01T00:00:00Z", "to": "now"}}) is None
     assert saved_range_seconds({}) is None
+
+
+def test_empty_multi_or_all_variable_interpolates_an_empty_group() -> None:
+    """No options: multi -> [] and include-All -> All over no options, both [] for
+    interpolateQueryExpr, which joins nothing into "()"; a custom allValue is used instead."""
+    empty = TableSource({("/api/v1/label/instance/values", "up"): []})
+    base = {"type": "query", "query": "label_values(up, instance)"}
+    variables = [
+        {**base, "name": "many", "multi": True, "current": {"value": ["stale"]}},
+        {**base, "name": "every", "includeAll": True},
+        {**base, "name": "custom", "includeAll": True, "allValue": ".+"},
+    ]
+    panel = _panel("p", 'up{a=~"$many", b=~"$every", c=~"$custom"}')
+    raw = {"title": "D", "panels": [panel], "templating": {"list": variables}}
+    plan = plan_dashboard(DashboardSource(raw, "d.json"), empty, OPTIONS)
+    assert plan.targets[0].expr == 'up{a=~"()", b=~"()", c=~".+"}'
