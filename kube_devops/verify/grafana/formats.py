@@ -44,7 +44,7 @@ def _lucene_escape(text: str) -> str:
     return text
 
 
-def lucene(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
+def _lucene(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
     if isinstance(value, str):
         return _lucene_escape(value)
     if not value:
@@ -52,31 +52,32 @@ def lucene(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
     return "(" + " OR ".join(f'"{_lucene_escape(v)}"' for v in value) + ")"
 
 
-def regex(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
+def _regex(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
     escaped = [_REGEX_META.sub(lambda m: "\\" + m.group(0), v) for v in _items(value)]
     if isinstance(value, str) or len(escaped) == 1:
         return escaped[0]
     return "(" + "|".join(escaped) + ")"
 
 
-def distributed(value: Raw, var: Value, _args: tuple[str, ...]) -> str:
+def _distributed(value: Raw, var: Value, _args: tuple[str, ...]) -> str:
     if isinstance(value, str):
         return value
     return ",".join(v if i == 0 else f"{var.name}={v}" for i, v in enumerate(value))
 
 
 def glob(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
+    """The default format: several values as ``{a,b}``, one value as it is."""
     if isinstance(value, tuple) and len(value) > 1:
         return "{" + ",".join(value) + "}"
     return _string(value)
 
 
-def percentencode(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
+def _percentencode(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
     text = "{" + ",".join(value) + "}" if isinstance(value, tuple) else value
     return _uri_component(text)
 
 
-def uriencode(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
+def _uriencode(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
     text = "{" + ",".join(value) + "}" if isinstance(value, tuple) else value
     return quote(text, safe=";,/?:@&=+$-_.~#")
 
@@ -90,47 +91,47 @@ def _quoted(quote_char: str, escaped: str) -> Formatter:
     return format_quoted
 
 
-def sqlstring(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
+def _sqlstring(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
     return ",".join("'" + v.replace("'", "''").replace('"', '\\"') + "'" for v in _items(value))
 
 
-def queryparam(_value: Raw, var: Value, _args: tuple[str, ...]) -> str:
+def _queryparam(_value: Raw, var: Value, _args: tuple[str, ...]) -> str:
     """``var-NAME=VALUE`` per value, from the variable's URL state (All is ``$__all``)."""
     key = quote(f"var-{var.name}", safe="-_.~@:$,;")
     return "&".join(f"{key}={quote(v, safe='-_.~@:$,;')}" for v in _items(var.url_value()))
 
 
-def text(_value: Raw, var: Value, _args: tuple[str, ...]) -> str:
+def _text(_value: Raw, var: Value, _args: tuple[str, ...]) -> str:
     return var.value_text()
 
 
-def json_format(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
+def _json_format(value: Raw, _var: Value, _args: tuple[str, ...]) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(list(value), separators=(",", ":"), ensure_ascii=False)
 
 
-def join(value: Raw, _var: Value, args: tuple[str, ...]) -> str:
+def _join(value: Raw, _var: Value, args: tuple[str, ...]) -> str:
     return (args[0] if args else ",").join(value) if isinstance(value, tuple) else value
 
 
 FORMATS: dict[str, Formatter] = {
-    "lucene": lucene,
+    "lucene": _lucene,
     "raw": lambda value, _var, _args: _string(value),
-    "regex": regex,
+    "regex": _regex,
     "pipe": lambda value, _var, _args: "|".join(_items(value)),
-    "distributed": distributed,
+    "distributed": _distributed,
     "csv": lambda value, _var, _args: _string(value),
-    "json": json_format,
-    "percentencode": percentencode,
-    "uriencode": uriencode,
+    "json": _json_format,
+    "percentencode": _percentencode,
+    "uriencode": _uriencode,
     "singlequote": _quoted("'", "\\'"),
     "doublequote": _quoted('"', '\\"'),
-    "sqlstring": sqlstring,
-    "join": join,
+    "sqlstring": _sqlstring,
+    "join": _join,
     "glob": glob,
-    "text": text,
-    "queryparam": queryparam,
+    "text": _text,
+    "queryparam": _queryparam,
 }
 
 
