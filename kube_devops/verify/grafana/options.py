@@ -28,8 +28,13 @@ def js_regex(text: str) -> tuple[re.Pattern[str], bool]:
     """``stringToJsRegex``: ``/body/flags`` as written, anything else anchored ``^...$``; returns
     the pattern and whether it is global (``g``)."""
     body, flags = f"^{text}$", ""
-    literal = re.fullmatch(r"/(.*?)/([gimsuy]*)", text, re.S)
-    if text.startswith("/") and literal:
+    if text.startswith("/"):
+        literal = re.fullmatch(r"/(.*?)/([gimsuy]*)", text, re.S)
+        if literal is None:
+            raise VariableRegexError(
+                f"regex {text!r} starts with '/' but does not end with '/' and flags; "
+                "write /pattern/ or drop the leading '/'"
+            )
         body, flags = literal.group(1), literal.group(2)
     body = re.sub(r"\(\?<(?![=!])", "(?P<", body)  # JS named groups
     try:

@@ -52,6 +52,8 @@ def test_regex_flags() -> None:
 def test_invalid_regex_is_an_error_naming_it() -> None:
     with pytest.raises(VariableRegexError, match=r"regex '/\(/'"):
         apply_regex(NODES, "/(/")
+    with pytest.raises(VariableRegexError, match="does not end with '/'"):
+        apply_regex(NODES, "/node-a")
 
 
 TEXTS = ["b10", "a2", "B1", "a10"]
