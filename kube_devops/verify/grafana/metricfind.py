@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 _LABEL_NAMES = re.compile(r"^label_names\(\)\s*$")
 _LABEL_NAMES_MATCH = re.compile(r"^label_names\((.+)\)\s*$", re.S)
-_LABEL_VALUES = re.compile(r"^label_values\((?:(.+),\s*)?([a-zA-Z_$][a-zA-Z0-9_]*)\)\s*$", re.S)
+_LABEL_VALUES = re.compile(r"^label_values\((?:(.+),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\)\s*$", re.S)
 _METRICS = re.compile(r"^metrics\((.+)\)\s*$", re.S)
 _QUERY_RESULT = re.compile(r"^query_result\((.+)\)\s*$", re.S)
 
@@ -53,6 +53,34 @@ def find_values(source: VariableSource, query: str, start: float, end: float) ->
         return []
     series = source.get("/api/v1/series", {**window, "match[]": query})
     return [_metric_name(s) for s in series]
+
+
+def editor_query(model: Mapping[str, Any]) -> str:
+    """The query text of a variable saved by Prometheus' variable editor: its ``query``, else
+    the text ``migrateVariableEditorBackToVariableSupport`` builds from ``qryType`` (0 label
+    names, 1 label values, 2 metrics, 3 query result, 4 series, 5 classic)."""
+    if model.get("query"):
+        return str(model["query"])
+    kind, label, metric = model.get("qryType"), model.get("label") or "", model.get("metric") or ""
+    selector = _selector(str(metric), model.get("labelFilters"))
+    built = {
+        0: f"label_names({selector})" if selector else "label_names()",
+        1: f"label_values({selector},{label})" if selector else f"label_values({label})",
+        2: f"metrics({metric})",
+        3: f"query_result({model.get('varQueryResult') or ''})",
+        4: str(model.get("seriesQuery") or ""),
+        5: str(model.get("classicQuery") or ""),
+    }
+    return built.get(kind, "") if isinstance(kind, int) else ""
+
+
+def _selector(metric: str, filters: Any) -> str:
+    matchers = [
+        f'{f.get("label")}{f.get("op", "=")}"{f.get("value")}"'
+        for f in filters or []
+        if isinstance(f, Mapping) and f.get("label")
+    ]
+    return f"{metric}{{{','.join(matchers)}}}" if matchers else metric
 
 
 def _label_values(

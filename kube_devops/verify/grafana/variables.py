@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kube_devops.verify.grafana.interpolate import VARIABLE_REGEX
+from kube_devops.verify.grafana.metricfind import editor_query
 from kube_devops.verify.grafana.values import Raw
 
 
@@ -78,7 +79,7 @@ def _variable(raw: Mapping[str, Any]) -> Variable:
 
 def _query(query: Any) -> str:
     if isinstance(query, Mapping):  # the Prometheus variable editor saves {"query": ..., ...}
-        query = query.get("query") or ""
+        query = editor_query(query)
     return "" if query is None else str(query)
 
 

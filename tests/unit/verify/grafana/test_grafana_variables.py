@@ -210,3 +210,21 @@ def test_textbox_saved_as_a_list_takes_the_first_value() -> None:
     )
     values, _ = resolve(listed, TableSource({}), FRAME)
     assert values["f"].value == "a"
+
+
+def test_variable_editor_models_without_query_text() -> None:
+    """migrateVariableEditorBackToVariableSupport: the text built from qryType and its fields."""
+    filters = [{"label": "job", "op": "=", "value": "node"}]
+    values = {"qryType": 1, "label": "instance", "metric": "up", "labelFilters": filters}
+    listed = _variables(
+        {"name": "a", "type": "query", "query": values},
+        {"name": "b", "type": "query", "query": {"qryType": 1, "label": "job"}},
+        {"name": "c", "type": "query", "query": {"qryType": 3, "varQueryResult": "up"}},
+        {"name": "d", "type": "query", "query": {"qryType": 2, "metric": "node_"}},
+    )  # fmt: skip
+    assert [v.query for v in listed] == [
+        'label_values(up{job="node"},instance)',
+        "label_values(job)",
+        "query_result(up)",
+        "metrics(node_)",
+    ]
