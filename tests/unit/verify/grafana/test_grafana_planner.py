@@ -264,3 +264,10 @@ def test_empty_multi_or_all_variable_interpolates_an_empty_group() -> None:
     raw = {"title": "D", "panels": [panel], "templating": {"list": variables}}
     plan = plan_dashboard(DashboardSource(raw, "d.json"), empty, OPTIONS)
     assert plan.targets[0].expr == 'up{a=~"()", b=~"()", c=~".+"}'
+
+
+def test_range_query_is_aligned_to_the_step() -> None:
+    """AlignTimeRange (UTC): start and end rounded down to a multiple of the step:
+    1699996400 / 15 = 113333093.3 -> 1699996395; 1700000000 / 15 = 113333333.3 -> 1699999995."""
+    (target,) = _plan([_panel("p", "up")]).targets
+    assert (target.window.range_start, target.window.range_end) == (1_699_996_395, 1_699_999_995)
