@@ -37,22 +37,22 @@ def find_values(source: VariableSource, query: str, start: float, end: float) ->
     window = {"start": str(math.floor(start)), "end": str(math.ceil(end))}
     query = query.strip()
     if _LABEL_NAMES.match(query):
-        return [str(v) for v in source.get("/api/v1/labels", window)]
+        return [str(v) for v in _listed(source, "/api/v1/labels", window)]
     if found := _LABEL_VALUES.match(query):
         return _label_values(source, found.group(2), found.group(1), window)
     if found := _LABEL_NAMES_MATCH.match(query):
-        return [str(v) for v in source.get("/api/v1/labels", {**window, "match[]": found[1]})]
+        return [str(v) for v in _listed(source, "/api/v1/labels", {**window, "match[]": found[1]})]
     if found := _METRICS.match(query):
-        names = source.get("/api/v1/label/__name__/values", window)
+        names = _listed(source, "/api/v1/label/__name__/values", window)
         pattern = re.compile(re.sub(r"\(\?<(?![=!])", "(?P<", found.group(1)))
         return [str(n) for n in names if pattern.search(str(n))]
     if found := _QUERY_RESULT.match(query):
         data = source.get("/api/v1/query", {"query": found.group(1), "time": window["end"]})
-        return _query_result(data)
+        return _query_result(data if isinstance(data, Mapping) else {})
     if query in {"", "label_values()", "metrics()", "query_result()"}:
         return []
-    series = source.get("/api/v1/series", {**window, "match[]": query})
-    return [_metric_name(s) for s in series]
+    series = _listed(source, "/api/v1/series", {**window, "match[]": query})
+    return [_metric_name(s) for s in series if isinstance(s, Mapping)]
 
 
 def editor_query(model: Mapping[str, Any]) -> str:
@@ -87,14 +87,20 @@ def _label_values(
     source: VariableSource, label: str, match: str | None, window: Mapping[str, str]
 ) -> list[str]:
     params = {**window, "match[]": match} if match else dict(window)
-    return [str(v) for v in source.get(f"/api/v1/label/{label}/values", params)]
+    return [str(v) for v in _listed(source, f"/api/v1/label/{label}/values", params)]
+
+
+def _listed(source: VariableSource, path: str, params: Mapping[str, str]) -> list[Any]:
+    """The answer's ``data`` when it is a list, else nothing."""
+    data = source.get(path, params)
+    return data if isinstance(data, list) else []
 
 
 def _query_result(data: Mapping[str, Any]) -> list[str]:
     kind, result = data.get("resultType"), data.get("result")
     if kind in {"scalar", "string"}:
         return [str(result[1]) if result and result[1] else ""]
-    return [_series_text(item) for item in result or []]
+    return [_series_text(item) for item in result or [] if isinstance(item, Mapping)]
 
 
 def _series_text(item: Mapping[str, Any]) -> str:
