@@ -102,3 +102,23 @@ def test_empty_label_values_against_prometheus(prometheus: tuple[str, int]) -> N
         client.close()
     assert (plan.variables[0].status, plan.variables[0].chosen) == ("empty", ("",))
     assert plan.targets[0].expr == 'up{instance=""}'
+
+
+def test_variable_query_rejected_by_prometheus_is_an_error_choice(
+    prometheus: tuple[str, int],
+) -> None:
+    url, _ = prometheus
+    variables = [{"name": "x", "type": "query", "query": "label_values(up{job=, instance)"}]
+    panel = {"type": "stat", "title": "p", "targets": [{"refId": "A", "expr": "up"}]}
+    raw = {"title": "Live", "panels": [panel], "templating": {"list": variables}}
+    client = PromClient(url)
+    try:
+        options = PlanOptions(end=time.time(), range_seconds=300, scrape_seconds=1)
+        plan = plan_dashboard(DashboardSource(raw, "live.json"), client, options)
+    finally:
+        client.close()
+    (choice,) = plan.variables
+    assert choice.status == "error"
+    assert choice.detail.startswith(
+        "variable query 'label_values(up{job=, instance)' failed: bad_data"
+    )
