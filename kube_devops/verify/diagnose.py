@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from kube_devops.core.promql import format_duration, legend_labels, range_windows, selectors
@@ -15,6 +16,9 @@ from kube_devops.verify import explain, targets_down
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.model import PanelCheck, Reason, Series, Status, Verdict, Window
 from kube_devops.verify.plan import QueryTarget
+
+#: How Prometheus writes the values the all-zero check accepts without parsing them.
+_ZERO_TEXTS = frozenset({"0", "-0", "NaN"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +63,34 @@ def classify(
 
 
 def _observe(client: PromClient, target: QueryTarget, window: Window) -> Observed:
-    instant = client.instant(target.expr, at=window.end)
+    """The range query over the window, and the result at its end: the instant query, unless
+    the end is a point of the range query's grid, where Prometheus evaluates the very same
+    instant and its answer is the range result's last point (a second request would only repeat
+    it). Instant-only targets run the instant query alone, as Grafana does."""
     if target.instant:
+        instant = client.instant(target.expr, at=window.end)
         return Observed(instant.series, [], instant.seconds)
     ranged = client.range(target.expr, window.start, window.end, window.step)
+    if _end_on_grid(window):
+        return Observed(_points_at(ranged.series, window.end), ranged.series, ranged.seconds)
+    instant = client.instant(target.expr, at=window.end)
     return Observed(instant.series, ranged.series, max(instant.seconds, ranged.seconds))
+
+
+def _end_on_grid(window: Window) -> bool:
+    """Prometheus evaluates a range query at start + k x step, in whole milliseconds."""
+    span, step = round((window.end - window.start) * 1000), round(window.step * 1000)
+    return step > 0 and span % step == 0
+
+
+def _points_at(ranged: list[Series], at: float) -> list[Series]:
+    """The instant vector at ``at`` out of a range result: each series' sample there, if any."""
+    found: list[Series] = []
+    for series in ranged:
+        values = series.get("values") or []
+        if values and abs(float(values[-1][0]) - at) < 0.0005:
+            found.append({"metric": series.get("metric", {}), "value": values[-1]})
+    return found
 
 
 def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window) -> Verdict:
@@ -152,7 +179,18 @@ def _legend_missing(legend: str, series: Sequence[Series]) -> str:
 
 
 def _all_zero(instant: Sequence[Series], ranged: Sequence[Series]) -> bool:
-    values = [s["value"][1] for s in instant if "value" in s]
-    values += [v[1] for s in ranged for v in s.get("values", [])]
-    numbers = [float(v) for v in values]
-    return bool(numbers) and all(n == 0 or math.isnan(n) for n in numbers)
+    """Every sample is 0 or NaN; stops at the first other value (most series have one early)."""
+    values = chain(
+        (s["value"][1] for s in instant if "value" in s),
+        (v[1] for s in ranged for v in s.get("values", [])),
+    )
+    seen = False
+    for text in values:
+        seen = True
+        if text not in _ZERO_TEXTS and not _zero(float(text)):
+            return False
+    return seen
+
+
+def _zero(number: float) -> bool:
+    return number == 0 or math.isnan(number)

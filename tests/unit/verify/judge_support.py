@@ -21,6 +21,7 @@ class CannedProm:
     range_results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     series_results: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     labels: dict[str, list[str]] = field(default_factory=dict)
+    window: QueryWindow = WINDOW
     calls: list[tuple[str, str]] = field(default_factory=list)
 
     def instant(self, expr: str, at: float | None = None) -> Result:
@@ -29,7 +30,8 @@ class CannedProm:
 
     def range(self, expr: str, start: float, end: float, step: float) -> Result:
         self.calls.append(("range", expr))
-        assert (start, end, step) == (START, END, STEP), "the target's own window"
+        expected = (self.window.start, self.window.end, self.window.step)
+        assert (start, end, step) == expected, "the target's own window"
         return Result(self.range_results.get(expr, []), 0.003)
 
     def series(self, match: str, start: float, end: float) -> list[dict[str, str]]:

@@ -4,9 +4,10 @@ metric name are diagnosed like named ones. Prometheus' answers are canned per qu
 
 from __future__ import annotations
 
-from judge_support import END, REPEAT, CannedProm, sample, series, target
+from judge_support import END, REPEAT, SCRAPE, START, CannedProm, sample, series, target
 
 from kube_devops.verify.diagnose import judge
+from kube_devops.verify.plan import QueryWindow
 
 UP = {"job": "node", "instance": "node-a:9100"}
 DOWN_TARGET = {
@@ -25,7 +26,30 @@ def test_data_in_range_and_now_is_ok() -> None:
     check = judge(prom, target(expr), [])  # type: ignore[arg-type]
     assert (check.status, check.reason, check.series) == ("ok", None, 1)
     assert check.detail == "1 series now, 1 over the range"
-    assert prom.calls == [("instant", expr), ("range", expr)]
+    # 1600 - 1000 = 40 steps of 15 s: the range query's last point is the instant at the end.
+    assert prom.calls == [("range", expr)]
+
+
+def test_end_off_the_step_grid_runs_the_instant_query_too() -> None:
+    """600 s is not a whole number of 7 s steps: the last range point is 1594, not 1600."""
+    expr = "node_load1"
+    window = QueryWindow(START, END, 7.0, 30.0, SCRAPE)
+    prom = CannedProm(
+        instant_results={expr: [sample(UP, "2")]},
+        range_results={expr: [series(UP, (1594, "2"))]},
+        window=window,
+    )
+    check = judge(prom, target(expr, window=window), [])  # type: ignore[arg-type]
+    assert (check.status, check.detail) == ("ok", "1 series now, 1 over the range")
+    assert prom.calls == [("range", expr), ("instant", expr)]
+
+
+def test_series_that_stopped_one_step_before_the_end_is_stale() -> None:
+    expr = "node_load1"
+    prom = CannedProm(range_results={expr: [series(UP, (1570, "1"), (1585, "1"))]})
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("warn", "stale")
+    assert "last sample at 1970-01-01 00:26:25 UTC, 15s before the end" in check.detail
 
 
 def test_series_that_stopped_mid_range_is_stale_not_empty() -> None:
