@@ -4,21 +4,17 @@ Samples anywhere in the range are data; the verdict says why when a target is no
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain
 from typing import Any
 
-from kube_devops.core.promql import format_duration, legend_labels, range_windows, selectors
+from kube_devops.core.promql import format_duration, selectors
 from kube_devops.verify import explain, targets_down
+from kube_devops.verify.classify import with_data
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.model import PanelCheck, Reason, Series, Status, Verdict, Window
 from kube_devops.verify.plan import QueryTarget
-
-#: How Prometheus writes the values the all-zero check accepts without parsing them.
-_ZERO_TEXTS = frozenset({"0", "-0", "NaN"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +55,7 @@ def classify(
     fading = _fading(client, expr, window)
     if fading is not None:
         return fading
-    return _classify_data(expr, target.legend, window, observed)
+    return with_data(expr, target.legend, window, observed.instant, observed.ranged)
 
 
 def _observe(client: PromClient, target: QueryTarget, window: Window) -> Observed:
@@ -131,19 +127,6 @@ def _down_feeding(client: PromClient, expr: str, window: Window) -> list[dict[st
     return []
 
 
-def _classify_data(expr: str, legend: str, window: Window, observed: Observed) -> Verdict:
-    short = [w for w in range_windows(expr) if w < 2 * window.scrape_seconds]
-    if short:
-        return Verdict(Status.WARN, Reason.WINDOW_TOO_SHORT, _short_detail(short, window))
-    missing = _legend_missing(legend, observed.instant + observed.ranged)
-    if missing:
-        return Verdict(Status.WARN, Reason.LEGEND_LABEL_MISSING, missing)
-    if _all_zero(observed.instant, observed.ranged):
-        return Verdict(Status.WARN, Reason.ALL_ZERO, "every value over the range is 0 (or NaN)")
-    detail = f"{len(observed.instant)} series now, {len(observed.ranged)} over the range"
-    return Verdict(Status.OK, None, detail)
-
-
 def _check(target: QueryTarget, verdict: Verdict, observed: Observed) -> PanelCheck:
     return PanelCheck(
         target.row, target.title, target.expr, verdict.status, verdict.reason, verdict.detail,
@@ -151,46 +134,3 @@ def _check(target: QueryTarget, verdict: Verdict, observed: Observed) -> PanelCh
         query_seconds=observed.seconds, range_result=observed.ranged, dashboard=target.dashboard,
         template=target.template, repeat=target.repeat,
     )  # fmt: skip
-
-
-def _short_detail(short: Sequence[float], window: Window) -> str:
-    shown = ", ".join(f"[{format_duration(w)}]" for w in short)
-    return (
-        f"range window {shown} is shorter than two scrape intervals "
-        f"(2 x {format_duration(window.scrape_seconds)}); use $__rate_interval or at least "
-        f"[{format_duration(4 * window.scrape_seconds)}]"
-    )
-
-
-def _legend_missing(legend: str, series: Sequence[Series]) -> str:
-    wanted = legend_labels(legend)
-    if not wanted or not series:
-        return ""
-    present = sorted({k for s in series for k in s.get("metric", {})})
-    absent = [w for w in wanted if any(w not in s.get("metric", {}) for s in series)]
-    if not absent:
-        return ""
-    names = ", ".join("{{" + a + "}}" for a in absent)
-    return (
-        f"legendFormat names {names} but the result series carry only: "
-        f"{', '.join(present) or '(no labels)'}; keep the label in the aggregation "
-        f"(sum by (...)) or change the legend"
-    )
-
-
-def _all_zero(instant: Sequence[Series], ranged: Sequence[Series]) -> bool:
-    """Every sample is 0 or NaN; stops at the first other value (most series have one early)."""
-    values = chain(
-        (s["value"][1] for s in instant if "value" in s),
-        (v[1] for s in ranged for v in s.get("values", [])),
-    )
-    seen = False
-    for text in values:
-        seen = True
-        if text not in _ZERO_TEXTS and not _zero(float(text)):
-            return False
-    return seen
-
-
-def _zero(number: float) -> bool:
-    return number == 0 or math.isnan(number)
