@@ -2,8 +2,9 @@
 "No data" by design while nothing passes them.
 
 A filter is a comparison without ``bool`` (``rate(x[5m]) > 0``, ``up != 1``; ``0 < x`` filters
-``x`` alike) or a set operator that keeps only part of its left side (``a and b``,
-``a unless b``). For each filter, the query without it is the filtered side alone, so the
+``x`` alike), a set operator that keeps only part of its left side (``a and b``,
+``a unless b``), or ``absent()``/``absent_over_time()``, empty while what they watch exists.
+For each filter, the query without it is the filtered side (or the watched series) alone, so the
 verifier can ask Prometheus how many series the filter removed.
 """
 
@@ -19,6 +20,8 @@ from kube_devops.core.promql_parser import parse
 
 _COMPARISONS = frozenset({"==", "!=", ">", "<", ">=", "<="})
 _SET_FILTERS = frozenset({"and", "unless"})
+#: What an ``absent`` function watches, as a query that has its series.
+_ABSENT = {"absent": "{}", "absent_over_time": "last_over_time({})"}
 _EMPTY_BRACES = re.compile(r"(?<=[A-Za-z0-9_:])\{\}")
 
 
@@ -48,6 +51,10 @@ def value_filters(expr: str) -> tuple[ValueFilter, ...]:
         if isinstance(node, pp.BinaryExpr) and _is_filter(node):
             kept, text = _split(node)
             found.append(ValueFilter(text, whole.replace(str(node), f"({kept})", 1)))
+        elif isinstance(node, pp.Call) and node.func.name in _ABSENT and node.args:
+            watched = _ABSENT[node.func.name].format(node.args[0])
+            text = _EMPTY_BRACES.sub("", str(node))
+            found.append(ValueFilter(text, whole.replace(str(node), f"({watched})", 1)))
 
     pp.walk(tree, pre_visit=visit)
     return tuple(found)

@@ -20,6 +20,8 @@ from kube_devops.core.promql_filters import ValueFilter, value_filters, without_
             "a and on(job) b == 1",
             [("and on (job) b == 1", "(a{})"), ("== 1", "a{} and on (job) (b{})")],
         ),
+        ('absent(up{job="db"})', [('absent(up{job="db"})', '(up{job="db"})')]),
+        ("absent_over_time(x[5m])", [("absent_over_time(x[5m])", "(last_over_time(x{}[5m]))")]),
         (
             "sum(rate(x[5m]) > 0) > 10",
             [("> 10", "(sum(rate(x{}[5m]) > 0))"), ("> 0", "sum((rate(x{}[5m]))) > 10")],

@@ -164,3 +164,16 @@ def test_repeated_entry_carries_its_repeat_and_template() -> None:
         "reason": None, "detail": "1 series now, 1 over the range", "series": 1,
         "repeat": {"variable": "instance", "value": "node-a:9100"},
     }  # fmt: skip
+
+
+def test_absent_of_a_metric_that_exists_is_filtered_out() -> None:
+    """An "is it missing?" panel shows No data while the watched series exist."""
+    expr = 'absent(up{job="node"})'
+    prom = CannedProm(
+        series_results={'{__name__="up"}': [UP]},
+        range_results={'up{job="node"}': [series(UP, (1600, "1"))],
+                       '(up{job="node"})': [series(UP, (1600, "1"))]},
+    )  # fmt: skip
+    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "filtered_out")
+    assert check.detail.startswith('the value filter `absent(up{job="node"})` removed all 1 series')
