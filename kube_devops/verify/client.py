@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import requests
@@ -16,6 +13,7 @@ from prometheus_api_client.exceptions import PrometheusApiClientException
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from kube_devops.verify import promhttp
 from kube_devops.verify.model import Series
 
 T = TypeVar("T")
@@ -46,7 +44,7 @@ class PromClient:
         self.url = url.rstrip("/")
         self._timeout = timeout
         retry = Retry(total=2, backoff_factor=0.1, status_forcelist=[502, 503, 504])
-        self._session = _session(self.url, verify_tls)
+        self._session = promhttp.session(self.url, verify_tls)
         self._label_values: dict[str, list[str]] = {}
         self._prom = PrometheusConnect(
             url=self.url, session=self._session, retry=retry, timeout=timeout
@@ -61,8 +59,10 @@ class PromClient:
         try:
             response = self._session.get(endpoint, timeout=self._timeout)
         except requests.RequestException as err:
-            raise ApiUnavailableError(f"Prometheus at {self.url} is unreachable: {err}") from None
-        if response.status_code != 200 or not _api_success(response):
+            raise ApiUnavailableError(
+                f"Prometheus at {self.url} is unreachable: {promhttp.reason(err)}"
+            ) from None
+        if response.status_code != 200 or not promhttp.api_success(response):
             raise ApiUnavailableError(
                 f"{self.url} does not answer the Prometheus HTTP API: GET /api/v1/status/buildinfo "
                 f"gave HTTP {response.status_code}; give the Prometheus base URL "
@@ -76,7 +76,7 @@ class PromClient:
     def instant(self, expr: str, at: float | None = None) -> Result:
         """Evaluate ``expr`` at ``at`` (epoch seconds; now when omitted)."""
         params = {"time": f"{at:.3f}"} if at is not None else None
-        return self._timed(lambda: _vector(self._prom.custom_query(expr, params=params)))
+        return self._timed(lambda: promhttp.vector(self._prom.custom_query(expr, params=params)))
 
     def range(self, expr: str, start: float, end: float, step: float) -> Result:
         """Evaluate ``expr`` from ``start`` to ``end`` every ``step`` seconds.
@@ -87,14 +87,20 @@ class PromClient:
         exact = {"start": f"{start:.3f}", "end": f"{end:.3f}"}
         return self._timed(
             lambda: self._prom.custom_query_range(
-                expr, start_time=_dt(start), end_time=_dt(end), step=f"{step:g}", params=exact
+                expr,
+                start_time=promhttp.dt(start),
+                end_time=promhttp.dt(end),
+                step=f"{step:g}",
+                params=exact,
             )
         )
 
     def series(self, match: str, start: float, end: float) -> list[dict[str, str]]:
         """Label sets of every series matching the selector ``match`` in the window."""
         found: list[dict[str, str]] = self._call(
-            lambda: self._prom.get_series(_dt(start), _dt(end), params={"match[]": match})
+            lambda: self._prom.get_series(
+                promhttp.dt(start), promhttp.dt(end), params={"match[]": match}
+            )
         )
         return found
 
@@ -123,51 +129,8 @@ class PromClient:
         try:
             return call()
         except PrometheusApiClientException as err:
-            raise QueryError(_prometheus_message(str(err))) from None
+            raise QueryError(promhttp.prometheus_message(str(err))) from None
         except requests.RequestException as err:
-            raise QueryError(f"Prometheus at {self.url} is unreachable: {err}") from None
-
-
-def _session(url: str, verify_tls: bool) -> requests.Session:
-    """A session that reads the proxy and CA bundle settings of the environment once, not on
-    every request (requests re-reads the environment per call, a third of a small query's CPU)."""
-    session = requests.Session()
-    session.proxies = dict(requests.utils.get_environ_proxies(url))
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    session.verify = (bundle or True) if verify_tls else False
-    session.trust_env = False
-    return session
-
-
-def _api_success(response: requests.Response) -> bool:
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    return isinstance(body, dict) and body.get("status") == "success"
-
-
-def _vector(result: Any) -> list[Series]:
-    """An instant result as series: a scalar or string result (``[time, "value"]``) becomes one
-    series without labels, as Grafana draws it."""
-    if isinstance(result, list) and len(result) == 2 and not isinstance(result[0], dict):
-        return [{"metric": {}, "value": list(result)}]
-    return list(result or [])
-
-
-def _dt(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=UTC)
-
-
-def _prometheus_message(text: str) -> str:
-    """Pull the ``error`` field out of the client's 'HTTP Status Code 400 (b'{...}')' text."""
-    start, end = text.find("{"), text.rfind("}")
-    if start >= 0 and end > start:
-        raw = text[start : end + 1].encode().decode("unicode_escape")
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            return text
-        if isinstance(body, dict) and body.get("error"):
-            return f"{body.get('errorType', 'error')}: {body['error']}"
-    return text
+            raise QueryError(
+                f"Prometheus at {self.url} is unreachable: {promhttp.reason(err)}"
+            ) from None

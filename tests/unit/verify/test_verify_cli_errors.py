@@ -64,7 +64,7 @@ def test_unreachable_prometheus_exits_2(capsys: pytest.CaptureFixture[str]) -> N
     url = _closed_port_url()
     assert main(["verify", "--prometheus-url", url]) == 2
     (line,) = _error(capsys)
-    assert line.startswith(f"kube-devops: error: Prometheus at {url} is unreachable")
+    assert line == f"kube-devops: error: Prometheus at {url} is unreachable: Connection refused"
 
 
 def test_url_that_is_not_the_prometheus_api_exits_2_with_the_status(
@@ -126,3 +126,15 @@ def test_bad_state_file_is_a_usage_error(
 def test_bad_flag_values_exit_2(flag: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert _exit_code(["verify", "--prometheus-url", "http://x", flag, value]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_help_states_the_panel_width_the_planner_assumes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from kube_devops.cli.verify import ASSUMED_PANEL_WIDTH
+    from kube_devops.verify.grafana import PANEL_WIDTH
+
+    assert ASSUMED_PANEL_WIDTH == PANEL_WIDTH == 900
+    assert _exit_code(["verify", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "so the default assumes a 1920-pixel window: 900" in text
