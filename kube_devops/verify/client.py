@@ -46,6 +46,7 @@ class PromClient:
         retry = Retry(total=2, backoff_factor=0.1, status_forcelist=[502, 503, 504])
         self._session = promhttp.session(self.url, verify_tls)
         self._label_values: dict[str, list[str]] = {}
+        self._series: dict[tuple[str, int, int], list[dict[str, str]]] = {}
         self._prom = PrometheusConnect(
             url=self.url, session=self._session, retry=retry, timeout=timeout
         )
@@ -96,13 +97,19 @@ class PromClient:
         )
 
     def series(self, match: str, start: float, end: float) -> list[dict[str, str]]:
-        """Label sets of every series matching the selector ``match`` in the window."""
-        found: list[dict[str, str]] = self._call(
-            lambda: self._prom.get_series(
-                promhttp.dt(start), promhttp.dt(end), params={"match[]": match}
+        """Label sets of every series matching the selector ``match`` in the window.
+
+        Kept for the client's lifetime, like :meth:`label_values`: the targets of a dashboard
+        share their window and often their selectors.
+        """
+        key = (match, round(start), round(end))
+        if key not in self._series:
+            self._series[key] = self._call(
+                lambda: self._prom.get_series(
+                    promhttp.dt(start), promhttp.dt(end), params={"match[]": match}
+                )
             )
-        )
-        return found
+        return self._series[key]
 
     def label_values(self, label: str) -> list[str]:
         """Every value of ``label`` Prometheus knows (``__name__`` gives all metric names).

@@ -1,6 +1,6 @@
 """Judge one planned panel target as Grafana runs it: the range query over its own window (and
-the instant query at the window's end), or the instant query alone for instant-only targets.
-Samples anywhere in the range are data; the verdict says why when a target is not plainly ok."""
+the result at the window's end), or the instant query alone for instant-only targets. Samples
+anywhere in the range are data; the verdict says why when a target is not plainly ok."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def classify(
         return explain.empty(client, expr, window, instant_only=target.instant)
     if not observed.instant:
         return _stopped(client, expr, observed.ranged, window)
-    fading = _fading(client, expr, window)
+    fading = _fading(client, expr, window, observed.instant)
     if fading is not None:
         return fading
     return with_data(expr, target.legend, window, observed.instant, observed.ranged)
@@ -102,10 +102,12 @@ def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window
     return Verdict(Status.WARN, Reason.STALE, detail)
 
 
-def _fading(client: PromClient, expr: str, window: Window) -> Verdict | None:
-    """Data now, but fed by a target that is down: range functions still show its last samples
-    for one window, then the panel goes empty. Costs nothing while every target is up."""
-    down = _down_feeding(client, expr, window)
+def _fading(client: PromClient, expr: str, window: Window, now: list[Series]) -> Verdict | None:
+    """Data now, but only from targets that are down: range functions still show their last
+    samples for one window, then the panel goes empty. Costs nothing while every target is up."""
+    if not targets_down.down(window.targets):
+        return None
+    down = _only_down_feeding(client, expr, window, now)
     if not down:
         return None
     detail = targets_down.describe("it", down)
@@ -113,7 +115,27 @@ def _fading(client: PromClient, expr: str, window: Window) -> Verdict | None:
     return Verdict(Status.WARN, Reason.TARGET_DOWN, detail)
 
 
+def _only_down_feeding(
+    client: PromClient, expr: str, window: Window, now: list[Series]
+) -> list[dict[str, Any]]:
+    """The down targets, when every series behind the result comes from one: read from the
+    result's own job/instance labels, else from a selector's series."""
+    labels = [s.get("metric", {}) for s in now]
+    if labels and all("job" in m and "instance" in m for m in labels):
+        return targets_down.all_from_down(labels, window.targets)
+    try:
+        for selector in selectors(expr):
+            found = client.series(selector.bare or str(selector), window.start, window.end)
+            down = targets_down.all_from_down(found, window.targets)
+            if down:
+                return down
+    except QueryError:
+        return []
+    return []
+
+
 def _down_feeding(client: PromClient, expr: str, window: Window) -> list[dict[str, Any]]:
+    """Down targets behind any selector of ``expr`` (why a panel has nothing at the end)."""
     if not targets_down.down(window.targets):
         return []
     try:

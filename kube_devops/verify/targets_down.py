@@ -22,6 +22,18 @@ def feeding_series(series: Sequence[dict[str, str]], targets: Sequence[Target]) 
     return [t for t in down(targets) if (_label(t, "job"), _label(t, "instance")) in keys]
 
 
+def all_from_down(series: Sequence[dict[str, str]], targets: Sequence[Target]) -> list[Target]:
+    """The down targets behind ``series`` when every one of them comes from a down target;
+    ``[]`` when any comes from a live target (or there is none)."""
+    keys = {(s.get("job"), s.get("instance")) for s in series}
+    if not keys:
+        return []
+    live = {(_label(t, "job"), _label(t, "instance")) for t in targets if t.get("health") == "up"}
+    if keys & live:
+        return []
+    return feeding_series(series, targets)
+
+
 def feeding_selector(selector: Selector, targets: Sequence[Target]) -> list[Target]:
     """Down targets that would give ``selector`` its series: the catalog's component for a
     metric of ours, or targets whose labels satisfy the selector's label matchers."""

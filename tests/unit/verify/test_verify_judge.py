@@ -177,3 +177,35 @@ def test_absent_of_a_metric_that_exists_is_filtered_out() -> None:
     check = judge(prom, target(expr), [])  # type: ignore[arg-type]
     assert (check.status, check.reason) == ("empty", "filtered_out")
     assert check.detail.startswith('the value filter `absent(up{job="node"})` removed all 1 series')
+
+
+NODE_A = {"labels": {"job": "node", "instance": "node-a:9100"}, "health": "up"}
+NODE_B = {
+    "labels": {"job": "node", "instance": "node-b:9100"}, "health": "down",
+    "scrapeUrl": "http://node-b:9100/metrics", "lastError": "connection refused",
+}  # fmt: skip
+
+
+def test_aggregate_still_fed_by_a_live_target_is_ok_while_another_is_down() -> None:
+    expr = "sum(node_load1)"
+    prom = CannedProm(
+        range_results={expr: [series({}, (1600, "2"))]},
+        series_results={'{__name__="node_load1"}': [UP, {**UP, "instance": "node-b:9100"}]},
+    )
+    check = judge(prom, target(expr), [NODE_A, NODE_B])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("ok", None)
+
+
+def test_data_only_from_a_down_target_warns_target_down() -> None:
+    """Its samples are still inside the range windows; the panel will go empty."""
+    down_only = {"job": "node", "instance": "node-b:9100"}
+    expr = "rate(node_cpu_seconds_total[5m])"
+    prom = CannedProm(range_results={expr: [series(down_only, (1600, "0.3"))]})
+    check = judge(prom, target(expr), [NODE_A, NODE_B])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("warn", "target_down")
+    assert check.detail == (
+        "it comes from a target that is down: job=node instance=node-b:9100 "
+        "(http://node-b:9100/metrics) is down: connection refused; the panel only shows samples "
+        "from before it went down"
+    )
+    assert ("series", '{__name__="node_cpu_seconds_total"}') not in prom.calls
