@@ -15,6 +15,20 @@ class PromQLSyntaxError(ValueError):
     """The expression could not be read; the message names the position."""
 
 
+def _fullmatch(pattern: str, value: str) -> bool:
+    """Prometheus's anchored RE2 match. RE2 accepts a few forms Python's ``re`` rejects (inline
+    flags after the start): those are tried with the flags moved to the front."""
+    try:
+        return re.fullmatch(pattern, value) is not None
+    except re.error:
+        flags = "".join(re.findall(r"\(\?([imsU]+)\)", pattern)).replace("U", "")
+        bare = re.sub(r"\(\?[imsU]+\)", "", pattern)
+        try:
+            return re.fullmatch(f"(?{flags})" + bare if flags else bare, value) is not None
+        except re.error:
+            return False
+
+
 @dataclass(frozen=True, slots=True)
 class Matcher:
     """One ``name op "value"`` inside a selector's braces, such as ``namespace=~"prod.*"``."""
@@ -29,7 +43,7 @@ class Matcher:
             return value == self.value
         if self.op == "!=":
             return value != self.value
-        found = re.fullmatch(self.value, value) is not None
+        found = _fullmatch(self.value, value)
         return found if self.op == "=~" else not found
 
     def __str__(self) -> str:

@@ -138,3 +138,10 @@ def test_legend_labels() -> None:
     assert legend_labels("{{ $labels.job }} on $labels.pod") == ("job", "pod")
     assert legend_labels("p99") == ()
     assert legend_labels("{{namespace}}/{{ policy }} {{namespace}}") == ("namespace", "policy")
+
+
+def test_matcher_accepts_re2_inline_flags_python_rejects_in_place() -> None:
+    """RE2 takes ``(?i)`` anywhere; Python only at the start."""
+    assert Matcher("job", "=~", "node|(?i)PROM.*").matches("prometheus")
+    assert not Matcher("job", "=~", "node|(?i)PROM.*").matches("alertmanager")
+    assert not Matcher("job", "=~", "(unclosed").matches("x")
