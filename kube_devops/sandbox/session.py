@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings, SandboxState
 from kube_devops.verify.report import Report
@@ -29,7 +32,7 @@ class StackParameters:
     """Namespace kube-devops is deployed in."""
     prometheus_url: str | None = None
     """Cluster mode: Prometheus base URL (required there)."""
-    dashboards: tuple[str, ...] = ()
+    dashboards: str | Sequence[str] = ()
     """Dashboard files, ConfigMap YAMLs, Lists or directories to verify; empty is the shipped
     dashboard."""
     base_port: int = 0
@@ -48,6 +51,23 @@ class StackParameters:
     """Range of the range queries."""
     endpoints: dict[str, str] = field(default_factory=dict)
     """Cluster mode: component -> base URL to scrape live (e.g. through port-forwards)."""
+
+
+def dashboard_paths(value: str | Sequence[str]) -> tuple[str, ...]:
+    """The notebook's ``dashboards`` parameter as paths: a list (``-y``), or the text papermill's
+    ``-p dashboards '["a.json", "dir"]'`` passes (a YAML/JSON list, or one path)."""
+    if not isinstance(value, str):
+        return tuple(str(v) for v in value)
+    text = value.strip()
+    if not text:
+        return ()
+    if text.startswith("["):
+        try:
+            found = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise ValueError(f"parameter dashboards={value!r} is not a list: {err}") from None
+        return tuple(str(v) for v in found or [])
+    return (text,)
 
 
 class StackSession:
@@ -111,7 +131,7 @@ class StackSession:
         info, began = self.connection(), time.perf_counter()
         settings = VerifySettings(
             prometheus_url=str(info["prometheus_url"]),
-            dashboards=tuple(Path(p) for p in self.params.dashboards),
+            dashboards=tuple(Path(p) for p in dashboard_paths(self.params.dashboards)),
             endpoints=info.get("endpoints") or {},
             range_seconds=parse_duration(self.params.range),
             strict=self.params.strict,
