@@ -33,7 +33,7 @@ class Observed:
 def judge(client: PromClient, target: QueryTarget, targets: Sequence[dict[str, Any]]) -> PanelCheck:
     """Query ``target`` and classify it; ``targets`` are Prometheus's active scrape targets."""
     w = target.window
-    window = Window(w.start, w.end, w.step, w.scrape, targets)
+    window = Window(w.start, w.end, w.step, w.scrape, targets, target.instant)
     if target.error:
         return _check(target, Verdict(Status.ERROR, Reason.QUERY_ERROR, target.error), Observed())
     try:
@@ -49,7 +49,7 @@ def classify(
     """The verdict on what ``target`` returned."""
     expr = target.expr
     if not observed.instant and not observed.ranged:
-        return explain.empty(client, expr, window, instant_only=target.instant)
+        return explain.empty(client, expr, window)
     if not observed.instant:
         return _stopped(client, expr, observed.ranged, window)
     fading = _fading(client, expr, window, observed.instant)

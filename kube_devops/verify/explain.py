@@ -16,14 +16,15 @@ from kube_devops.verify.model import Reason, Status, Verdict, Window
 _EMPTY = Status.EMPTY
 
 
-def empty(client: PromClient, expr: str, window: Window, instant_only: bool = False) -> Verdict:
-    """The verdict for a query with no sample anywhere in its window."""
+def empty(client: PromClient, expr: str, window: Window) -> Verdict:
+    """The verdict for a query with no sample anywhere in its window (at its end only, for an
+    instant-only target)."""
     try:
         for selector in selectors(expr):
             found = _selector_verdict(client, selector, window)
             if found is not None:
                 return found
-        return filtered.verdict(client, expr, window, instant_only) or _window_verdict(expr, window)
+        return filtered.verdict(client, expr, window) or _window_verdict(expr, window)
     except QueryError as err:
         return Verdict(Status.ERROR, Reason.QUERY_ERROR, f"while diagnosing: {err}")
 
@@ -66,6 +67,11 @@ def _sampled_verdict(
     down = targets_down.feeding_series(series, window.targets)
     if down:
         return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down))
+    if window.instant_only:
+        if client.instant(str(selector), at=window.end).series:
+            return None
+        detail = f"{selector} has samples earlier in the range but none at its end, the only "
+        return Verdict(_EMPTY, Reason.METRIC_MISSING, detail + "time an instant query shows")
     if client.range(str(selector), window.start, window.end, window.step).series:
         return None
     return Verdict(

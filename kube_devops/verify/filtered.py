@@ -10,19 +10,19 @@ from kube_devops.verify.client import PromClient
 from kube_devops.verify.model import Reason, Status, Verdict, Window
 
 
-def verdict(client: PromClient, expr: str, window: Window, instant_only: bool) -> Verdict | None:
+def verdict(client: PromClient, expr: str, window: Window) -> Verdict | None:
     """``empty``/``filtered_out`` naming the filter and how many series it removed, or ``None``
     when no filter explains the empty result."""
     filters = value_filters(expr)
     for found in filters:
-        count = _series(client, found.unfiltered, window, instant_only)
+        count = _series(client, found.unfiltered, window)
         if count:
-            return _verdict(f"the value filter `{found.text}`", count, instant_only)
+            return _verdict(f"the value filter `{found.text}`", count, window.instant_only)
     if len(filters) > 1:
-        count = _series(client, without_filters(expr), window, instant_only)
+        count = _series(client, without_filters(expr), window)
         if count:
             names = ", ".join(f"`{f.text}`" for f in filters)
-            return _verdict(f"the value filters {names} together", count, instant_only)
+            return _verdict(f"the value filters {names} together", count, window.instant_only)
     return None
 
 
@@ -37,7 +37,7 @@ def _verdict(subject: str, count: int, instant_only: bool) -> Verdict:
     )
 
 
-def _series(client: PromClient, expr: str, window: Window, instant_only: bool) -> int:
-    if instant_only:
+def _series(client: PromClient, expr: str, window: Window) -> int:
+    if window.instant_only:
         return len(client.instant(expr, at=window.end).series)
     return len(client.range(expr, window.start, window.end, window.step).series)

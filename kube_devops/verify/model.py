@@ -45,6 +45,8 @@ class Window:
     step: float
     scrape_seconds: float
     targets: Sequence[dict[str, Any]] = ()
+    instant_only: bool = False
+    """Grafana runs only the instant query at ``end``: only samples there count."""
 
 
 @dataclass(slots=True)

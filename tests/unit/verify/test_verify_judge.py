@@ -209,3 +209,30 @@ def test_data_only_from_a_down_target_warns_target_down() -> None:
         "from before it went down"
     )
     assert ("series", '{__name__="node_cpu_seconds_total"}') not in prom.calls
+
+
+def test_instant_only_target_whose_series_stopped_is_empty_saying_so() -> None:
+    """An instant panel shows only the end of the range, where nothing is left."""
+    expr = "node_load1"
+    prom = CannedProm(series_results={'{__name__="node_load1"}': [UP]})
+    check = judge(prom, target(expr, instant=True), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "metric_missing")
+    assert check.detail == (
+        "node_load1 has samples earlier in the range but none at its end, the only time an "
+        "instant query shows"
+    )
+    assert ("range", expr) not in prom.calls
+
+
+def test_instant_only_filter_counts_series_at_the_end() -> None:
+    expr = "up == 0"
+    prom = CannedProm(
+        series_results={'{__name__="up"}': [UP]},
+        instant_results={"up": [sample(UP, "1")], "(up{})": [sample(UP, "1")]},
+    )
+    check = judge(prom, target(expr, instant=True), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "filtered_out")
+    assert check.detail.startswith(
+        "the value filter `== 0` removed all 1 series the query has without it at the end of "
+        "the range"
+    )
