@@ -63,8 +63,9 @@ def _labels_only_verdict(client: PromClient, selector: Selector, window: Window)
 def _sampled_verdict(
     client: PromClient, selector: Selector, series: Sequence[dict[str, str]], window: Window
 ) -> Verdict | None:
-    """The selector has series: is their target down, or are all their samples older?"""
-    down = targets_down.feeding_series(series, window.targets)
+    """The selector has series: do they all come from targets that are down now, or are all
+    their samples older than the window?"""
+    down = targets_down.all_from_down(series, window.targets)
     if down:
         return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down))
     if window.instant_only:

@@ -236,3 +236,16 @@ def test_instant_only_filter_counts_series_at_the_end() -> None:
         "the value filter `== 0` removed all 1 series the query has without it at the end of "
         "the range"
     )
+
+
+def test_filter_keeping_nothing_is_filtered_out_though_another_target_is_down() -> None:
+    """node-b is down but node-a still feeds the selector: the filter empties it, not node-b."""
+    expr = "node_load1 > 100"
+    both = [UP, {**UP, "instance": "node-b:9100"}]
+    prom = CannedProm(
+        series_results={'{__name__="node_load1"}': both},
+        range_results={"node_load1": [series(UP, (1600, "1"))],
+                       "(node_load1{})": [series(UP, (1600, "1"))]},
+    )  # fmt: skip
+    check = judge(prom, target(expr), [NODE_A, NODE_B])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "filtered_out")
