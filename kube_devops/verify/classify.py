@@ -29,6 +29,8 @@ def with_data(
     if _all_zero(instant, ranged):
         return Verdict(Status.WARN, Reason.ALL_ZERO, "every value over the range is 0 (or NaN)")
     detail = f"{len(instant)} series now, {len(ranged)} over the range"
+    if window.instant_only:
+        detail = f"{len(instant)} series at the end of the range (instant query)"
     return Verdict(Status.OK, None, detail)
 
 

@@ -69,6 +69,7 @@ def test_instant_only_target_runs_only_the_instant_query() -> None:
     prom = CannedProm(instant_results={expr: [sample({}, "3")]})
     check = judge(prom, target(expr, instant=True), [])  # type: ignore[arg-type]
     assert (check.status, check.series) == ("ok", 1)
+    assert check.detail == "1 series at the end of the range (instant query)"
     assert prom.calls == [("instant", expr)]
 
 
