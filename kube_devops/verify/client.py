@@ -42,6 +42,7 @@ class PromClient:
         self, url: str, *, timeout: float = 10.0, verify_tls: bool = True, connections: int = 10
     ) -> None:
         self.url = url.rstrip("/")
+        self.verify_tls = verify_tls
         self._timeout = timeout
         retry = Retry(total=2, backoff_factor=0.1, status_forcelist=[502, 503, 504])
         self._session = promhttp.session(self.url, verify_tls)

@@ -8,9 +8,8 @@ concurrently over its own window, and collect the report in dashboard order.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,38 +21,14 @@ from kube_devops.verify.grafana import DashboardSource, PlanOptions, load_dashbo
 from kube_devops.verify.plan import PlannedDashboard
 from kube_devops.verify.report import DashboardCheck, Report
 from kube_devops.verify.scrape import MetricCheck, scrape_components
+from kube_devops.verify.settings import VerifySettings
+
+__all__ = ["SHIPPED", "VerifySettings", "load_sources", "shipped_source", "verify"]
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
 #: What the report calls the dashboard kube-devops ships when no dashboard is given.
 SHIPPED = "(shipped dashboard)"
-
-
-@dataclass(frozen=True, slots=True)
-class VerifySettings:
-    """What to verify and how."""
-
-    prometheus_url: str
-    """Base URL of the Prometheus HTTP API, e.g. ``http://127.0.0.1:9090``."""
-    dashboards: Sequence[Path] = ()
-    """Dashboard files, ConfigMap YAMLs, Lists or directories; empty checks the shipped one."""
-    endpoints: Mapping[str, str] = field(default_factory=dict)
-    """Component name -> base URL whose ``/metrics`` is scraped live; empty skips that step."""
-    range_seconds: float = 600.0
-    """Length of the dashboard time range (ending now)."""
-    scrape_seconds: float | None = None
-    """Scrape interval; ``None`` takes the longest interval among Prometheus' active targets."""
-    strict: bool = False
-    """Count ``warn`` and ``filtered_out`` targets as failures."""
-    verify_tls: bool = True
-    """Check the Prometheus server certificate when its URL is https."""
-    concurrency: int = 8
-    """Queries in flight at once."""
-    max_data_points: int | None = None
-    """Grafana's maxDataPoints where a panel sets none (the panel width in pixels in a
-    browser); ``None`` keeps the planner's default."""
-    datasources: Mapping[str, str] = field(default_factory=dict)
-    """Data source name -> plugin type (``prometheus``, ``loki``, ...) for plain-name references."""
 
 
 def shipped_source() -> DashboardSource:
@@ -89,14 +64,13 @@ def verify(settings: VerifySettings, progress: Progress | None = None) -> Report
         client.check_api()
         targets = _timed(timings, "targets", client.targets)
         options = _options(settings, targets)
-        say(f"planning {len(sources)} dashboard(s)")
-        planned = _timed(
-            timings, "plan", lambda: [plan_dashboard(s, client, options) for s in sources]
-        )
-        _require_targets(planned)
-        count = sum(len(p.targets) for p in planned)
-        say(f"querying {count} panel targets, {settings.concurrency} at a time")
-        checks = _timed(timings, "panels", lambda: _judge_all(client, planned, targets, settings))
+        with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
+            say(f"planning {len(sources)} dashboard(s)")
+            planned = _timed(timings, "plan", lambda: _plan_all(pool, client, sources, options))
+            _require_targets(planned)
+            count = sum(len(p.targets) for p in planned)
+            say(f"querying {count} panel targets, {settings.concurrency} at a time")
+            checks = _timed(timings, "panels", lambda: _judge_all(pool, client, planned, targets))
     finally:
         client.close()
     return _report(planned, checks, targets, metrics, timings, settings.strict)
@@ -107,6 +81,7 @@ def _options(settings: VerifySettings, targets: list[dict[str, Any]]) -> PlanOpt
     if settings.max_data_points is not None:
         extra["max_data_points"] = settings.max_data_points
     return PlanOptions(
+        verify_tls=settings.verify_tls,
         end=time.time(),
         range_seconds=settings.range_seconds,
         scrape_seconds=settings.scrape_seconds or _scrape_interval(targets),
@@ -124,15 +99,25 @@ def _require_targets(planned: Sequence[PlannedDashboard]) -> None:
             )
 
 
+def _plan_all(
+    pool: ThreadPoolExecutor,
+    client: PromClient,
+    sources: Sequence[DashboardSource],
+    options: PlanOptions,
+) -> list[PlannedDashboard]:
+    """Every dashboard planned, several at a time (their variable queries overlap), in order."""
+    return list(pool.map(lambda source: plan_dashboard(source, client, options), sources))
+
+
 def _judge_all(
+    pool: ThreadPoolExecutor,
     client: PromClient,
     planned: Sequence[PlannedDashboard],
     targets: list[dict[str, Any]],
-    settings: VerifySettings,
 ) -> list[DashboardCheck]:
+    """Every target judged, ``concurrency`` at a time, back in dashboard order."""
     every = [t for d in planned for t in d.targets]
-    with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
-        results = iter(list(pool.map(lambda t: judge(client, t, targets), every)))
+    results = iter(list(pool.map(lambda t: judge(client, t, targets), every)))
     return [
         DashboardCheck(
             d.title, d.uid, d.file, list(d.variables), [next(results) for _ in d.targets],
