@@ -5,6 +5,9 @@ failure; a target Grafana shows "No data" for is ``empty`` with the reason."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,3 +122,39 @@ def test_an_exporter_that_stopped_mid_range_is_drawn_and_warned_not_empty(tmp_pa
         assert f"instance={stack.instances['alertmanager']}" in panel.detail
         assert "is down" in panel.detail
     assert report.ok is True
+
+
+def _config_map_list(path: Path) -> Path:
+    """Both dashboards as kube-prometheus publishes its own: a ConfigMapList of ConfigMaps."""
+    items = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"grafana-dashboard-{i}"},
+         "data": {file.name: file.read_text("utf-8")}}
+        for i, file in enumerate(DASHBOARDS.values())
+    ]  # fmt: skip
+    path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMapList", "items": items}))
+    return path
+
+
+def test_cli_on_a_config_map_list_reports_both_dashboards_and_fails_on_no_data(
+    real: RealStack, tmp_path: Path
+) -> None:
+    """Exit 1: Grafana shows No data for four targets of the Prometheus 2.0 Stats dashboard."""
+    listing = _config_map_list(tmp_path / "dashboards.yaml")
+    argv = [sys.executable, "-m", "kube_devops", "verify", "--prometheus-url",
+            real.prometheus_url, "--dashboard", str(listing), "--json", "--range", "5m",
+            "--concurrency", "4"]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    assert [(d["title"], d["ok"]) for d in document["dashboards"]] == [
+        ("Prometheus AlertManager", True), ("Prometheus 2.0 Stats", False)
+    ]  # fmt: skip
+    assert [d["file"].split("#")[0] for d in document["dashboards"]] == [str(listing)] * 2
+    failing = [(p["title"], p["reason"]) for p in document["panels"] if p["status"] == "empty"]
+    assert failing == [
+        ("Head Block GC Activity", "metric_missing"),
+        ("Compaction Activity", "metric_missing"),
+        ("Rule Group Eval Activity", "metric_missing"),
+        ("Rule Group Eval Activity", "metric_missing"),
+    ]
+    assert document["ok"] is False
