@@ -9,11 +9,13 @@ import re
 from collections.abc import Sequence
 
 from kube_devops.core.promql import Selector, format_duration, range_windows, selectors
-from kube_devops.verify import filtered, targets_down
+from kube_devops.verify import explain_text, filtered, targets_down
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.model import Reason, Status, Verdict, Window
 
 _EMPTY = Status.EMPTY
+#: Series Prometheus writes only while an alert is pending or firing.
+_ALERT_SERIES = frozenset({"ALERTS", "ALERTS_FOR_STATE"})
 
 
 def empty(client: PromClient, expr: str, window: Window) -> Verdict:
@@ -33,6 +35,8 @@ def _selector_verdict(client: PromClient, selector: Selector, window: Window) ->
     if not selector.bare:
         return _labels_only_verdict(client, selector, window)
     series = client.series(selector.bare, window.start, window.end)
+    if not series and selector.metric in _ALERT_SERIES:
+        return Verdict(_EMPTY, Reason.FILTERED_OUT, explain_text.no_alert_detail(selector))
     if not series:
         down = targets_down.feeding_selector(selector, window.targets)
         if down:
@@ -41,7 +45,9 @@ def _selector_verdict(client: PromClient, selector: Selector, window: Window) ->
     matchers = selector.label_matchers
     matched = [s for s in series if all(m.matches(s.get(m.name, "")) for m in matchers)]
     if not matched:
-        return Verdict(_EMPTY, Reason.LABEL_MISMATCH, _mismatch_detail(selector, series))
+        return Verdict(
+            _EMPTY, Reason.LABEL_MISMATCH, explain_text.mismatch_detail(selector, series)
+        )
     return _sampled_verdict(client, selector, matched, window)
 
 
@@ -56,8 +62,10 @@ def _labels_only_verdict(client: PromClient, selector: Selector, window: Window)
     for matcher in selector.label_matchers:
         values = sorted(set(client.label_values(matcher.name)))
         if not any(matcher.matches(v) for v in values):
-            return Verdict(_EMPTY, Reason.LABEL_MISMATCH, _no_value_detail(matcher, values))
-    return Verdict(_EMPTY, Reason.LABEL_MISMATCH, _together_detail(selector, "series"))
+            return Verdict(
+                _EMPTY, Reason.LABEL_MISMATCH, explain_text.no_value_detail(matcher, values)
+            )
+    return Verdict(_EMPTY, Reason.LABEL_MISMATCH, explain_text.together_detail(selector, "series"))
 
 
 def _sampled_verdict(
@@ -78,8 +86,8 @@ def _sampled_verdict(
     return Verdict(
         _EMPTY,
         Reason.METRIC_MISSING,
-        f"{selector} has series, but no sample in the last {_span(window)}: whatever exported "
-        "it stopped before the range began",
+        f"{selector} has series, but no sample in the last {explain_text.span(window)}: "
+        "whatever exported it stopped before the range began",
     )
 
 
@@ -106,45 +114,17 @@ def _window_verdict(expr: str, window: Window) -> Verdict:
     )
 
 
-def _mismatch_detail(selector: Selector, series: Sequence[dict[str, str]]) -> str:
-    present = sorted({k for s in series for k in s if k != "__name__"})
-    for matcher in selector.label_matchers:
-        if any(matcher.matches(s.get(matcher.name, "")) for s in series):
-            continue
-        if not any(matcher.name in s for s in series):
-            return (
-                f"label {matcher.name!r} does not exist on {selector.what}; "
-                f"its labels are: {', '.join(present) or '(none)'}"
-            )
-        values = sorted({s[matcher.name] for s in series if matcher.name in s})
-        return f"no {selector.what} series has {matcher}; existing {_values(matcher, values)}"
-    return _together_detail(selector, f"{selector.what} series")
-
-
-def _no_value_detail(matcher: object, values: Sequence[str]) -> str:
-    return f"no series has {matcher}; existing {_values(matcher, values)}"
-
-
-def _values(matcher: object, values: Sequence[str]) -> str:
-    name = getattr(matcher, "name", "")
-    shown = ", ".join(values[:20]) + (" ..." if len(values) > 20 else "")
-    return f"{name} values: {shown or '(none)'}"
-
-
-def _together_detail(selector: Selector, what: str) -> str:
-    combos = ", ".join(sorted(str(m) for m in selector.label_matchers))
-    return f"no single {what} satisfies all of {combos} together"
-
-
 def _missing_detail(client: PromClient, selector: Selector, window: Window) -> str:
     names = client.label_values("__name__")
     close = [
         c for n in _wanted_names(selector) for c in difflib.get_close_matches(n, names, 3, 0.75)
     ]
     if selector.metric:
-        text = f"no series named {selector.metric} in the last {_span(window)}"
+        text = f"no series named {selector.metric} in the last {explain_text.span(window)}"
     else:
-        text = f"no series whose name matches {selector.what} in the last {_span(window)}"
+        text = (
+            f"no series whose name matches {selector.what} in the last {explain_text.span(window)}"
+        )
     if close:
         text += f"; did you mean {', '.join(dict.fromkeys(close))}?"
     down = targets_down.down(window.targets)
@@ -160,7 +140,3 @@ def _wanted_names(selector: Selector) -> list[str]:
         if matcher.op in {"=", "=~"} and re.fullmatch(r"[A-Za-z0-9_:|]+", matcher.value):
             wanted += [n for n in matcher.value.split("|") if n]
     return wanted
-
-
-def _span(window: Window) -> str:
-    return format_duration(round(window.end - window.start))

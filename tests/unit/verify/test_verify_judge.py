@@ -250,3 +250,10 @@ def test_filter_keeping_nothing_is_filtered_out_though_another_target_is_down() 
     )  # fmt: skip
     check = judge(prom, target(expr), [NODE_A, NODE_B])  # type: ignore[arg-type]
     assert (check.status, check.reason) == ("empty", "filtered_out")
+
+
+def test_alerts_panel_without_any_active_alert_is_filtered_out() -> None:
+    """ALERTS exists only while an alert is pending or firing: No data means none is."""
+    check = judge(CannedProm(), target('sum by (alertname) (ALERTS{alertstate="firing"})'), [])  # type: ignore[arg-type]
+    assert (check.status, check.reason) == ("empty", "filtered_out")
+    assert check.detail.startswith("no alert was pending or firing in the range: ALERTS has")
