@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kube_devops.cli import verify_flags
 from kube_devops.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -15,8 +16,10 @@ from kube_devops.cli.common import (
     CliError,
     add_cluster_flags,
 )
-from kube_devops.core.catalog import Component
+from kube_devops.cli.verify_flags import ASSUMED_PANEL_WIDTH, add_verify_flags
 from kube_devops.core.promql import parse_duration
+
+__all__ = ["ASSUMED_PANEL_WIDTH", "register"]
 
 if TYPE_CHECKING:
     from kube_devops.verify.report import Report
@@ -28,80 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "verify", help="check every dashboard query against Prometheus and diagnose empty ones"
     )
-    parser.add_argument("--prometheus-url", metavar="URL", help="Prometheus base URL")
-    parser.add_argument(
-        "--state-file", type=Path, metavar="PATH",
-        help="sandbox state file (gives the Prometheus URL and component endpoints)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--dashboard", type=Path, metavar="PATH", action="append", default=[],
-        help="Grafana dashboard JSON (also exported or API form), ConfigMap YAML, List/"
-        "ConfigMapList, or a directory searched for .json/.yaml/.yml; repeatable "
-        "(default: the shipped dashboard)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--datasource", action="append", default=[], metavar="NAME=TYPE",
-        help="data source NAME referenced by plain name is of plugin TYPE (prometheus, loki, "
-        "...); repeatable",
-    )  # fmt: skip
-    parser.add_argument(
-        "--concurrency", type=_positive_int, default=8, metavar="N",
-        help="queries in flight at once (default: %(default)s)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--max-data-points", type=_positive_int, default=None, metavar="N",
-        help="Grafana's maxDataPoints for a half-width panel (12 of 24 columns) that sets none; "
-        "panels w columns wide get N x w / 12. In a browser it is the panel's width in pixels, "
-        f"so the default assumes a 1920-pixel window: {ASSUMED_PANEL_WIDTH}",
-    )  # fmt: skip
-    parser.add_argument(
-        "--range", default="10m", help="dashboard time range, ending now (default 10m)"
-    )
-    parser.add_argument(
-        "--endpoint", action="append", default=[], metavar="COMPONENT=URL",
-        help="scrape this component's /metrics live and compare it with the catalog (repeatable)",
-    )  # fmt: skip
-    parser.add_argument("--json", action="store_true", help="print the JSON report")
-    parser.add_argument(
-        "--strict", action="store_true", help="warnings and filtered_out targets fail too"
-    )
-    parser.add_argument(
-        "--deploy", action="store_true", help="server-side apply the manifests first"
-    )
+    add_verify_flags(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
-
-
-#: The planner's PANEL_WIDTH, named here so ``--help`` needs no import of the verifier.
-ASSUMED_PANEL_WIDTH = 900
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0, e.g. 8")
-    return int(text)
-
-
-def _endpoints(args: argparse.Namespace) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for item in args.endpoint:
-        name, sep, url = item.partition("=")
-        if not sep or name not in {c.value for c in Component}:
-            raise CliError(
-                f"--endpoint {item!r} must be COMPONENT=URL, e.g. watch=http://host:8080"
-            )
-        found[name] = url
-    return found
-
-
-def _datasources(args: argparse.Namespace) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for item in args.datasource:
-        name, sep, kind = item.partition("=")
-        if not sep or not name or not kind:
-            raise CliError(f"--datasource {item!r} must be NAME=TYPE, e.g. Loki=loki")
-        found[name] = kind
-    return found
 
 
 def _read_state(path: Path) -> tuple[str, dict[str, str]]:
@@ -141,7 +73,7 @@ def _run(args: argparse.Namespace) -> int:
 def _settings(args: argparse.Namespace) -> VerifySettings:
     from kube_devops.verify.run import VerifySettings
 
-    url, endpoints = args.prometheus_url, _endpoints(args)
+    url, endpoints = args.prometheus_url, verify_flags.endpoints(args)
     if args.state_file:
         state_url, state_endpoints = _read_state(args.state_file)
         url = url or state_url
@@ -155,7 +87,7 @@ def _settings(args: argparse.Namespace) -> VerifySettings:
     return VerifySettings(
         prometheus_url=url, dashboards=tuple(args.dashboard), endpoints=endpoints,
         range_seconds=range_seconds, strict=args.strict, concurrency=args.concurrency,
-        max_data_points=args.max_data_points, datasources=_datasources(args),
+        max_data_points=args.max_data_points, datasources=verify_flags.datasources(args),
     )  # fmt: skip
 
 
