@@ -6,10 +6,24 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, CliError, add_cluster_flags
-from kube_devops.core.catalog import Component
+from kube_devops.cli import verify_flags
+from kube_devops.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    add_cluster_flags,
+)
+from kube_devops.cli.verify_flags import ASSUMED_PANEL_WIDTH, add_verify_flags
 from kube_devops.core.promql import parse_duration
+
+__all__ = ["ASSUMED_PANEL_WIDTH", "register"]
+
+if TYPE_CHECKING:
+    from kube_devops.verify.report import Report
+    from kube_devops.verify.run import VerifySettings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,39 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "verify", help="check every dashboard query against Prometheus and diagnose empty ones"
     )
-    parser.add_argument("--prometheus-url", metavar="URL", help="Prometheus base URL")
-    parser.add_argument(
-        "--state-file", type=Path, metavar="PATH",
-        help="sandbox state file (gives the Prometheus URL and component endpoints)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--dashboard", type=Path, metavar="FILE",
-        help="Grafana dashboard JSON or ConfigMap YAML (default: the shipped dashboard)",
-    )  # fmt: skip
-    parser.add_argument("--range", default="10m", help="range of the range queries (default 10m)")
-    parser.add_argument(
-        "--endpoint", action="append", default=[], metavar="COMPONENT=URL",
-        help="scrape this component's /metrics live and compare it with the catalog (repeatable)",
-    )  # fmt: skip
-    parser.add_argument("--json", action="store_true", help="print the JSON report")
-    parser.add_argument("--strict", action="store_true", help="warnings fail too")
-    parser.add_argument(
-        "--deploy", action="store_true", help="server-side apply the manifests first"
-    )
+    add_verify_flags(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
-
-
-def _endpoints(args: argparse.Namespace) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for item in args.endpoint:
-        name, sep, url = item.partition("=")
-        if not sep or name not in {c.value for c in Component}:
-            raise CliError(
-                f"--endpoint {item!r} must be COMPONENT=URL, e.g. watch=http://host:8080"
-            )
-        found[name] = url
-    return found
 
 
 def _read_state(path: Path) -> tuple[str, dict[str, str]]:
@@ -68,11 +52,28 @@ def _read_state(path: Path) -> tuple[str, dict[str, str]]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from kube_devops.verify.client import QueryError
-    from kube_devops.verify.dashboard import DashboardError
-    from kube_devops.verify.run import VerifySettings, verify
+    try:
+        settings = _settings(args)
+        if args.deploy:
+            _deploy(args)
+        report = _verify(settings)
+    except CliError as err:
+        if args.json:
+            print(json.dumps({"ok": False, "error": str(err)}))
+        raise
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        from kube_devops.verify.report_text import render
 
-    url, endpoints = args.prometheus_url, _endpoints(args)
+        print(render(report))
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+def _settings(args: argparse.Namespace) -> VerifySettings:
+    from kube_devops.verify.run import VerifySettings
+
+    url, endpoints = args.prometheus_url, verify_flags.endpoints(args)
     if args.state_file:
         state_url, state_endpoints = _read_state(args.state_file)
         url = url or state_url
@@ -83,22 +84,25 @@ def _run(args: argparse.Namespace) -> int:
         range_seconds = parse_duration(args.range)
     except ValueError as err:
         raise CliError(f"--range: {err}") from None
-    if args.deploy:
-        _deploy(args)
-    settings = VerifySettings(
-        prometheus_url=url, dashboard=args.dashboard, endpoints=endpoints,
-        range_seconds=range_seconds, strict=args.strict,
+    return VerifySettings(
+        prometheus_url=url, dashboards=tuple(args.dashboard), endpoints=endpoints,
+        range_seconds=range_seconds, strict=args.strict, concurrency=args.concurrency,
+        max_data_points=args.max_data_points, datasources=verify_flags.datasources(args),
     )  # fmt: skip
+
+
+def _verify(settings: VerifySettings) -> Report:
+    """Bad input (a dashboard, a URL that is not Prometheus) exits 2; other query errors 1."""
+    from kube_devops.verify import run
+    from kube_devops.verify.client import ApiUnavailableError, QueryError
+    from kube_devops.verify.dashboard import DashboardError
+
     try:
-        report = verify(settings, progress=lambda msg: print(msg, file=sys.stderr))
-    except (QueryError, DashboardError) as err:
+        return run.verify(settings, progress=lambda msg: print(msg, file=sys.stderr))
+    except (ApiUnavailableError, DashboardError) as err:
+        raise CliError(str(err), EXIT_USAGE) from None
+    except QueryError as err:
         raise CliError(str(err), EXIT_FAILURE) from None
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(report.panel_table().drop(columns=["expr"]).to_string(index=False))
-        print(report.summary())
-    return EXIT_OK if report.ok else EXIT_FAILURE
 
 
 def _deploy(args: argparse.Namespace) -> None:

@@ -1,18 +1,20 @@
-"""The one PromQL reader: what a query selects, the labels it relies on, its range windows.
+"""The one PromQL reader: what a query selects, the labels it relies on, its range windows, and
+the value filters that can empty it.
 
-Not a full PromQL parser: it understands selectors, matchers, range windows and subqueries,
-``offset``/``@`` modifiers, aggregations with ``by``/``without``, function calls and binary
-operators well enough to answer the questions of the manifest contract tests and the verifier —
-which series are selected (with which matchers), which labels appear in groupings (and over
-which metrics), which labels the result carries (so a ``legendFormat`` can be checked), and how
-long its range windows are. Grafana variables (``$namespace``, ``$__rate_interval``) may appear
-inside strings and range brackets. Also Prometheus durations, both ways.
+Parsing is Prometheus's own grammar through ``promql-parser``
+(:mod:`kube_devops.core.promql_parser`); this module answers the questions of the manifest
+contract tests and the verifier — which series are selected (with which matchers), which labels
+appear in groupings (and over which metrics), which labels the result carries (so a
+``legendFormat`` can be checked), how long its range windows are, and which comparison or
+``and``/``unless`` filters it applies. Grafana variables (``$namespace``, ``$__rate_interval``)
+may appear inside strings and range brackets. Also Prometheus durations, both ways.
 """
 
 from __future__ import annotations
 
 import re
 
+from kube_devops.core.promql_filters import ValueFilter, value_filters
 from kube_devops.core.promql_model import (
     Analysis,
     Grouping,
@@ -22,7 +24,7 @@ from kube_devops.core.promql_model import (
     PromQLSyntaxError,
     Selector,
 )
-from kube_devops.core.promql_parser import AGGREGATIONS, Parser, tokenize
+from kube_devops.core.promql_parser import AGGREGATIONS, Walker, parse
 
 __all__ = [
     "AGGREGATIONS",
@@ -33,17 +35,22 @@ __all__ = [
     "Matcher",
     "PromQLSyntaxError",
     "Selector",
+    "ValueFilter",
     "analyze",
     "format_duration",
     "legend_labels",
     "parse_duration",
     "range_windows",
     "selectors",
-    "tokenize",
+    "value_filters",
 ]
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")
-_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+#: Prometheus's own duration grammar (``model.ParseDuration``): units in descending order, each
+#: at most once, whole numbers only — ``1h30m`` is valid, ``1.5m`` and ``30m1h`` are not.
+_DURATION = re.compile(
+    r"(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?"
+)
+_UNITS = (31536000, 604800, 86400, 3600, 60, 1, 0.001)
 _LEGEND = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\$labels\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -52,13 +59,14 @@ def _no_labels(_: str) -> frozenset[str]:
 
 
 def analyze(expr: str, labels_of: LabelLookup = _no_labels) -> Analysis:
-    """Read ``expr``; ``labels_of(series_name)`` gives the labels a selected series carries."""
-    parser = Parser(tokenize(expr), labels_of)
-    result = parser.expression()
-    if parser.pos != len(parser.tokens):
-        raise PromQLSyntaxError(f"unexpected {parser.peek()!r} in {expr!r}")
-    parser.analysis.result_labels = result
-    return parser.analysis
+    """Read ``expr``; ``labels_of(series_name)`` gives the labels a selected series carries.
+
+    Raises :class:`PromQLSyntaxError` with the parser's message when ``expr`` is not PromQL.
+    """
+    tree, placeholders = parse(expr)
+    walker = Walker(labels_of, placeholders)
+    walker.analysis.result_labels = walker.visit(tree)
+    return walker.analysis
 
 
 def selectors(expr: str) -> tuple[Selector, ...]:
@@ -101,14 +109,18 @@ def legend_labels(text: str) -> tuple[str, ...]:
 
 
 def parse_duration(text: str) -> float:
-    """Seconds in a Prometheus duration (``90s``, ``1m30s``, ``500ms``); ValueError if invalid."""
+    """Seconds in a Prometheus duration (``90s``, ``1h30m``, ``500ms``) or a plain number of
+    seconds (``90``, ``0.5``); ValueError naming the rule otherwise."""
     text = text.strip()
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return float(text)
-    parts = _DURATION.findall(text)
-    if not parts or "".join(n + u for n, u in parts) != text:
-        raise ValueError(f"{text!r} is not a Prometheus duration (examples: 30s, 5m, 1h30m)")
-    return sum(float(n) * _UNITS[u] for n, u in parts)
+    match = _DURATION.fullmatch(text)
+    if not text or match is None:
+        raise ValueError(
+            f"{text!r} is not a Prometheus duration: whole numbers with units y, w, d, h, m, s, ms "
+            "from largest to smallest (examples: 30s, 5m, 1h30m; not 1.5m)"
+        )
+    return sum(int(n) * unit for n, unit in zip(match.groups(), _UNITS, strict=True) if n)
 
 
 def format_duration(seconds: float) -> str:

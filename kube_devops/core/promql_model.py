@@ -15,6 +15,20 @@ class PromQLSyntaxError(ValueError):
     """The expression could not be read; the message names the position."""
 
 
+def _fullmatch(pattern: str, value: str) -> bool:
+    """Prometheus's anchored RE2 match. RE2 accepts a few forms Python's ``re`` rejects (inline
+    flags after the start): those are tried with the flags moved to the front."""
+    try:
+        return re.fullmatch(pattern, value) is not None
+    except re.error:
+        flags = "".join(re.findall(r"\(\?([imsU]+)\)", pattern)).replace("U", "")
+        bare = re.sub(r"\(\?[imsU]+\)", "", pattern)
+        try:
+            return re.fullmatch(f"(?{flags})" + bare if flags else bare, value) is not None
+        except re.error:
+            return False
+
+
 @dataclass(frozen=True, slots=True)
 class Matcher:
     """One ``name op "value"`` inside a selector's braces, such as ``namespace=~"prod.*"``."""
@@ -29,7 +43,7 @@ class Matcher:
             return value == self.value
         if self.op == "!=":
             return value != self.value
-        found = re.fullmatch(self.value, value) is not None
+        found = _fullmatch(self.value, value)
         return found if self.op == "=~" else not found
 
     def __str__(self) -> str:
@@ -44,16 +58,38 @@ class Selector:
     matchers: tuple[Matcher, ...]
 
     @property
+    def name_matchers(self) -> tuple[Matcher, ...]:
+        """What selects the series name: ``__name__="metric"``, or the ``__name__`` matchers of a
+        nameless selector (``{__name__=~"a|b"}``); ``()`` for ``{job="x"}``."""
+        if self.metric:
+            return (Matcher("__name__", "=", self.metric),)
+        return tuple(m for m in self.matchers if m.name == "__name__")
+
+    @property
+    def label_matchers(self) -> tuple[Matcher, ...]:
+        """The matchers on labels other than the series name."""
+        return tuple(m for m in self.matchers if m.name != "__name__")
+
+    @property
     def bare(self) -> str:
-        """The selector for every series of the metric, ignoring label matchers."""
-        return f'{{__name__="{self.metric}"}}'
+        """The selector for every series of the name(s) selected, ignoring label matchers;
+        ``""`` when the selector names no series name at all."""
+        inner = ",".join(str(m) for m in self.name_matchers)
+        return f"{{{inner}}}" if inner else ""
+
+    @property
+    def what(self) -> str:
+        """How to name what it selects in a message: the metric, or its name matchers."""
+        return self.metric or str(Selector("", self.name_matchers or self.matchers))
 
     def named(self) -> Selector:
         """This selector with a nameless ``{__name__="x", ...}`` read as ``x{...}``."""
         if self.metric:
             return self
-        name = next((m.value for m in self.matchers if m.name == "__name__" and m.op == "="), "")
-        return Selector(name, tuple(m for m in self.matchers if m.name != "__name__"))
+        name = next((m for m in self.matchers if m.name == "__name__" and m.op == "="), None)
+        if name is None:
+            return self
+        return Selector(name.value, tuple(m for m in self.matchers if m is not name))
 
     def __str__(self) -> str:
         inner = ",".join(str(m) for m in self.matchers)

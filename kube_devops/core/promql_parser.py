@@ -1,8 +1,17 @@
-"""Tokenizer and recursive-descent reader behind :func:`kube_devops.core.promql.analyze`."""
+"""Read PromQL with ``promql-parser`` (Python bindings of a Rust implementation of Prometheus's own
+grammar) and walk its syntax tree into an :class:`Analysis`.
+
+Grafana variables inside range brackets (``[$__rate_interval]``) are not PromQL: they are swapped
+for placeholder durations before parsing and restored in :attr:`Analysis.ranges`. Variables inside
+label values (``namespace=~"$namespace"``) are plain strings and need nothing.
+"""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+
+import promql_parser as pp
 
 from kube_devops.core.promql_model import (
     Analysis,
@@ -16,42 +25,42 @@ from kube_devops.core.promql_model import (
 
 AGGREGATIONS = frozenset(
     {"sum", "min", "max", "avg", "count", "stddev", "stdvar", "group", "topk", "bottomk"}
-    | {"quantile", "count_values", "limitk"}
+    | {"quantile", "count_values", "limitk", "limit_ratio"}
 )
-_KEYWORD_OPS = frozenset({"and", "or", "unless", "atan2"})
-_TOKEN = re.compile(
-    r"""
-      (?P<skip>\s+|\#[^\n]*)
-    | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
-    | (?P<range>\[[^\]]*\])
-    | (?P<dur>(?:\d+(?:ms|s|m|h|d|w|y))+(?![A-Za-z0-9_:]))
-    | (?P<num>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-    | (?P<ident>[A-Za-z_:][A-Za-z0-9_:]*)
-    | (?P<op>==|!=|=~|!~|>=|<=|[-+*/%^<>=@])
-    | (?P<punct>[(){},])
-    """,
-    re.VERBOSE,
-)
+_OPS = (("=", pp.MatchOp.Equal), ("!=", pp.MatchOp.NotEqual), ("=~", pp.MatchOp.Re))
+_BRACKET_VARIABLE = re.compile(r"\[([^\]\[]*\$[^\]\[]*)\]")
+#: Placeholder ranges count up from here (about 31 years), far beyond any real window.
+_PLACEHOLDER_BASE = 10**9
 
 
-def tokenize(expr: str) -> list[tuple[str, str]]:
-    """``(kind, text)`` tokens; raises :class:`PromQLSyntaxError` on an unknown character."""
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(expr):
-        match = _TOKEN.match(expr, pos)
-        if match is None or match.lastgroup is None:
-            raise PromQLSyntaxError(f"unexpected character {expr[pos]!r} at {pos}")
-        if match.lastgroup != "skip":
-            tokens.append((match.lastgroup, match.group(match.lastgroup)))
-        pos = match.end()
-    return tokens
+def parse(expr: str) -> tuple[pp.Expr, dict[int, str]]:
+    """The syntax tree of ``expr`` and the placeholder seconds -> bracket text it replaced."""
+    placeholders: dict[int, str] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        parts = match.group(1).split(":")
+        swapped = [_placeholder(p, placeholders) if "$" in p else p for p in parts]
+        return "[" + ":".join(swapped) + "]"
+
+    try:
+        return pp.parse(_BRACKET_VARIABLE.sub(swap, expr)), placeholders
+    except ValueError as err:
+        raise PromQLSyntaxError(f"{err} in {expr!r}") from None
 
 
-def _unquote(text: str) -> str:
-    if text.startswith("`"):
-        return text[1:-1]
-    return bytes(text[1:-1], "utf-8").decode("unicode_escape")
+def _placeholder(text: str, placeholders: dict[int, str]) -> str:
+    seconds = _PLACEHOLDER_BASE + len(placeholders)
+    placeholders[seconds] = text
+    return f"{seconds}s"
+
+
+def _matcher(found: pp.Matcher) -> Matcher:
+    op = next((text for text, kind in _OPS if found.op == kind), "!~")
+    return Matcher(found.name, op, found.value)
+
+
+def _includes(matching: pp.LabelModifier) -> bool:
+    return bool(matching.type == pp.LabelModifierType.Include)
 
 
 def _combine(left: Labels, right: Labels, op: str, on: tuple[str, ...] | None) -> Labels:
@@ -64,152 +73,83 @@ def _combine(left: Labels, right: Labels, op: str, on: tuple[str, ...] | None) -
     return left & right
 
 
-class Parser:
-    """Recursive descent over the tokens; precedence is ignored (label sets do not need it)."""
+class Walker:
+    """Depth-first over the tree, in source order, computing each node's result labels."""
 
-    def __init__(self, tokens: list[tuple[str, str]], labels_of: LabelLookup) -> None:
-        self.tokens = tokens
-        self.pos = 0
+    def __init__(self, labels_of: LabelLookup, placeholders: dict[int, str]) -> None:
         self.labels_of = labels_of
+        self.placeholders = placeholders
         self.analysis = Analysis()
 
-    def peek(self) -> str | None:
-        return self.tokens[self.pos][1] if self.pos < len(self.tokens) else None
+    def visit(self, node: pp.Expr) -> Labels:
+        if isinstance(node, pp.VectorSelector):
+            return self.selector(node)
+        if isinstance(node, pp.MatrixSelector):
+            labels = self.selector(node.vector_selector)
+            self.range(node.range)
+            return labels
+        if isinstance(node, pp.SubqueryExpr):
+            labels = self.visit(node.expr)
+            self.range(node.range, node.step)
+            return labels
+        if isinstance(node, (pp.ParenExpr, pp.UnaryExpr)):
+            return self.visit(node.expr)
+        if isinstance(node, pp.BinaryExpr):
+            return self.binary(node)
+        if isinstance(node, pp.AggregateExpr):
+            return self.aggregation(node)
+        if isinstance(node, pp.Call):
+            return self.function(node)
+        return None  # number and string literals
 
-    def kind(self) -> str | None:
-        return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
+    def range(self, window: timedelta | None, step: timedelta | None = None) -> None:
+        text = self.duration(window)
+        if step is not None:
+            text += ":" + self.duration(step)
+        self.analysis.ranges.append(text)
 
-    def take(self, expected: str | None = None) -> str:
-        text = self.peek()
-        if text is None or (expected is not None and text != expected):
-            raise PromQLSyntaxError(f"expected {expected or 'more input'!r}, found {text!r}")
-        self.pos += 1
-        return text
+    def duration(self, value: timedelta | None) -> str:
+        if value is None:
+            return ""
+        seconds = value.total_seconds()
+        return self.placeholders.get(int(seconds), pp.display_duration(value))
 
-    def expression(self) -> Labels:
-        left = self.unary()
-        while self.kind() == "op" or self.peek() in _KEYWORD_OPS:
-            op = self.take()
-            if self.peek() == "bool":
-                self.take()
-            on = self.matching()
-            left = _combine(left, self.unary(), op, on)
-        return left
+    def selector(self, node: pp.VectorSelector) -> Labels:
+        matchers = tuple(_matcher(m) for m in node.matchers.matchers)
+        if node.name:
+            matchers = tuple(m for m in matchers if m != Matcher("__name__", "=", node.name))
+        self.analysis.selectors.append(Selector(node.name or "", matchers))
+        return self.labels_of(node.name) if node.name else frozenset()
 
-    def matching(self) -> tuple[str, ...] | None:
+    def binary(self, node: pp.BinaryExpr) -> Labels:
+        left, right = self.visit(node.lhs), self.visit(node.rhs)
         on: tuple[str, ...] | None = None
-        if self.peek() in {"on", "ignoring"}:
-            keyword = self.take()
-            labels = self.label_list()
-            on = labels if keyword == "on" else None
-        if self.peek() in {"group_left", "group_right"}:
-            self.take()
-            extra = self.label_list() if self.peek() == "(" else ()
-            on = None if on is None else on + extra
-        return on
+        modifier = node.modifier
+        matching = modifier.matching if modifier is not None else None
+        if modifier is not None and matching is not None and _includes(matching):
+            on = tuple(matching.labels) + tuple(modifier.group_labels or ())
+        return _combine(left, right, str(node.op), on)
 
-    def unary(self) -> Labels:
-        if self.peek() in {"-", "+"}:
-            self.take()
-            return self.unary()
-        return self.postfix(self.primary())
-
-    def postfix(self, labels: Labels) -> Labels:
-        """Subquery ranges and ``offset``/``@`` modifiers; they keep the labels."""
-        while self.kind() == "range" or self.peek() in {"offset", "@"}:
-            if self.kind() == "range":
-                self.analysis.ranges.append(self.take()[1:-1])
-                continue
-            modifier = self.take()
-            if self.peek() in {"-", "+"}:
-                self.take()
-            if modifier == "@" and self.peek() in {"start", "end"}:
-                self.take()
-                self.take("(")
-                self.take(")")
-            else:
-                self.take()
-        return labels
-
-    def primary(self) -> Labels:
-        kind, text = self.kind(), self.peek()
-        if kind in {"num", "str", "dur"} or (text or "").lower() in {"inf", "nan"}:
-            self.take()
-            return None
-        if text == "(":
-            self.take()
-            inner = self.expression()
-            self.take(")")
-            return inner
-        if text == "{":
-            return self.selector("")
-        if kind != "ident":
-            raise PromQLSyntaxError(f"unexpected {text!r}")
-        name = self.take()
-        if name in AGGREGATIONS:
-            return self.aggregation(name)
-        if self.peek() == "(":
-            return self.function(name)
-        return self.selector(name)
-
-    def selector(self, metric: str) -> Labels:
-        matchers: list[Matcher] = []
-        if self.peek() == "{":
-            self.take()
-            while self.peek() != "}":
-                label = self.take()
-                op = self.take()
-                matchers.append(Matcher(label, op, _unquote(self.take())))
-                if self.peek() == ",":
-                    self.take()
-            self.take("}")
-        if self.kind() == "range":
-            self.analysis.ranges.append(self.take()[1:-1])
-        self.analysis.selectors.append(Selector(metric, tuple(matchers)))
-        return self.labels_of(metric) if metric else frozenset()
-
-    def label_list(self) -> tuple[str, ...]:
-        self.take("(")
-        labels: list[str] = []
-        while self.peek() != ")":
-            labels.append(self.take())
-            if self.peek() == ",":
-                self.take()
-        self.take(")")
-        return tuple(labels)
-
-    def arguments(self) -> list[Labels]:
-        self.take("(")
-        args: list[Labels] = []
-        while self.peek() != ")":
-            args.append(self.expression())
-            if self.peek() == ",":
-                self.take()
-        self.take(")")
-        return args
-
-    def aggregation(self, name: str) -> Labels:
+    def aggregation(self, node: pp.AggregateExpr) -> Labels:
         start = len(self.analysis.selectors)
-        clause: tuple[str, tuple[str, ...]] | None = None
-        if self.peek() in {"by", "without"}:
-            clause = (self.take(), self.label_list())
-        args = self.arguments()
-        if clause is None and self.peek() in {"by", "without"}:
-            clause = (self.take(), self.label_list())
-        inner = next((a for a in reversed(args) if a is not None), frozenset())
-        if name in {"topk", "bottomk", "limitk"}:
+        if isinstance(node.param, pp.Expr):
+            self.visit(node.param)
+        inner = self.visit(node.expr) or frozenset()
+        name = str(node.op)
+        if name in {"topk", "bottomk", "limitk", "limit_ratio"}:
             return inner
-        if clause is None:
+        if node.modifier is None:
             return frozenset()
+        labels = tuple(node.modifier.labels)
         metrics = tuple(s.metric for s in self.analysis.selectors[start:] if s.metric)
-        without = clause[0] == "without"
-        self.analysis.groupings.append(Grouping(clause[1], without, metrics))
-        return inner - frozenset(clause[1]) if without else frozenset(clause[1])
+        without = node.modifier.type == pp.AggModifierType.Without
+        self.analysis.groupings.append(Grouping(labels, without, metrics))
+        return inner - frozenset(labels) if without else frozenset(labels)
 
-    def function(self, name: str) -> Labels:
+    def function(self, node: pp.Call) -> Labels:
         start = len(self.analysis.selectors)
-        args = self.arguments()
-        vectors = [a for a in args if a is not None]
+        vectors = [a for a in (self.visit(arg) for arg in node.args) if a is not None]
+        name = node.func.name
         if name in {"scalar", "time", "pi"}:
             return None
         if name in {"absent", "absent_over_time"}:

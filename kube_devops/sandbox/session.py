@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from kube_devops.sandbox.apis import api_kind
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
@@ -31,8 +34,11 @@ class StackParameters:
     """Namespace kube-devops is deployed in."""
     prometheus_url: str | None = None
     """Cluster mode: Prometheus base URL (required there)."""
-    dashboard_path: str | None = None
-    """Dashboard JSON/ConfigMap to verify; ``None`` is the shipped dashboard."""
+    dashboards: str | Sequence[str] = ()
+    """Dashboard files, ConfigMap YAMLs, Lists or directories to verify; empty is the shipped
+    dashboard."""
+    base_port: int = 0
+    """Sandbox mode: first port of the sandbox's services; 0 picks free ports."""
     deploy: bool = False
     """Cluster mode: server-side apply the manifests first."""
     wait_seconds: float = 0.0
@@ -49,6 +55,23 @@ class StackParameters:
     """Cluster mode: component -> base URL to scrape live (e.g. through port-forwards)."""
     api: str = "emulated"
     """Sandbox mode: ``emulated`` API, or ``real`` control plane (``kube-devops sandbox --api``)."""
+
+
+def dashboard_paths(value: str | Sequence[str]) -> tuple[str, ...]:
+    """The notebook's ``dashboards`` parameter as paths: a list (``-y``), or the text papermill's
+    ``-p dashboards '["a.json", "dir"]'`` passes (a YAML/JSON list, or one path)."""
+    if not isinstance(value, str):
+        return tuple(str(v) for v in value)
+    text = value.strip()
+    if not text:
+        return ()
+    if text.startswith("["):
+        try:
+            found = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise ValueError(f"parameter dashboards={value!r} is not a list: {err}") from None
+        return tuple(str(v) for v in found or [])
+    return (text,)
 
 
 class StackSession:
@@ -75,7 +98,8 @@ class StackSession:
         if p.mode == "sandbox" and p.state_file:
             self.state = SandboxState.read(Path(p.state_file))
         elif p.mode == "sandbox":
-            self.sandbox = Sandbox(SandboxSettings(base_port=0, api=p.api), progress=print)
+            settings = SandboxSettings(base_port=p.base_port, api=p.api)
+            self.sandbox = Sandbox(settings, progress=print)
             self.state = self.sandbox.start()
             self.timings["sandbox_until_targets_up"] = self.state.timings.get("targets_up", 0.0)
         else:
@@ -112,7 +136,7 @@ class StackSession:
         info, began = self.connection(), time.perf_counter()
         settings = VerifySettings(
             prometheus_url=str(info["prometheus_url"]),
-            dashboard=Path(self.params.dashboard_path) if self.params.dashboard_path else None,
+            dashboards=tuple(Path(p) for p in dashboard_paths(self.params.dashboards)),
             endpoints=info.get("endpoints") or {},
             range_seconds=parse_duration(self.params.range),
             strict=self.params.strict,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import requests
 from prometheus_api_client import PrometheusConnect
 from prometheus_api_client.exceptions import PrometheusApiClientException
+from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from kube_devops.verify import promhttp
 from kube_devops.verify.model import Series
 
 T = TypeVar("T")
@@ -21,6 +21,10 @@ T = TypeVar("T")
 
 class QueryError(Exception):
     """Prometheus rejected a query or could not be reached; the message is Prometheus' own."""
+
+
+class ApiUnavailableError(QueryError):
+    """The URL does not answer the Prometheus HTTP API (down, or something else listens)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +38,38 @@ class Result:
 class PromClient:
     """A thin, timed wrapper over :class:`PrometheusConnect` for the verifier."""
 
-    def __init__(self, url: str, *, timeout: float = 10.0, verify_tls: bool = True) -> None:
+    def __init__(
+        self, url: str, *, timeout: float = 10.0, verify_tls: bool = True, connections: int = 10
+    ) -> None:
         self.url = url.rstrip("/")
+        self.verify_tls = verify_tls
+        self._timeout = timeout
         retry = Retry(total=2, backoff_factor=0.1, status_forcelist=[502, 503, 504])
+        self._session = promhttp.session(self.url, verify_tls)
+        self._label_values: dict[str, list[str]] = {}
+        self._series: dict[tuple[str, int, int], list[dict[str, str]]] = {}
         self._prom = PrometheusConnect(
-            url=self.url, disable_ssl=not verify_tls, retry=retry, timeout=timeout
+            url=self.url, session=self._session, retry=retry, timeout=timeout
         )
+        # One pooled connection per concurrent query (the client's own adapter keeps 10).
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=max(connections, 10))
+        self._session.mount(self.url, adapter)
+
+    def check_api(self) -> None:
+        """Raise :class:`ApiUnavailableError` unless ``url`` answers the Prometheus HTTP API."""
+        endpoint = f"{self.url}/api/v1/status/buildinfo"
+        try:
+            response = self._session.get(endpoint, timeout=self._timeout)
+        except requests.RequestException as err:
+            raise ApiUnavailableError(
+                f"Prometheus at {self.url} is unreachable: {promhttp.reason(err)}"
+            ) from None
+        if response.status_code != 200 or not promhttp.api_success(response):
+            raise ApiUnavailableError(
+                f"{self.url} does not answer the Prometheus HTTP API: GET /api/v1/status/buildinfo "
+                f"gave HTTP {response.status_code}; give the Prometheus base URL "
+                "(e.g. http://host:9090)"
+            )
 
     def close(self) -> None:
         """Release the HTTP connection pool."""
@@ -48,27 +78,50 @@ class PromClient:
     def instant(self, expr: str, at: float | None = None) -> Result:
         """Evaluate ``expr`` at ``at`` (epoch seconds; now when omitted)."""
         params = {"time": f"{at:.3f}"} if at is not None else None
-        return self._timed(lambda: self._prom.custom_query(expr, params=params))
+        return self._timed(lambda: promhttp.vector(self._prom.custom_query(expr, params=params)))
 
     def range(self, expr: str, start: float, end: float, step: float) -> Result:
-        """Evaluate ``expr`` from ``start`` to ``end`` every ``step`` seconds."""
+        """Evaluate ``expr`` from ``start`` to ``end`` every ``step`` seconds.
+
+        prometheus-api-client rounds ``start`` and ``end`` to whole seconds; its ``params`` win
+        over its own, so the window is sent to the millisecond, as Grafana sends it.
+        """
+        exact = {"start": f"{start:.3f}", "end": f"{end:.3f}"}
         return self._timed(
             lambda: self._prom.custom_query_range(
-                expr, start_time=_dt(start), end_time=_dt(end), step=f"{step:g}"
+                expr,
+                start_time=promhttp.dt(start),
+                end_time=promhttp.dt(end),
+                step=f"{step:g}",
+                params=exact,
             )
         )
 
     def series(self, match: str, start: float, end: float) -> list[dict[str, str]]:
-        """Label sets of every series matching the selector ``match`` in the window."""
-        found: list[dict[str, str]] = self._call(
-            lambda: self._prom.get_series(_dt(start), _dt(end), params={"match[]": match})
-        )
-        return found
+        """Label sets of every series matching the selector ``match`` in the window.
+
+        Kept for the client's lifetime, like :meth:`label_values`: the targets of a dashboard
+        share their window and often their selectors.
+        """
+        key = (match, round(start), round(end))
+        if key not in self._series:
+            self._series[key] = self._call(
+                lambda: self._prom.get_series(
+                    promhttp.dt(start), promhttp.dt(end), params={"match[]": match}
+                )
+            )
+        return self._series[key]
 
     def label_values(self, label: str) -> list[str]:
-        """Every value of ``label`` Prometheus knows (``__name__`` gives all metric names)."""
-        found: list[str] = self._call(lambda: self._prom.get_label_values(label))
-        return found
+        """Every value of ``label`` Prometheus knows (``__name__`` gives all metric names).
+
+        Kept for the client's lifetime (one verification run): the diagnosis of many targets
+        asks for the same names (all metric names to suggest a spelling) again and again.
+        """
+        if label not in self._label_values:
+            found: list[str] = self._call(lambda: self._prom.get_label_values(label))
+            self._label_values[label] = found
+        return self._label_values[label]
 
     def targets(self) -> list[dict[str, Any]]:
         """The active scrape targets with their health, last error and scrape interval."""
@@ -84,24 +137,8 @@ class PromClient:
         try:
             return call()
         except PrometheusApiClientException as err:
-            raise QueryError(_prometheus_message(str(err))) from None
+            raise QueryError(promhttp.prometheus_message(str(err))) from None
         except requests.RequestException as err:
-            raise QueryError(f"Prometheus at {self.url} is unreachable: {err}") from None
-
-
-def _dt(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=UTC)
-
-
-def _prometheus_message(text: str) -> str:
-    """Pull the ``error`` field out of the client's 'HTTP Status Code 400 (b'{...}')' text."""
-    start, end = text.find("{"), text.rfind("}")
-    if start >= 0 and end > start:
-        raw = text[start : end + 1].encode().decode("unicode_escape")
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            return text
-        if isinstance(body, dict) and body.get("error"):
-            return f"{body.get('errorType', 'error')}: {body['error']}"
-    return text
+            raise QueryError(
+                f"Prometheus at {self.url} is unreachable: {promhttp.reason(err)}"
+            ) from None

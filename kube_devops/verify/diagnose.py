@@ -1,82 +1,158 @@
-"""Classify one panel query as ok / warn / empty / error, and say why in actionable terms."""
+"""Judge one planned panel target as Grafana runs it: the range query over its own window (and
+the result at the window's end), or the instant query alone for instant-only targets. Samples
+anywhere in the range are data; the verdict says why when a target is not plainly ok."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
-from kube_devops.core.promql import format_duration, legend_labels, range_windows
-from kube_devops.verify import explain
+from kube_devops.core.promql import format_duration, selectors
+from kube_devops.verify import explain, targets_down
+from kube_devops.verify.classify import with_data
 from kube_devops.verify.client import PromClient, QueryError
-from kube_devops.verify.model import Series, Verdict, Window
+from kube_devops.verify.model import PanelCheck, Reason, Series, Status, Verdict, Window
+from kube_devops.verify.plan import QueryTarget
 
 
-def check_expr(client: PromClient, expr: str, legend: str, window: Window) -> tuple[
-    Verdict, int, float, list[Series]
-]:  # fmt: skip
-    """Run ``expr`` instant and over the range; return the verdict, series count, the slower
-    query's seconds and the range result."""
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What Prometheus returned for one target."""
+
+    instant: list[Series] = field(default_factory=list)
+    ranged: list[Series] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return max(len(self.instant), len(self.ranged))
+
+
+def judge(client: PromClient, target: QueryTarget, targets: Sequence[dict[str, Any]]) -> PanelCheck:
+    """Query ``target`` and classify it; ``targets`` are Prometheus's active scrape targets."""
+    w = target.window
+    window = Window(w.start, w.end, w.step, w.scrape, targets, target.instant)
+    if target.error:
+        return _check(target, Verdict(Status.ERROR, Reason.QUERY_ERROR, target.error), Observed())
     try:
-        instant = client.instant(expr, at=window.end)
-        ranged = client.range(expr, window.start, window.end, window.step)
+        observed = _observe(client, target, window)
     except QueryError as err:
-        return Verdict("error", "query_error", str(err)), 0, 0.0, []
-    seconds = max(instant.seconds, ranged.seconds)
-    count = max(len(instant.series), len(ranged.series))
-    if not instant.series:
-        return explain.empty(client, expr, window), count, seconds, ranged.series
-    stale = explain.fading(client, expr, window)
-    if stale is not None:
-        return stale, count, seconds, ranged.series
-    return (
-        _classify_data(expr, legend, window, instant.series, ranged.series),
-        count,
-        seconds,
-        (ranged.series),
-    )
+        return _check(target, Verdict(Status.ERROR, Reason.QUERY_ERROR, str(err)), Observed())
+    return _check(target, classify(client, target, window, observed), observed)
 
 
-def _classify_data(
-    expr: str, legend: str, window: Window, instant: list[Series], ranged: list[Series]
+def classify(
+    client: PromClient, target: QueryTarget, window: Window, observed: Observed
 ) -> Verdict:
-    short = [w for w in range_windows(expr) if w < 2 * window.scrape_seconds]
-    if short:
-        return Verdict("warn", "window_too_short", _short_detail(short, window))
-    missing = _legend_missing(legend, instant + ranged)
-    if missing:
-        return Verdict("warn", "legend_label_missing", missing)
-    if _all_zero(instant, ranged):
-        return Verdict("warn", "all_zero", "every value over the range is 0 (or NaN)")
-    return Verdict("ok", None, f"{len(instant)} series now, {len(ranged)} over the range")
+    """The verdict on what ``target`` returned."""
+    expr = target.expr
+    if not observed.instant and not observed.ranged:
+        return explain.empty(client, expr, window)
+    if not observed.instant:
+        return _stopped(client, expr, observed.ranged, window)
+    fading = _fading(client, expr, window, observed.instant)
+    if fading is not None:
+        return fading
+    return with_data(expr, target.legend, window, observed.instant, observed.ranged)
 
 
-def _short_detail(short: Sequence[float], window: Window) -> str:
-    shown = ", ".join(f"[{format_duration(w)}]" for w in short)
-    return (
-        f"range window {shown} is shorter than two scrape intervals "
-        f"(2 x {format_duration(window.scrape_seconds)}); use $__rate_interval or at least "
-        f"[{format_duration(4 * window.scrape_seconds)}]"
-    )
+def _observe(client: PromClient, target: QueryTarget, window: Window) -> Observed:
+    """The range query over the window, and the result at its end: the instant query, unless
+    the end is a point of the range query's grid, where Prometheus evaluates the very same
+    instant and its answer is the range result's last point (a second request would only repeat
+    it). Instant-only targets run the instant query alone, as Grafana does."""
+    if target.instant:
+        instant = client.instant(target.expr, at=window.end)
+        return Observed(instant.series, [], instant.seconds)
+    ranged = client.range(target.expr, window.start, window.end, window.step)
+    if _end_on_grid(window):
+        return Observed(_points_at(ranged.series, window.end), ranged.series, ranged.seconds)
+    instant = client.instant(target.expr, at=window.end)
+    return Observed(instant.series, ranged.series, max(instant.seconds, ranged.seconds))
 
 
-def _legend_missing(legend: str, series: Sequence[Series]) -> str:
-    wanted = legend_labels(legend)
-    if not wanted or not series:
-        return ""
-    present = sorted({k for s in series for k in s.get("metric", {})})
-    absent = [w for w in wanted if any(w not in s.get("metric", {}) for s in series)]
-    if not absent:
-        return ""
-    names = ", ".join("{{" + a + "}}" for a in absent)
-    return (
-        f"legendFormat names {names} but the result series carry only: "
-        f"{', '.join(present) or '(no labels)'}; keep the label in the aggregation "
-        f"(sum by (...)) or change the legend"
-    )
+def _end_on_grid(window: Window) -> bool:
+    """Prometheus evaluates a range query at start + k x step, in whole milliseconds."""
+    span, step = round((window.end - window.start) * 1000), round(window.step * 1000)
+    return step > 0 and span % step == 0
 
 
-def _all_zero(instant: Sequence[Series], ranged: Sequence[Series]) -> bool:
-    values = [s["value"][1] for s in instant if "value" in s]
-    values += [v[1] for s in ranged for v in s.get("values", [])]
-    numbers = [float(v) for v in values]
-    return bool(numbers) and all(n == 0 or math.isnan(n) for n in numbers)
+def _points_at(ranged: list[Series], at: float) -> list[Series]:
+    """The instant vector at ``at`` out of a range result: each series' sample there, if any."""
+    found: list[Series] = []
+    for series in ranged:
+        values = series.get("values") or []
+        if values and abs(float(values[-1][0]) - at) < 0.0005:
+            found.append({"metric": series.get("metric", {}), "value": values[-1]})
+    return found
+
+
+def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window) -> Verdict:
+    """Data in the range but none at its end: Grafana still draws it; say when it stopped."""
+    last = max(float(v[0]) for s in ranged for v in s.get("values", []))
+    when = datetime.fromtimestamp(last, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    ago = format_duration(max(round(window.end - last), 0))
+    detail = f"every series stopped before the end of the range: last sample at {when}, {ago} "
+    detail += "before the end"
+    down = _down_feeding(client, expr, window)
+    if down:
+        detail += "; " + targets_down.describe("it", down)
+    return Verdict(Status.WARN, Reason.STALE, detail)
+
+
+def _fading(client: PromClient, expr: str, window: Window, now: list[Series]) -> Verdict | None:
+    """Data now, but only from targets that are down: range functions still show their last
+    samples for one window, then the panel goes empty. Costs nothing while every target is up."""
+    if not targets_down.down(window.targets):
+        return None
+    down = _only_down_feeding(client, expr, window, now)
+    if not down:
+        return None
+    detail = targets_down.describe("it", down)
+    detail += "; the panel only shows samples from before it went down"
+    return Verdict(Status.WARN, Reason.TARGET_DOWN, detail)
+
+
+def _only_down_feeding(
+    client: PromClient, expr: str, window: Window, now: list[Series]
+) -> list[dict[str, Any]]:
+    """The down targets, when every series behind the result comes from one: read from the
+    result's own job/instance labels, else from a selector's series."""
+    labels = [s.get("metric", {}) for s in now]
+    if labels and all("job" in m and "instance" in m for m in labels):
+        return targets_down.all_from_down(labels, window.targets)
+    try:
+        for selector in selectors(expr):
+            found = client.series(selector.bare or str(selector), window.start, window.end)
+            down = targets_down.all_from_down(found, window.targets)
+            if down:
+                return down
+    except QueryError:
+        return []
+    return []
+
+
+def _down_feeding(client: PromClient, expr: str, window: Window) -> list[dict[str, Any]]:
+    """Down targets behind any selector of ``expr`` (why a panel has nothing at the end)."""
+    if not targets_down.down(window.targets):
+        return []
+    try:
+        for selector in selectors(expr):
+            found = client.series(selector.bare or str(selector), window.start, window.end)
+            down = targets_down.feeding_series(found, window.targets)
+            if down or (not found and selector.metric):
+                return down or targets_down.feeding_selector(selector, window.targets)
+    except QueryError:
+        return []
+    return []
+
+
+def _check(target: QueryTarget, verdict: Verdict, observed: Observed) -> PanelCheck:
+    return PanelCheck(
+        target.row, target.title, target.expr, verdict.status, verdict.reason, verdict.detail,
+        observed.count, legend=target.legend, panel_type=target.panel_type, unit=target.unit,
+        query_seconds=observed.seconds, range_result=observed.ranged, dashboard=target.dashboard,
+        template=target.template, repeat=target.repeat,
+    )  # fmt: skip

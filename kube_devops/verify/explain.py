@@ -1,176 +1,142 @@
-"""Explain why a query returned nothing: a missing metric, a down target, a label matcher that
-matches nothing, or a range window too short to hold two samples."""
+"""Explain why a query returned nothing over the whole range: a missing metric, a down target, a
+label matcher that matches nothing, a value filter nothing passes, or a range window too short
+to hold two samples. Selectors without a metric name are diagnosed like named ones."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
-from typing import Any
 
-from kube_devops.core.catalog import BY_NAME
 from kube_devops.core.promql import Selector, format_duration, range_windows, selectors
+from kube_devops.verify import explain_text, filtered, targets_down
 from kube_devops.verify.client import PromClient, QueryError
-from kube_devops.verify.model import Verdict, Window
+from kube_devops.verify.model import Reason, Status, Verdict, Window
+
+_EMPTY = Status.EMPTY
+#: Series Prometheus writes only while an alert is pending or firing.
+_ALERT_SERIES = frozenset({"ALERTS", "ALERTS_FOR_STATE"})
 
 
 def empty(client: PromClient, expr: str, window: Window) -> Verdict:
-    """The verdict for a query whose instant result is empty."""
+    """The verdict for a query with no sample anywhere in its window (at its end only, for an
+    instant-only target)."""
     try:
         for selector in selectors(expr):
-            if not selector.metric:
-                continue
             found = _selector_verdict(client, selector, window)
             if found is not None:
                 return found
-        return _window_verdict(client, expr, window)
+        return filtered.verdict(client, expr, window) or _window_verdict(expr, window)
     except QueryError as err:
-        return Verdict("error", "query_error", f"while diagnosing: {err}")
-
-
-def fading(client: PromClient, expr: str, window: Window) -> Verdict | None:
-    """For a query that still has data: is any of its series fed by a target that is down now?
-
-    Range functions keep showing the last samples for one window after a target stops, so the
-    panel is about to go empty; say so now. Costs nothing while every target is up.
-    """
-    if all(t.get("health") == "up" for t in window.targets):
-        return None
-    try:
-        for selector in selectors(expr):
-            if not selector.metric:
-                continue
-            series = client.series(selector.bare, window.start, window.end)
-            down = _series_targets_down(series, window.targets) or (
-                [] if series else _component_targets_down(selector.metric, window.targets)
-            )
-            if down:
-                detail = _down_detail(selector.metric, down) + (
-                    "; the panel only shows samples from before it went down"
-                )
-                return Verdict("empty", "target_down", detail)
-    except QueryError as err:
-        return Verdict("error", "query_error", f"while diagnosing: {err}")
-    return None
+        return Verdict(Status.ERROR, Reason.QUERY_ERROR, f"while diagnosing: {err}")
 
 
 def _selector_verdict(client: PromClient, selector: Selector, window: Window) -> Verdict | None:
+    if not selector.bare:
+        return _labels_only_verdict(client, selector, window)
     series = client.series(selector.bare, window.start, window.end)
+    if not series and selector.metric in _ALERT_SERIES:
+        return Verdict(_EMPTY, Reason.FILTERED_OUT, explain_text.no_alert_detail(selector))
     if not series:
-        down = _component_targets_down(selector.metric, window.targets)
+        down = targets_down.feeding_selector(selector, window.targets)
         if down:
-            return Verdict("empty", "target_down", _down_detail(selector.metric, down))
-        return Verdict("empty", "metric_missing", _missing_detail(client, selector, window))
-    matched = [s for s in series if all(m.matches(s.get(m.name, "")) for m in selector.matchers)]
+            return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down))
+        return Verdict(_EMPTY, Reason.METRIC_MISSING, _missing_detail(client, selector, window))
+    matchers = selector.label_matchers
+    matched = [s for s in series if all(m.matches(s.get(m.name, "")) for m in matchers)]
     if not matched:
-        return Verdict("empty", "label_mismatch", _mismatch_detail(selector, series))
-    down = _series_targets_down(matched, window.targets)
-    if down:
-        return Verdict("empty", "target_down", _down_detail(selector.metric, down))
-    if not client.instant(str(selector), at=window.end).series:
-        down = _component_targets_down(selector.metric, window.targets)
-        reason = "target_down" if down else "metric_missing"
-        detail = (
-            _down_detail(selector.metric, down)
-            if down
-            else f"{selector} had series earlier in the range but none now (stale)"
+        return Verdict(
+            _EMPTY, Reason.LABEL_MISMATCH, explain_text.mismatch_detail(selector, series)
         )
-        return Verdict("empty", reason, detail)
-    return None
+    return _sampled_verdict(client, selector, matched, window)
 
 
-def _window_verdict(client: PromClient, expr: str, window: Window) -> Verdict:
-    short = [w for w in range_windows(expr) if w < 2 * window.scrape_seconds]
+def _labels_only_verdict(client: PromClient, selector: Selector, window: Window) -> Verdict | None:
+    """``{job="x"}``: which matcher no series satisfies, or which target is down."""
+    series = client.series(str(selector), window.start, window.end)
+    if series:
+        return _sampled_verdict(client, selector, series, window)
+    down = targets_down.feeding_selector(selector, window.targets)
+    if down:
+        return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(str(selector), down))
+    for matcher in selector.label_matchers:
+        values = sorted(set(client.label_values(matcher.name)))
+        if not any(matcher.matches(v) for v in values):
+            return Verdict(
+                _EMPTY, Reason.LABEL_MISMATCH, explain_text.no_value_detail(matcher, values)
+            )
+    return Verdict(_EMPTY, Reason.LABEL_MISMATCH, explain_text.together_detail(selector, "series"))
+
+
+def _sampled_verdict(
+    client: PromClient, selector: Selector, series: Sequence[dict[str, str]], window: Window
+) -> Verdict | None:
+    """The selector has series: do they all come from targets that are down now, or are all
+    their samples older than the window?"""
+    down = targets_down.all_from_down(series, window.targets)
+    if down:
+        return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down))
+    if window.instant_only:
+        if client.instant(str(selector), at=window.end).series:
+            return None
+        detail = f"{selector} has samples earlier in the range but none at its end, the only "
+        return Verdict(_EMPTY, Reason.METRIC_MISSING, detail + "time an instant query shows")
+    if client.range(str(selector), window.start, window.end, window.step).series:
+        return None
+    return Verdict(
+        _EMPTY,
+        Reason.METRIC_MISSING,
+        f"{selector} has series, but no sample in the last {explain_text.span(window)}: "
+        "whatever exported it stopped before the range began",
+    )
+
+
+def _window_verdict(expr: str, window: Window) -> Verdict:
+    windows = range_windows(expr)
+    short = [w for w in windows if w < 2 * window.scrape_seconds]
     if short:
         shown = ", ".join(f"[{format_duration(w)}]" for w in short)
         return Verdict(
-            "empty",
-            "window_too_short",
+            _EMPTY,
+            Reason.WINDOW_TOO_SHORT,
             f"range window {shown} is shorter than two scrape intervals "
             f"(2 x {format_duration(window.scrape_seconds)}), so it never holds the two samples "
             f"rate() needs; use $__rate_interval or at least "
             f"[{format_duration(4 * window.scrape_seconds)}]",
         )
-    if range_windows(expr) and window.end - window.start < max(range_windows(expr)):
-        return Verdict("empty", "window_too_short", "the data is younger than the range window")
+    if windows and window.end - window.start < max(windows):
+        return Verdict(_EMPTY, Reason.WINDOW_TOO_SHORT, "the data is younger than the range window")
     return Verdict(
-        "empty",
-        "label_mismatch",
+        _EMPTY,
+        Reason.LABEL_MISMATCH,
         "every selector has data but the whole expression is empty: check vector matching "
-        "(on/ignoring/group_left label sets) and comparison filters",
+        "(on/ignoring/group_left label sets)",
     )
-
-
-def _mismatch_detail(selector: Selector, series: Sequence[dict[str, str]]) -> str:
-    present = sorted({k for s in series for k in s if k != "__name__"})
-    for matcher in selector.matchers:
-        if any(matcher.matches(s.get(matcher.name, "")) for s in series):
-            continue
-        if not any(matcher.name in s for s in series):
-            return (
-                f"label {matcher.name!r} does not exist on {selector.metric}; "
-                f"its labels are: {', '.join(present) or '(none)'}"
-            )
-        values = sorted({s[matcher.name] for s in series if matcher.name in s})
-        shown = ", ".join(values[:20]) + (" ..." if len(values) > 20 else "")
-        return f"no {selector.metric} series has {matcher}; existing {matcher.name} values: {shown}"
-    combos = ", ".join(sorted(str(m) for m in selector.matchers))
-    return f"no single {selector.metric} series satisfies all of {combos} together"
 
 
 def _missing_detail(client: PromClient, selector: Selector, window: Window) -> str:
     names = client.label_values("__name__")
-    close = difflib.get_close_matches(selector.metric, names, n=3, cutoff=0.75)
-    text = f"no series named {selector.metric} in the last {_span(window)}"
-    if close:
-        text += f"; did you mean {', '.join(close)}?"
-    down = [t for t in window.targets if t.get("health") != "up"]
-    if down:
-        text += "; targets down: " + "; ".join(_target_text(t) for t in down)
-    elif selector.metric in BY_NAME:
-        component = BY_NAME[selector.metric].component
-        text += f"; the catalog says {component} exports it, but its target is up without it"
+    close = [
+        c for n in _wanted_names(selector) for c in difflib.get_close_matches(n, names, 3, 0.75)
+    ]
+    if selector.metric:
+        text = f"no series named {selector.metric} in the last {explain_text.span(window)}"
     else:
-        text += "; every target is up, so no target exports it"
-    return text
+        text = (
+            f"no series whose name matches {selector.what} in the last {explain_text.span(window)}"
+        )
+    if close:
+        text += f"; did you mean {', '.join(dict.fromkeys(close))}?"
+    down = targets_down.down(window.targets)
+    if down:
+        return text + "; targets down: " + "; ".join(targets_down.text(t) for t in down)
+    return text + "; every target is up, so no target exports it"
 
 
-def _component_targets_down(metric: str, targets: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    spec = BY_NAME.get(metric)
-    if spec is None:
-        return []
-    component = spec.component.value
-    return [
-        t
-        for t in targets
-        if t.get("health") != "up"
-        and any(component in str(v) for v in (t.get("labels") or {}).values())
-    ]
-
-
-def _series_targets_down(
-    series: Sequence[dict[str, str]], targets: Sequence[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    keys = {(s.get("job"), s.get("instance")) for s in series}
-    return [
-        t
-        for t in targets
-        if t.get("health") != "up"
-        and ((t.get("labels") or {}).get("job"), (t.get("labels") or {}).get("instance")) in keys
-    ]
-
-
-def _down_detail(metric: str, down: Sequence[dict[str, Any]]) -> str:
-    return f"{metric} comes from a target that is down: " + "; ".join(_target_text(t) for t in down)
-
-
-def _target_text(target: dict[str, Any]) -> str:
-    labels = target.get("labels") or {}
-    error = target.get("lastError") or "no error recorded"
-    return (
-        f"job={labels.get('job', '?')} instance={labels.get('instance', '?')} "
-        f"({target.get('scrapeUrl', '')}) is {target.get('health', 'unknown')}: {error}"
-    )
-
-
-def _span(window: Window) -> str:
-    return format_duration(round(window.end - window.start))
+def _wanted_names(selector: Selector) -> list[str]:
+    """The metric names a selector asks for, when it spells them out (``a|b`` alternations)."""
+    wanted: list[str] = []
+    for matcher in selector.name_matchers:
+        if matcher.op in {"=", "=~"} and re.fullmatch(r"[A-Za-z0-9_:|]+", matcher.value):
+            wanted += [n for n in matcher.value.split("|") if n]
+    return wanted

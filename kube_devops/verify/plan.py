@@ -7,6 +7,7 @@ values; judging (queries, diagnosis, report) consumes them. Nothing here does I/
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -32,6 +33,19 @@ class QueryWindow:
     """Grafana's ``$__interval`` for this target, in seconds."""
     scrape: float
     """The data source's scrape interval in seconds (the floor of ``$__rate_interval``)."""
+    rate_interval: float = 0.0
+    """Grafana's ``$__rate_interval`` for this target, in seconds."""
+
+    @property
+    def range_start(self) -> float:
+        """Where Grafana's range query starts: ``start`` rounded down to a multiple of ``step``
+        (``AlignTimeRange`` in Grafana's Prometheus back end, UTC)."""
+        return math.floor(self.start / self.step) * self.step if self.step > 0 else self.start
+
+    @property
+    def range_end(self) -> float:
+        """Where Grafana's range query ends: ``end`` rounded down to a multiple of ``step``."""
+        return math.floor(self.end / self.step) * self.step if self.step > 0 else self.end
 
 
 @dataclass(frozen=True, slots=True)

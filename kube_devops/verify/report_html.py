@@ -31,6 +31,8 @@ def render_html(report: Report, title: str, timings: Mapping[str, float] | None 
             f"<tr><td>{html.escape(k)}</td><td>{v:.3f} s</td></tr>" for k, v in timings.items()
         )
         parts.append(f"<h2>Timings</h2><table>{rows}</table>")
+    if report.dashboards:
+        parts.append("<h2>Dashboards</h2>" + _dashboards_html(report))
     parts.append("<h2>Panels</h2>" + report.panel_table().to_html(index=False))
     png = base64.b64encode(figure_png(plot_dashboard(report.panels))).decode()
     parts.append(f"<h2>Dashboard</h2><img src='data:image/png;base64,{png}'/>")
@@ -40,6 +42,21 @@ def render_html(report: Report, title: str, timings: Mapping[str, float] | None 
     parts.append("<h2>Prometheus targets</h2>" + report.target_table().to_html(index=False))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _dashboards_html(report: Report) -> str:
+    """Per dashboard: where it came from, whether it passes, the variable values chosen and the
+    targets not checked."""
+    rows = []
+    for entry in report.to_json()["dashboards"]:
+        chosen = ", ".join(f"{k}={'|'.join(v)}" for k, v in entry["variables"].items())
+        unchecked = "; ".join(
+            f"{u['title']} ({u['datasource_type']}): {u['reason']}" for u in entry["unchecked"]
+        )
+        cells = (entry["title"], entry["file"], "ok" if entry["ok"] else "FAIL", chosen, unchecked)
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    head = "<tr><th>title</th><th>file</th><th>ok</th><th>variables</th><th>not checked</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
 
 
 def write_html(

@@ -1,5 +1,6 @@
-"""The verifier's steps in order: scrape live ``/metrics``, resolve template variables, query
-every panel target instant and over a range, classify, and collect the report.
+"""The verifier's steps in order: load the dashboards, scrape live ``/metrics``, plan every panel
+target as Grafana runs it (variables, repeats, intervals, data sources), judge every target
+concurrently over its own window, and collect the report in dashboard order.
 
 (Step 1 of PRODUCT.md, deploying the manifests, is done by the caller before ``verify``.)
 """
@@ -7,124 +8,140 @@ every panel target instant and over a range, classify, and collect the report.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from kube_devops.core.promql import parse_duration
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.dashboard import (
-    Dashboard,
-    PanelTarget,
-    dashboard_from_dict,
-    load_dashboard,
-)
-from kube_devops.verify.diagnose import check_expr
-from kube_devops.verify.model import PanelCheck, Series, Verdict, Window
-from kube_devops.verify.report import Report
+from kube_devops.verify.dashboard import DashboardError
+from kube_devops.verify.diagnose import judge
+from kube_devops.verify.grafana import DashboardSource, PlanOptions, load_dashboards, plan_dashboard
+from kube_devops.verify.plan import PlannedDashboard
+from kube_devops.verify.report import DashboardCheck, Report
 from kube_devops.verify.scrape import MetricCheck, scrape_components
-from kube_devops.verify.templating import Resolved, TimeContext, step_for, substitute
-from kube_devops.verify.variables import resolve_variables
+from kube_devops.verify.settings import VerifySettings
+
+__all__ = ["SHIPPED", "VerifySettings", "load_sources", "shipped_source", "verify"]
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
+#: What the report calls the dashboard kube-devops ships when no dashboard is given.
+SHIPPED = "(shipped dashboard)"
 
 
-@dataclass(frozen=True, slots=True)
-class VerifySettings:
-    """What to verify and how."""
-
-    prometheus_url: str
-    """Base URL of the Prometheus HTTP API, e.g. ``http://127.0.0.1:9090``."""
-    dashboard: Path | None = None
-    """Grafana dashboard JSON or ConfigMap YAML; ``None`` checks the shipped dashboard."""
-    endpoints: Mapping[str, str] = field(default_factory=dict)
-    """Component name -> base URL whose ``/metrics`` is scraped live; empty skips that step."""
-    range_seconds: float = 600.0
-    """Length of the range queries (the dashboard time range)."""
-    scrape_seconds: float | None = None
-    """Scrape interval; ``None`` takes the longest interval among Prometheus' active targets."""
-    strict: bool = False
-    """Count ``warn`` panels (all zero, legend label missing) as failures."""
-    verify_tls: bool = True
-    """Check the Prometheus server certificate when its URL is https."""
-
-
-def shipped_dashboard() -> Dashboard:
+def shipped_source() -> DashboardSource:
     """The dashboard kube-devops ships (built by the manifests layer)."""
     from kube_devops.manifests.dashboard import dashboard_model
 
-    return dashboard_from_dict(dashboard_model())
+    return DashboardSource(dashboard_model(), SHIPPED)
+
+
+def load_sources(paths: Sequence[Path]) -> list[DashboardSource]:
+    """Every dashboard in ``paths``, or the shipped one; DashboardError names a file without."""
+    return load_dashboards(list(paths)) if paths else [shipped_source()]
 
 
 def verify(settings: VerifySettings, progress: Progress | None = None) -> Report:
-    """Run the verification and return the report (never raises for failing panels)."""
+    """Run the verification and return the report (never raises for failing panels).
+
+    Raises :class:`DashboardError` for a dashboard that cannot be read or has no panel target,
+    and :class:`~kube_devops.verify.client.ApiUnavailableError` when the URL does not answer
+    the Prometheus HTTP API.
+    """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
-    dashboard = load_dashboard(settings.dashboard) if settings.dashboard else shipped_dashboard()
+    sources = _timed(timings, "load", lambda: load_sources(settings.dashboards))
     metrics: list[MetricCheck] = []
     if settings.endpoints:
         say(f"scraping /metrics of {', '.join(settings.endpoints)}")
         metrics = _timed(timings, "scrape", lambda: scrape_components(settings.endpoints))
-    client = PromClient(settings.prometheus_url, verify_tls=settings.verify_tls)
+    client = PromClient(
+        settings.prometheus_url, verify_tls=settings.verify_tls, connections=settings.concurrency
+    )
     try:
+        client.check_api()
         targets = _timed(timings, "targets", client.targets)
-        scrape = settings.scrape_seconds or _scrape_interval(targets)
-        end = time.time()
-        step = step_for(settings.range_seconds, scrape)
-        ctx = TimeContext(settings.range_seconds, step, scrape)
-        window = Window(end - settings.range_seconds, end, step, scrape, targets)
-        say(f"resolving {len(dashboard.variables)} template variables")
-        resolved, variables = _timed(
-            timings,
-            "variables",
-            lambda: resolve_variables(client, dashboard.variables, ctx, (window.start, end)),
-        )
-        say(f"querying {len(dashboard.targets)} panel targets (range {settings.range_seconds:g}s)")
-        if dashboard.panels_without_targets:
-            say(f"{len(dashboard.panels_without_targets)} panels have no Prometheus query")
-        started = time.perf_counter()
-        panels = [_check_target(client, t, resolved, ctx, window) for t in dashboard.targets]
-        timings["panels"] = time.perf_counter() - started
+        options = _options(settings, targets)
+        with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
+            say(f"planning {len(sources)} dashboard(s)")
+            planned = _timed(timings, "plan", lambda: _plan_all(pool, client, sources, options))
+            _require_targets(planned)
+            count = sum(len(p.targets) for p in planned)
+            say(f"querying {count} panel targets, {settings.concurrency} at a time")
+            checks = _timed(timings, "panels", lambda: _judge_all(pool, client, planned, targets))
     finally:
         client.close()
-    timings["slowest_query"] = max((p.query_seconds for p in panels), default=0.0)
-    return Report(
-        panels,
-        targets,
-        metrics,
-        variables,
-        timings,
-        settings.strict,
-        unchecked=list(dashboard.panels_without_targets),
+    return _report(planned, checks, targets, metrics, timings, settings.strict)
+
+
+def _options(settings: VerifySettings, targets: list[dict[str, Any]]) -> PlanOptions:
+    extra: dict[str, Any] = {}
+    if settings.max_data_points is not None:
+        extra["max_data_points"] = settings.max_data_points
+    return PlanOptions(
+        verify_tls=settings.verify_tls,
+        end=time.time(),
+        range_seconds=settings.range_seconds,
+        scrape_seconds=settings.scrape_seconds or _scrape_interval(targets),
+        datasources=dict(settings.datasources),
+        **extra,
     )
 
 
-def _check_target(
+def _require_targets(planned: Sequence[PlannedDashboard]) -> None:
+    for dashboard in planned:
+        if not dashboard.targets and not dashboard.unchecked:
+            raise DashboardError(
+                f"{dashboard.file}: dashboard {dashboard.title!r} has no panel target to check; "
+                "give a dashboard whose panels have queries"
+            )
+
+
+def _plan_all(
+    pool: ThreadPoolExecutor,
     client: PromClient,
-    target: PanelTarget,
-    resolved: Mapping[str, Resolved],
-    ctx: TimeContext,
-    window: Window,
-) -> PanelCheck:
-    expr, unknown = substitute(target.expr, resolved, ctx)
-    legend, _ = substitute(target.legend, resolved, ctx)
-    if unknown:
-        names = ", ".join(f"${n}" for n in unknown)
-        verdict = Verdict(
-            "error",
-            "query_error",
-            f"undefined template variable {names}: define it or fix the name",
+    sources: Sequence[DashboardSource],
+    options: PlanOptions,
+) -> list[PlannedDashboard]:
+    """Every dashboard planned, several at a time (their variable queries overlap), in order."""
+    return list(pool.map(lambda source: plan_dashboard(source, client, options), sources))
+
+
+def _judge_all(
+    pool: ThreadPoolExecutor,
+    client: PromClient,
+    planned: Sequence[PlannedDashboard],
+    targets: list[dict[str, Any]],
+) -> list[DashboardCheck]:
+    """Every target judged, ``concurrency`` at a time, back in dashboard order."""
+    every = [t for d in planned for t in d.targets]
+    results = iter(list(pool.map(lambda t: judge(client, t, targets), every)))
+    return [
+        DashboardCheck(
+            d.title, d.uid, d.file, list(d.variables), [next(results) for _ in d.targets],
+            list(d.unchecked), list(d.panels_without_targets),
         )
-        count, seconds, data = 0, 0.0, list[Series]()
-    else:
-        verdict, count, seconds, data = check_expr(client, expr, legend, window)
-    return PanelCheck(
-        target.row, target.title, expr, verdict.status, verdict.reason, verdict.detail, count,
-        legend=legend, panel_type=target.panel_type, unit=target.unit, query_seconds=seconds,
-        range_result=data,
-    )  # fmt: skip
+        for d in planned
+    ]  # fmt: skip
+
+
+def _report(
+    planned: Sequence[PlannedDashboard],
+    checks: list[DashboardCheck],
+    targets: list[dict[str, Any]],
+    metrics: list[MetricCheck],
+    timings: dict[str, float],
+    strict: bool,
+) -> Report:
+    panels = [p for d in checks for p in d.panels]
+    timings["slowest_query"] = max((p.query_seconds for p in panels), default=0.0)
+    unchecked = [t for d in planned for t in d.panels_without_targets]
+    unchecked += [u.title for d in planned for u in d.unchecked]
+    return Report(
+        panels, targets, metrics, [], timings, strict, unchecked=unchecked, dashboards=checks
+    )
 
 
 def _scrape_interval(targets: list[dict[str, Any]]) -> float:

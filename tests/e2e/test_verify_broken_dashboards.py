@@ -53,7 +53,7 @@ def verified(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         dashboard = write_derived_broken_dashboard(tmp_path_factory.mktemp("dashboard"))
     settings = VerifySettings(
         prometheus_url=stack.prometheus_url,
-        dashboard=dashboard,
+        dashboards=(dashboard,),
         endpoints=stack.endpoints,
         range_seconds=60,
     )
@@ -96,8 +96,9 @@ def test_strict_turns_warnings_into_failures(verified: Verified) -> None:
 def test_json_follows_the_contract_and_every_target_is_up(verified: Verified) -> None:
     document = verified.report.to_json()
     assert set(document["panels"][0]) == {
-        "row", "title", "expr", "status", "reason", "detail", "series"
+        "dashboard", "row", "title", "template", "expr", "status", "reason", "detail", "series"
     }  # fmt: skip
+    assert len(document["dashboards"]) == 1
     assert len(document["targets"]) == 3
     assert {t["health"] for t in document["targets"]} == {"up"}
 
@@ -113,7 +114,7 @@ def test_derived_dashboard_keeps_every_shipped_panel(verified: Verified) -> None
     # 27 + 2 + 2 = 31 targets. Only six of them were renamed and broken.
     assert len(verified.report.panels) == 31
     assert {p.row for p in verified.report.panels} == {"Overview", "Watch", "Reconcile", "Webhook"}
-    by_name = {v.name: v for v in verified.report.variables}
+    by_name = {v.name: v for v in verified.report.dashboards[0].variables}
     assert by_name["namespace"].values == ("dev", "production", "staging")
 
 
@@ -123,10 +124,11 @@ def test_every_panel_including_collapsed_rows_is_checked(verified: Verified) -> 
 
 
 @fake_only
-def test_all_becomes_dot_star_in_every_reference_form(verified: Verified) -> None:
+def test_all_becomes_every_value_in_every_reference_form(verified: Verified) -> None:
+    """Grafana's All without ``allValue`` is every option, in the regex format of Prometheus."""
     for title in ("dollar", "braced", "bracket"):
         panel = verified.panel(f"Namespace scores ({title} form)")
-        assert panel.expr == 'namespace_health_score{namespace=~".*"}'
+        assert panel.expr == 'namespace_health_score{namespace=~"(team-a|team-b)"}'
         assert panel.series == 2
 
 
@@ -140,11 +142,11 @@ def test_rate_interval_is_four_scrape_intervals(verified: Verified) -> None:
 
 @fake_only
 def test_variable_queries_are_checked(verified: Verified) -> None:
-    by_name = {v.name: v for v in verified.report.variables}
+    by_name = {v.name: v for v in verified.report.dashboards[0].variables}
     assert (by_name["namespace"].status, by_name["namespace"].values) == (
         "ok",
         ("team-a", "team-b"),
     )
-    assert by_name["namespace"].chosen == "All"
+    assert by_name["namespace"].chosen == ("$__all",)
     assert by_name["ghost"].status == "empty"
-    assert by_name["datasource"].status == "skipped"
+    assert (by_name["datasource"].status, by_name["datasource"].chosen) == ("ok", ("prometheus",))

@@ -97,15 +97,30 @@ def test_range_windows_skip_unsubstituted_variables() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "seconds"), [("4s", 4.0), ("1m30s", 90.0), ("500ms", 0.5), ("1h", 3600.0)]
-)
+    ("text", "seconds"),
+    [("4s", 4.0), ("1m30s", 90.0), ("500ms", 0.5), ("1h", 3600.0), ("1h30m", 5400.0),
+     ("1d2h", 93600.0), ("1w", 604800.0), ("90", 90.0), ("2m500ms", 120.5)],
+)  # fmt: skip
 def test_parse_duration(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
 
-def test_parse_duration_rejects_garbage() -> None:
+@pytest.mark.parametrize("text", ["5 minutes", "1.5m", "30m1h", "5m5m", "m", "", "-5m"])
+def test_parse_duration_follows_prometheus_rules(text: str) -> None:
+    """Prometheus's model.ParseDuration: whole numbers, units largest first, each once."""
     with pytest.raises(ValueError, match="not a Prometheus duration"):
-        parse_duration("5 minutes")
+        parse_duration(text)
+
+
+def test_reader_reports_the_parser_message_for_a_query_that_is_not_promql() -> None:
+    with pytest.raises(PromQLSyntaxError, match="unclosed left parenthesis"):
+        analyze("sum(rate(x[5m])")
+
+
+def test_nameless_selector_with_a_name_regex_keeps_every_matcher() -> None:
+    assert selectors('{__name__=~"a_total|b_total", job="x"}') == (
+        Selector("", (Matcher("__name__", "=~", "a_total|b_total"), Matcher("job", "=", "x"))),
+    )
 
 
 def test_format_duration() -> None:
@@ -123,3 +138,10 @@ def test_legend_labels() -> None:
     assert legend_labels("{{ $labels.job }} on $labels.pod") == ("job", "pod")
     assert legend_labels("p99") == ()
     assert legend_labels("{{namespace}}/{{ policy }} {{namespace}}") == ("namespace", "policy")
+
+
+def test_matcher_accepts_re2_inline_flags_python_rejects_in_place() -> None:
+    """RE2 takes ``(?i)`` anywhere; Python only at the start."""
+    assert Matcher("job", "=~", "node|(?i)PROM.*").matches("prometheus")
+    assert not Matcher("job", "=~", "node|(?i)PROM.*").matches("alertmanager")
+    assert not Matcher("job", "=~", "(unclosed").matches("x")

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kube_devops.verify.dashboard import DashboardError, load_dashboard, parse_dashboard
+from kube_devops.verify.dashboard import (
+    DashboardError,
+    dashboard_from_dict,
+    load_dashboard,
+    parse_dashboard,
+)
 
 DASHBOARD = {
     "title": "T",
@@ -59,8 +64,10 @@ def test_not_a_dashboard_names_the_file(tmp_path: Path) -> None:
 
 
 def test_shipped_dashboard_loads() -> None:
-    from kube_devops.verify.run import shipped_dashboard
+    from kube_devops.verify.run import SHIPPED, shipped_source
 
-    dash = shipped_dashboard()
+    source = shipped_source()
+    assert source.file == SHIPPED
+    dash = dashboard_from_dict(source.raw)
     assert {t.row for t in dash.targets} == {"Overview", "Watch", "Reconcile", "Webhook"}
     assert {v.name for v in dash.variables} == {"datasource", "namespace"}
