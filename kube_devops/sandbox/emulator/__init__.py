@@ -41,9 +41,10 @@ writes and reads), ``watches`` (event logs and watch streams), ``scripted`` (DSL
 
 from __future__ import annotations
 
+from .catalog import RESOURCES, ResourceSpec
 from .scripted import Hold, once
 from .server import Emulator
-from .table import RESOURCES, Obj
+from .table import Obj
 from .thread import EmulatorThread, write_kubeconfig
 from .watches import EVENT_LOG_SIZE
 
@@ -54,6 +55,7 @@ __all__ = [
     "EmulatorThread",
     "Hold",
     "Obj",
+    "ResourceSpec",
     "once",
     "write_kubeconfig",
 ]

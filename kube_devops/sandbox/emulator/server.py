@@ -2,14 +2,17 @@
 
 Writes stamp ``metadata.uid``, ``resourceVersion`` (one global counter, as etcd does),
 ``creationTimestamp`` and ``generation`` (bumped when ``spec`` changes); creates answer 201; PUT is
-served; a ``metadata.resourceVersion`` in a PUT or merge patch is a precondition; JSON patches
-honour ``test`` ops; ``.../status`` writes change only ``status``; deleting an object with
-finalizers only marks it. Every write is recorded in the ``WatchHub`` the watches are served from.
+served; a ``metadata.resourceVersion`` in a PUT or patch is a precondition; a PATCH is applied as
+its ``Content-Type`` says (``patching``), and a server-side apply of a missing object creates it
+(201); ``.../status`` writes change only ``status``, ``.../scale`` reads and writes a ``Scale``;
+deleting an object with finalizers only marks it. Every write is recorded in the ``WatchHub`` the
+watches are served from. Discovery, OpenAPI and Tables are answered by ``views``.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
@@ -20,17 +23,10 @@ import attrs
 import kmock
 from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
-from .table import (
-    ALL_VERBS,
-    RESOURCES,
-    Obj,
-    api_version,
-    check_precondition,
-    error,
-    json_patch,
-    merge,
-    now,
-)
+from . import patching, views
+from .catalog import ALL_VERBS, RESOURCES, ResourceSpec
+from .scale import scale_of, scaled
+from .table import Obj, api_version, check_precondition, error, now
 from .watches import WatchHub
 
 
@@ -41,20 +37,37 @@ class Emulator(kmock.KubernetesEmulator):
     keep_requests: bool = False
     watches: WatchHub = attrs.field(factory=WatchHub)
     _rv: int = 0
-    _kinds: dict[Any, tuple[str, bool]] = attrs.field(factory=dict)
+    _created: set[int] = attrs.field(factory=set)
+    """Requests (by id) whose PATCH (a server-side apply) created the object: they answer 201."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
-        for key, kind, namespaced, subresources in RESOURCES:
-            self.resources[key] = kmock.ResourceInfo(
-                kind=kind, namespaced=namespaced, verbs=ALL_VERBS, subresources=subresources
-            )
-            self._kinds[kmock.resource(key)] = (kind, namespaced)
+        for spec in RESOURCES:
+            self.resources[spec.key] = kmock.ResourceInfo(
+                kind=spec.kind, namespaced=spec.namespaced, singular=spec.singular_name,
+                verbs=ALL_VERBS, shortnames=spec.short_names, categories=spec.categories,
+                subresources=spec.subresources,
+            )  # fmt: skip
         self.fallback[kmock.method.PUT] << self._serve_update
+        self.fallback["get", re.compile(r"/openapi/v3(/.*)?")] << self._serve_openapi
+
+    def specs(self) -> dict[Any, ResourceSpec]:
+        """The served resources' specs by kmock resource (registered ones included)."""
+        return {kmock.resource(spec.key): spec for spec in views.served_specs(self.resources)}
 
     # -- request entry -------------------------------------------------------------------------
 
-    async def _handle(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
+    async def __call__(self, raw_request: aiohttp.web.BaseRequest) -> aiohttp.web.StreamResponse:
+        alias = views.namespaces_alias(raw_request.path)
+        if alias is not None:  # kmock cannot parse /api/v1/namespaces[/name]
+            url = raw_request.rel_url.with_path(alias).with_query(raw_request.rel_url.query)
+            raw_request = raw_request.clone(rel_url=url)
+        return await super().__call__(raw_request)
+
+    async def _handle(self, parsed: kmock.Request) -> aiohttp.web.StreamResponse:
+        request = views.namespace_request(parsed)
+        if request is not parsed:  # kmock's views find a request by identity in this log
+            self._requests[:] = [request if seen is parsed else seen for seen in self._requests]
         try:
             if request.resource is not None:
                 async with self.watches.changed:
@@ -62,12 +75,14 @@ class Emulator(kmock.KubernetesEmulator):
                     self.watches.changed.notify_all()
             return await kmock.RawHandler._handle(self, request)
         finally:
+            self._created.discard(id(request))
             if not self.keep_requests:  # forget this request only: others are in flight
                 _forget(self._requests, request)
                 for payload in self._payloads:
                     _forget(payload._requests, request)
 
     def _write(self, request: kmock.Request) -> None:
+        patching.check_encoding(request)
         if request.action == kmock.action.CREATE:
             self._create(request)
         elif request.name is None:
@@ -90,7 +105,8 @@ class Emulator(kmock.KubernetesEmulator):
             meta["name"] = meta["generateName"] + secrets.token_hex(3)[:5]
         if not meta.get("name"):
             raise error(422, "Invalid", "metadata.name: Required value")
-        kind, namespaced = self._kinds.get(request.resource, ("", True))
+        spec = self.specs().get(request.resource)
+        kind, namespaced = (spec.kind, spec.namespaced) if spec else ("", True)
         namespace = (request.namespace or meta.get("namespace")) if namespaced else None
         if namespaced:
             meta["namespace"] = namespace
@@ -114,20 +130,30 @@ class Emulator(kmock.KubernetesEmulator):
         return key, copy.deepcopy(self._objects[key].raw)
 
     def _patch(self, request: kmock.Request) -> None:
+        kind, data = patching.patch_type(request), patching.patch_body(request)
+        if kind == patching.PatchType.APPLY:
+            data = patching.check_apply(request, data)
+            if not self._exists(request) and request.subresource is None:
+                self._create(attrs.evolve(request, data=copy.deepcopy(data)))
+                self._created.add(id(request))
+                return
         key, old = self._current(request)
-        data = request.data
-        if isinstance(data, list):
-            new = json_patch(old, data)
-        elif isinstance(data, dict):
+        if isinstance(data, dict):
             check_precondition(old, (data.get("metadata") or {}).get("resourceVersion"))
-            if request.subresource == "status":
-                data = {"status": data.get("status")}
-            new = merge(old, data)
+        spec = self.specs().get(request.resource)
+        custom = spec is not None and spec.custom
+        if request.subresource == "scale":
+            new = scaled(old, patching.patched(scale_of(old), kind, data, custom=custom))
+        elif request.subresource == "status":
+            status = patching.patched(old, kind, data, custom=custom).get("status")
+            new = {**old, "status": status}
         else:
-            raise error(400, "BadRequest", "a patch must be a JSON object or a JSON patch list")
-        if request.subresource == "status":
-            new = {**old, "status": new.get("status")}
+            new = patching.patched(old, kind, data, custom=custom)
         self._update(key, old, new)
+
+    def _exists(self, request: kmock.Request) -> bool:
+        key: Any = (request.resource, request.namespace, request.name)
+        return key in self._objects and not self._objects[key].deleted
 
     def _put(self, request: kmock.Request) -> None:
         key, old = self._current(request)
@@ -137,6 +163,8 @@ class Emulator(kmock.KubernetesEmulator):
         check_precondition(old, (body.get("metadata") or {}).get("resourceVersion"))
         if request.subresource == "status":
             body = {**old, "status": body.get("status")}
+        elif request.subresource == "scale":
+            body = scaled(old, body)
         self._update(key, old, copy.deepcopy(body))
 
     def _update(self, key: Any, old: Obj, new: Obj) -> None:
@@ -174,15 +202,43 @@ class Emulator(kmock.KubernetesEmulator):
     async def _serve_create(self, request: kmock.Request) -> Any:
         return Response(status=201, payload=await super()._serve_create(request))
 
+    async def _serve_update(self, request: kmock.Request) -> Any:
+        answer: Obj = await super()._serve_update(request)  # type: ignore[assignment]
+        if request.subresource == "scale":
+            answer = scale_of(answer)
+        return Response(status=201 if id(request) in self._created else 200, payload=answer)
+
     # -- reads ---------------------------------------------------------------------------------
 
     async def _serve_list(self, request: kmock.Request) -> Any:
         answer = await super()._serve_list(request)
         if isinstance(answer, dict):
+            answer["items"].sort(key=_namespace_and_name)
+            spec = self.specs().get(request.resource)
+            table = views.table_answer(spec, request, answer["items"], str(self._rv))
+            if table is not None:
+                return table
             answer["metadata"] = {"resourceVersion": str(self._rv)}
-            kind, _ = self._kinds.get(request.resource, ("", True))
+            kind = spec.kind if spec else ""
             answer.update(kind=f"{kind}List", apiVersion=api_version(request.resource))
         return answer
+
+    async def _serve_fetch(self, request: kmock.Request) -> Any:
+        answer: Obj = await super()._serve_fetch(request)  # type: ignore[assignment]
+        if request.subresource == "scale":
+            return scale_of(answer)
+        spec = self.specs().get(request.resource)
+        rv = str((answer.get("metadata") or {}).get("resourceVersion", ""))
+        table = views.table_answer(spec, request, [answer], rv)
+        return answer if table is None else table
+
+    async def _serve_api(self, request: kmock.Request) -> Any:
+        return views.discovery_answer(list(self.specs().values()), request)
+
+    _serve_apis = _serve_group = _serve_version = _serve_api
+
+    async def _serve_openapi(self, request: kmock.Request) -> Any:
+        return views.openapi_answer(list(self.specs().values()), request)
 
     def _serve_watch(self, request: kmock.Request) -> AsyncIterator[Any]:
         return self.watches.serve(request, self._objects)
@@ -219,6 +275,11 @@ class Emulator(kmock.KubernetesEmulator):
     async def end_watches(self) -> None:
         """Cut every watch and end each one now and from now on (before server shutdown)."""
         await self.watches.end()
+
+
+def _namespace_and_name(obj: Obj) -> tuple[str, str]:
+    meta = obj.get("metadata") or {}
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
 
 def _forget(requests: list[kmock.Request], request: kmock.Request) -> None:

@@ -1,8 +1,7 @@
-"""What the emulator serves, and the pure helpers its writes use (patches, preconditions, errors).
+"""The pure helpers the emulator's writes use (patches, preconditions, errors).
 
-- ``RESOURCES`` — (apiVersion/plural, kind, namespaced, subresources) of every served resource;
 - ``json_patch(old, ops)`` (RFC 6902 with ``test`` ops; 422 when it cannot be applied) and
-  ``merge(old, patch)`` (RFC 7386 merge patch, also used for strategic-merge and apply patches);
+  ``merge(old, patch)`` (RFC 7386 merge patch);
 - ``check_precondition(old, wanted)`` — 409 Conflict when a given resourceVersion is stale;
 - ``error(status, reason, message)`` — the kmock error answered as a Kubernetes ``Status``;
 - ``api_version(resource)`` and ``now()`` (RFC 3339 seconds, UTC) for stamping objects.
@@ -20,40 +19,6 @@ import jsonpointer
 import kmock
 
 Obj = dict[str, Any]
-
-#: Verbs of every served resource.
-ALL_VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")
-
-#: (apiVersion/plural, kind, namespaced, subresources) of every resource the emulator serves.
-RESOURCES: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
-    ("v1/pods", "Pod", True, ("status",)),
-    ("v1/namespaces", "Namespace", False, ("status",)),
-    ("v1/nodes", "Node", False, ("status",)),
-    ("v1/events", "Event", True, ()),
-    ("v1/services", "Service", True, ()),
-    ("v1/configmaps", "ConfigMap", True, ()),
-    ("coordination.k8s.io/v1/leases", "Lease", True, ()),
-    ("apps/v1/deployments", "Deployment", True, ("status", "scale")),
-    ("apps/v1/replicasets", "ReplicaSet", True, ("status", "scale")),
-    ("apps/v1/statefulsets", "StatefulSet", True, ("status", "scale")),
-    ("apps/v1/daemonsets", "DaemonSet", True, ("status",)),
-    ("batch/v1/jobs", "Job", True, ("status",)),
-    ("batch/v1/cronjobs", "CronJob", True, ("status",)),
-    ("events.k8s.io/v1/events", "Event", True, ()),
-    (
-        "apiextensions.k8s.io/v1/customresourcedefinitions",
-        "CustomResourceDefinition",
-        False,
-        ("status",),
-    ),
-    (
-        "admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
-        "ValidatingWebhookConfiguration",
-        False,
-        (),
-    ),
-    ("devops.stochastic.io/v1/devopspolicies", "DevOpsPolicy", True, ("status",)),
-)
 
 
 def now() -> str:

@@ -74,11 +74,12 @@ def test_custom_objects_status_subresource_and_json_patch(kube_emulator: KubeEmu
         {"op": "test", "path": "/spec/forbidLatestTag", "value": True},
         {"op": "replace", "path": "/spec/forbidLatestTag", "value": False},
     ]
-    patched = custom.patch_namespaced_custom_object(*args, "strict", ops)
+    json_patch = "application/json-patch+json"  # the client sends merge patches by default
+    patched = custom.patch_namespaced_custom_object(*args, "strict", ops, _content_type=json_patch)
     assert patched["spec"] == {"forbidLatestTag": False}
     assert patched["metadata"]["generation"] == 2
     with pytest.raises(client.ApiException) as err:
-        custom.patch_namespaced_custom_object(*args, "strict", ops)
+        custom.patch_namespaced_custom_object(*args, "strict", ops, _content_type=json_patch)
     assert err.value.status == 422
 
 

@@ -1,0 +1,134 @@
+"""The resources the emulator serves, described as a real API server's discovery describes them.
+
+- ``ResourceSpec`` — one resource: group, version, plural, kind, scope, singular name, short
+  names, categories, subresources and its server-side printer (``printer``: a key of
+  ``printing.PRINTERS``, or ``None`` for the default Name/Age table);
+- ``RESOURCES`` — what every emulator serves (names as kube-apiserver 1.32 gives them);
+- ``KNOWN`` — every spec by ``group/version/plural`` (``version/plural`` for the core group),
+  including resources served only when registered (``v1/endpoints``, ServiceMonitors), so
+  discovery names them right whoever registers them;
+- ``crd_spec(crd)`` — the spec of a CustomResourceDefinition's first served version; the
+  DevOpsPolicy spec is built from our own CRD, so discovery and printer columns follow it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kube_devops.manifests.crd import devopspolicy_crd
+
+#: Verbs of every served resource (``deletecollection`` is not served).
+ALL_VERBS = ("create", "delete", "get", "list", "patch", "update", "watch")
+#: Verbs of the ``status`` and ``scale`` subresources.
+SUBRESOURCE_VERBS = ("get", "patch", "update")
+
+
+@attrs.frozen(kw_only=True)
+class ResourceSpec:
+    """One served resource, with what discovery and ``kubectl get`` show of it."""
+
+    group: str
+    version: str
+    plural: str
+    kind: str
+    namespaced: bool = True
+    singular: str = ""
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    subresources: tuple[str, ...] = ()
+    printer: str | None = None
+    columns: tuple[dict[str, Any], ...] = ()
+    """A CRD's ``additionalPrinterColumns`` (``printer == "crd"``)."""
+
+    @property
+    def key(self) -> str:
+        """``group/version/plural``, or ``version/plural`` for the core group."""
+        return f"{self.group_version}/{self.plural}"
+
+    @property
+    def group_version(self) -> str:
+        """``group/version``, or ``version`` for the core group."""
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def custom(self) -> bool:
+        """Whether this is a custom resource (served from a CRD: no strategic merge patch)."""
+        return self.printer == "crd"
+
+    @property
+    def singular_name(self) -> str:
+        """The singular name (the lower-case kind when none is given, as the server does)."""
+        return self.singular or self.kind.lower()
+
+
+def _spec(key: str, kind: str, **fields: Any) -> ResourceSpec:
+    *group, version, plural = key.split("/")
+    return ResourceSpec(group="".join(group), version=version, plural=plural, kind=kind, **fields)
+
+
+def crd_spec(crd: dict[str, Any]) -> ResourceSpec:
+    """The spec of the first served version of ``crd`` (an apiextensions.k8s.io/v1 dict)."""
+    spec, names = crd["spec"], crd["spec"]["names"]
+    version = next(v for v in spec["versions"] if v.get("served", True))
+    columns = version.get("additionalPrinterColumns") or [
+        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}
+    ]
+    return ResourceSpec(
+        group=spec["group"],
+        version=version["name"],
+        plural=names["plural"],
+        kind=names["kind"],
+        namespaced=spec["scope"] == "Namespaced",
+        singular=names.get("singular", ""),
+        short_names=tuple(names.get("shortNames", ())),
+        categories=tuple(names.get("categories", ())),
+        subresources=tuple(sorted(version.get("subresources") or {})),
+        printer="crd",
+        columns=tuple(columns),
+    )
+
+
+_ALL = ("all",)
+_EXT = ("api-extensions",)
+_STATUS = ("status",)
+_SCALE = ("scale", "status")
+
+RESOURCES: tuple[ResourceSpec, ...] = (
+    _spec("v1/pods", "Pod", short_names=("po",), categories=_ALL, subresources=_STATUS,
+          printer="pods"),
+    _spec("v1/namespaces", "Namespace", namespaced=False, short_names=("ns",),
+          subresources=_STATUS, printer="namespaces"),
+    _spec("v1/nodes", "Node", namespaced=False, short_names=("no",), subresources=_STATUS),
+    _spec("v1/events", "Event", short_names=("ev",)),
+    _spec("v1/services", "Service", short_names=("svc",), categories=_ALL),
+    _spec("v1/configmaps", "ConfigMap", short_names=("cm",), printer="configmaps"),
+    _spec("coordination.k8s.io/v1/leases", "Lease", printer="leases"),
+    _spec("apps/v1/deployments", "Deployment", short_names=("deploy",), categories=_ALL,
+          subresources=_SCALE, printer="deployments"),
+    _spec("apps/v1/replicasets", "ReplicaSet", short_names=("rs",), categories=_ALL,
+          subresources=_SCALE, printer="replicasets"),
+    _spec("apps/v1/statefulsets", "StatefulSet", short_names=("sts",), categories=_ALL,
+          subresources=_SCALE, printer="statefulsets"),
+    _spec("apps/v1/daemonsets", "DaemonSet", short_names=("ds",), categories=_ALL,
+          subresources=_STATUS),
+    _spec("batch/v1/jobs", "Job", categories=_ALL, subresources=_STATUS),
+    _spec("batch/v1/cronjobs", "CronJob", short_names=("cj",), categories=_ALL,
+          subresources=_STATUS),
+    _spec("events.k8s.io/v1/events", "Event", short_names=("ev",)),
+    _spec("apiextensions.k8s.io/v1/customresourcedefinitions", "CustomResourceDefinition",
+          namespaced=False, short_names=("crd", "crds"), categories=_EXT, subresources=_STATUS),
+    _spec("admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+          "ValidatingWebhookConfiguration", namespaced=False, categories=_EXT),
+    crd_spec(devopspolicy_crd()),
+)  # fmt: skip
+
+_ON_DEMAND = (
+    _spec("v1/endpoints", "Endpoints", short_names=("ep",)),
+    _spec("monitoring.coreos.com/v1/servicemonitors", "ServiceMonitor", short_names=("smon",),
+          categories=("prometheus-operator",), printer="crd",
+          columns=({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},)),
+)  # fmt: skip
+
+KNOWN: dict[str, ResourceSpec] = {spec.key: spec for spec in RESOURCES + _ON_DEMAND}

@@ -1,0 +1,139 @@
+"""Real ``kubectl`` writes to the emulated API as it writes to a real one: client-side apply with
+validation on (its default), server-side apply creating then merging, strategic merge patches that
+keep what another writer added, namespaces, and the scale subresource."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.emulator import KubeEmulator
+from support.kubectl import Kubectl
+
+Obj = dict[str, Any]
+POLICIES = "devops.stochastic.io/v1/devopspolicies"
+
+MANIFEST = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: settings, namespace: shop}}
+data: {data}
+---
+apiVersion: devops.stochastic.io/v1
+kind: DevOpsPolicy
+metadata: {{name: strict, namespace: shop}}
+spec: {spec}
+"""
+
+
+@pytest.fixture
+def kubectl(kube_emulator: KubeEmulator, tmp_path: Path) -> Kubectl:
+    """kubectl on the test's emulator, with namespace ``shop``."""
+    kube_emulator.thread.seed_namespace("shop")
+    return Kubectl(kube_emulator.kubeconfig, tmp_path / "kubectl-cache")
+
+
+def _one(kube: KubeEmulator, resource: str, name: str) -> Obj:
+    found = [o for o in kube.thread.objects(resource, "shop") if o["metadata"]["name"] == name]
+    assert len(found) == 1, f"{resource} {name}: {len(found)} objects"
+    return found[0]
+
+
+def test_client_side_apply_creates_updates_and_prunes_fields(
+    kubectl: Kubectl, kube_emulator: KubeEmulator
+) -> None:
+    first = MANIFEST.format(data="{mode: fast}", spec="{enforcementMode: audit}")
+    assert kubectl.ok("apply", "-f", "-", stdin=first) == (
+        "configmap/settings created\ndevopspolicy.devops.stochastic.io/strict created\n"
+    )
+    second = MANIFEST.format(
+        data="{mode: safe, level: '2'}", spec="{enforcementMode: enforce, forbidLatestTag: true}"
+    )
+    assert kubectl.ok("apply", "-f", "-", stdin=second) == (
+        "configmap/settings configured\ndevopspolicy.devops.stochastic.io/strict configured\n"
+    )
+    assert _one(kube_emulator, "v1/configmaps", "settings")["data"] == {
+        "mode": "safe",
+        "level": "2",
+    }
+    policy = _one(kube_emulator, POLICIES, "strict")
+    assert policy["spec"] == {"enforcementMode": "enforce", "forbidLatestTag": True}
+    assert policy["metadata"]["generation"] == 2
+    third = MANIFEST.format(data="{mode: safe}", spec="{enforcementMode: enforce}")
+    kubectl.ok("apply", "-f", "-", stdin=third)  # fields dropped from the manifest go
+    assert _one(kube_emulator, "v1/configmaps", "settings")["data"] == {"mode": "safe"}
+    assert _one(kube_emulator, POLICIES, "strict")["spec"] == {"enforcementMode": "enforce"}
+    unchanged = kubectl.ok("apply", "-f", "-", stdin=third)
+    assert unchanged == (
+        "configmap/settings unchanged\ndevopspolicy.devops.stochastic.io/strict unchanged\n"
+    )
+
+
+def test_server_side_apply_creates_then_merges_fields(
+    kubectl: Kubectl, kube_emulator: KubeEmulator
+) -> None:
+    first = MANIFEST.format(data="{mode: fast}", spec="{enforcementMode: audit}")
+    created = kubectl.run("apply", "--server-side", "-f", "-", "-v=6", stdin=first)
+    assert created.returncode == 0, created.stderr
+    assert created.stdout == (
+        "configmap/settings serverside-applied\n"
+        "devopspolicy.devops.stochastic.io/strict serverside-applied\n"
+    )
+    assert created.stderr.count("201 Created") == 2  # apply created both
+    kube_emulator.core.patch_namespaced_config_map(
+        "settings", "shop", {"metadata": {"labels": {"owner": "ops"}}}
+    )
+    second = MANIFEST.format(data="{mode: safe, level: '2'}", spec="{enforcementMode: enforce}")
+    kubectl.ok("apply", "--server-side", "-f", "-", stdin=second)
+    settings = _one(kube_emulator, "v1/configmaps", "settings")
+    assert settings["data"] == {"mode": "safe", "level": "2"}
+    assert settings["metadata"]["labels"] == {"owner": "ops"}  # another writer's field stays
+    assert _one(kube_emulator, POLICIES, "strict")["spec"] == {"enforcementMode": "enforce"}
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: shop}}
+spec:
+  replicas: 2
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers:
+      - {{name: app, image: "{image}", ports: [{{containerPort: 80}}]}}
+"""
+
+
+def test_apply_keeps_what_another_writer_added_to_a_container(
+    kubectl: Kubectl, kube_emulator: KubeEmulator
+) -> None:
+    kubectl.ok("apply", "-f", "-", stdin=DEPLOYMENT.format(image="nginx:1.25"))
+    probe = {"tcpSocket": {"port": 80}}
+    ops = [{"op": "add", "path": "/spec/template/spec/containers/0/readinessProbe", "value": probe}]
+    kube_emulator.apps.patch_namespaced_deployment("web", "shop", ops)
+    applied = kubectl.ok("apply", "-f", "-", stdin=DEPLOYMENT.format(image="nginx:1.26"))
+    assert applied == "deployment.apps/web configured\n"
+    container = _one(kube_emulator, "apps/v1/deployments", "web")["spec"]["template"]["spec"]
+    assert container["containers"] == [
+        {"name": "app", "image": "nginx:1.26", "ports": [{"containerPort": 80}],
+         "readinessProbe": {"tcpSocket": {"port": 80}}}
+    ]  # fmt: skip
+
+
+def test_namespace_apply_and_scale(kubectl: Kubectl, kube_emulator: KubeEmulator) -> None:
+    namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: extra}\n"
+    assert kubectl.ok("apply", "-f", "-", stdin=namespace) == "namespace/extra created\n"
+    assert kubectl.ok("get", "ns", "extra", "-o", "name") == "namespace/extra\n"
+    typed = kubectl.run("create", "namespace", "other")  # kubectl sends this one as protobuf
+    assert typed.returncode == 1
+    assert "reads JSON bodies only: use kubectl apply -f or create -f" in typed.stderr
+    kubectl.ok("apply", "-f", "-", stdin=DEPLOYMENT.format(image="nginx:1.25"))
+    scaled = kubectl.ok("scale", "deployment/web", "-n", "shop", "--replicas=5")
+    assert scaled == "deployment.apps/web scaled\n"
+    assert _one(kube_emulator, "apps/v1/deployments", "web")["spec"]["replicas"] == 5
+    assert (
+        kubectl.ok("get", "deploy", "web", "-n", "shop", "-o", "jsonpath={.spec.replicas}") == "5"
+    )
