@@ -50,12 +50,17 @@ class Kubectl:
     def __post_init__(self) -> None:
         self.binary = self.binary or kubectl_binary()
 
+    def command(self, *args: str) -> list[str]:
+        """The argv of ``kubectl <args>`` (for a process the test drives itself)."""
+        options = [f"--kubeconfig={self.kubeconfig}", f"--cache-dir={self.cache_dir}"]
+        return [self.binary, *options, *args]
+
     def run(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run ``kubectl <args>``; never raises on a non-zero exit."""
-        command = [self.binary, f"--kubeconfig={self.kubeconfig}", f"--cache-dir={self.cache_dir}"]
         return subprocess.run(
-            [*command, *args], input=stdin, capture_output=True, text=True, timeout=60, check=False
-        )
+            self.command(*args), input=stdin, capture_output=True, text=True, timeout=60,
+            check=False,
+        )  # fmt: skip
 
     def ok(self, *args: str, stdin: str | None = None) -> str:
         """Run ``kubectl <args>``, assert it succeeded, and return its standard output."""

@@ -19,6 +19,8 @@ import attrs
 
 from kube_devops.manifests.crd import devopspolicy_crd
 
+#: The release of the real control plane the emulator answers for (``/version``, OpenAPI).
+SERVER_VERSION = "v1.37.2"
 #: Verbs of every served resource (``deletecollection`` is not served).
 ALL_VERBS = ("create", "delete", "get", "list", "patch", "update", "watch")
 #: Verbs of the ``status`` and ``scale`` subresources.
@@ -39,6 +41,8 @@ class ResourceSpec:
     categories: tuple[str, ...] = ()
     subresources: tuple[str, ...] = ()
     printer: str | None = None
+    generation: bool = False
+    """Whether objects get ``metadata.generation`` (workloads, pods, CRDs, custom resources)."""
     columns: tuple[dict[str, Any], ...] = ()
     """A CRD's ``additionalPrinterColumns`` (``printer == "crd"``)."""
 
@@ -86,6 +90,7 @@ def crd_spec(crd: dict[str, Any]) -> ResourceSpec:
         categories=tuple(names.get("categories", ())),
         subresources=tuple(sorted(version.get("subresources") or {})),
         printer="crd",
+        generation=True,
         columns=tuple(columns),
     )
 
@@ -97,7 +102,7 @@ _SCALE = ("scale", "status")
 
 RESOURCES: tuple[ResourceSpec, ...] = (
     _spec("v1/pods", "Pod", short_names=("po",), categories=_ALL, subresources=_STATUS,
-          printer="pods"),
+          printer="pods", generation=True),
     _spec("v1/namespaces", "Namespace", namespaced=False, short_names=("ns",),
           subresources=_STATUS, printer="namespaces"),
     _spec("v1/nodes", "Node", namespaced=False, short_names=("no",), subresources=_STATUS),
@@ -106,28 +111,29 @@ RESOURCES: tuple[ResourceSpec, ...] = (
     _spec("v1/configmaps", "ConfigMap", short_names=("cm",), printer="configmaps"),
     _spec("coordination.k8s.io/v1/leases", "Lease", printer="leases"),
     _spec("apps/v1/deployments", "Deployment", short_names=("deploy",), categories=_ALL,
-          subresources=_SCALE, printer="deployments"),
+          subresources=_SCALE, printer="deployments", generation=True),
     _spec("apps/v1/replicasets", "ReplicaSet", short_names=("rs",), categories=_ALL,
-          subresources=_SCALE, printer="replicasets"),
+          subresources=_SCALE, printer="replicasets", generation=True),
     _spec("apps/v1/statefulsets", "StatefulSet", short_names=("sts",), categories=_ALL,
-          subresources=_SCALE, printer="statefulsets"),
+          subresources=_SCALE, printer="statefulsets", generation=True),
     _spec("apps/v1/daemonsets", "DaemonSet", short_names=("ds",), categories=_ALL,
-          subresources=_STATUS),
-    _spec("batch/v1/jobs", "Job", categories=_ALL, subresources=_STATUS),
+          subresources=_STATUS, generation=True),
+    _spec("batch/v1/jobs", "Job", categories=_ALL, subresources=_STATUS, generation=True),
     _spec("batch/v1/cronjobs", "CronJob", short_names=("cj",), categories=_ALL,
-          subresources=_STATUS),
+          subresources=_STATUS, generation=True),
     _spec("events.k8s.io/v1/events", "Event", short_names=("ev",)),
     _spec("apiextensions.k8s.io/v1/customresourcedefinitions", "CustomResourceDefinition",
-          namespaced=False, short_names=("crd", "crds"), categories=_EXT, subresources=_STATUS),
+          namespaced=False, short_names=("crd", "crds"), categories=_EXT, subresources=_STATUS,
+          generation=True),
     _spec("admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
-          "ValidatingWebhookConfiguration", namespaced=False, categories=_EXT),
+          "ValidatingWebhookConfiguration", namespaced=False, categories=_EXT, generation=True),
     crd_spec(devopspolicy_crd()),
 )  # fmt: skip
 
 _ON_DEMAND = (
     _spec("v1/endpoints", "Endpoints", short_names=("ep",)),
     _spec("monitoring.coreos.com/v1/servicemonitors", "ServiceMonitor", short_names=("smon",),
-          categories=("prometheus-operator",), printer="crd",
+          categories=("prometheus-operator",), printer="crd", generation=True,
           columns=({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},)),
 )  # fmt: skip
 

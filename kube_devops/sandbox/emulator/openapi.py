@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .catalog import ResourceSpec
+from .catalog import SERVER_VERSION, ResourceSpec
 
 Obj = dict[str, Any]
 
@@ -68,7 +68,7 @@ def document(specs: Iterable[ResourceSpec], path: str) -> Obj | None:
     paths: dict[str, Obj] = {}
     for spec in served:
         paths.update(_paths(spec))
-    info = {"title": "Kubernetes", "version": "v1.32.0"}
+    info = {"title": "Kubernetes", "version": SERVER_VERSION}
     return {"openapi": "3.0.0", "info": info, "paths": paths, "components": {}}
 
 

@@ -1,21 +1,17 @@
-"""The ``Emulator``: kmock's ``KubernetesEmulator`` with real write semantics and resumable watches.
+"""The ``Emulator``: kmock's ``KubernetesEmulator`` answering as kube-apiserver does.
 
-Writes stamp ``metadata.uid``, ``resourceVersion`` (one global counter, as etcd does),
-``creationTimestamp`` and ``generation`` (bumped when ``spec`` changes); creates answer 201; PUT is
-served; a ``metadata.resourceVersion`` in a PUT or patch is a precondition; a PATCH is applied as
-its ``Content-Type`` says (``patching``), and a server-side apply of a missing object creates it
-(201); ``.../status`` writes change only ``status``, ``.../scale`` reads and writes a ``Scale``;
-deleting an object with finalizers only marks it. Every write is recorded in the ``WatchHub`` the
-watches are served from. Discovery, OpenAPI and Tables are answered by ``views``.
+Requests enter through ``__call__`` (``/api/v1/namespaces`` is aliased so kmock parses it) and
+``_handle`` (writes first, in ``writes.Writes``, under the watch hub's lock; then kmock's routing
+to the ``_serve_*`` reads). Reads answer 201 for creates (and for a server-side apply that
+created), ``Scale`` objects for ``.../scale``, Tables when asked (``views``), sorted lists with
+a real ``resourceVersion``, watches from the ``WatchHub``, and discovery, ``/version`` and
+OpenAPI from ``views``. ``seed``, ``modify``, ``compact``, ``drop_watches`` and
+``end_watches`` serve tests and the sandbox.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-import secrets
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp.web
@@ -23,16 +19,17 @@ import attrs
 import kmock
 from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
-from . import patching, views
+from . import views
 from .catalog import ALL_VERBS, RESOURCES, ResourceSpec
-from .scale import scale_of, scaled
-from .table import Obj, api_version, check_precondition, error, now
+from .scale import scale_of
+from .table import Obj, api_version
 from .watches import WatchHub
+from .writes import Writes
 
 
 @attrs.define(kw_only=True)
-class Emulator(kmock.KubernetesEmulator):
-    """kmock's emulator with resourceVersion stamping, PUT, JSON patch and resumable watches."""
+class Emulator(Writes, kmock.KubernetesEmulator):
+    """kmock's emulator answering as kube-apiserver does (see the module docstring)."""
 
     keep_requests: bool = False
     watches: WatchHub = attrs.field(factory=WatchHub)
@@ -81,124 +78,6 @@ class Emulator(kmock.KubernetesEmulator):
                 for payload in self._payloads:
                     _forget(payload._requests, request)
 
-    def _write(self, request: kmock.Request) -> None:
-        patching.check_encoding(request)
-        if request.action == kmock.action.CREATE:
-            self._create(request)
-        elif request.name is None:
-            return
-        elif request.action == kmock.action.UPDATE:
-            self._patch(request)
-        elif request.method == kmock.method.PUT:
-            self._put(request)
-        elif request.action == kmock.action.DELETE:
-            self._delete(request)
-
-    # -- writes --------------------------------------------------------------------------------
-
-    def _create(self, request: kmock.Request) -> None:
-        body = request.data
-        if not isinstance(body, dict):
-            raise error(400, "BadRequest", "the body of a create must be a JSON object")
-        meta = body.setdefault("metadata", {})
-        if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + secrets.token_hex(3)[:5]
-        if not meta.get("name"):
-            raise error(422, "Invalid", "metadata.name: Required value")
-        spec = self.specs().get(request.resource)
-        kind, namespaced = (spec.kind, spec.namespaced) if spec else ("", True)
-        namespace = (request.namespace or meta.get("namespace")) if namespaced else None
-        if namespaced:
-            meta["namespace"] = namespace
-        key: Any = (request.resource, namespace, meta["name"])
-        if key in self._objects and not self._objects[key].deleted:
-            plural = request.resource.plural if request.resource else "objects"
-            raise error(409, "AlreadyExists", f'{plural} "{meta["name"]}" already exists')
-        if kind:
-            body.setdefault("kind", kind)
-        body.setdefault("apiVersion", api_version(request.resource))
-        meta.update(
-            uid=str(uuid.uuid4()), creationTimestamp=now(), generation=1, resourceVersion=""
-        )
-        self._store(key, body, "ADDED")
-
-    def _current(self, request: kmock.Request) -> tuple[Any, Obj]:
-        key: Any = (request.resource, request.namespace, request.name)
-        if key not in self._objects or self._objects[key].deleted:
-            plural = request.resource.plural if request.resource else "objects"
-            raise error(404, "NotFound", f'{plural} "{request.name}" not found')
-        return key, copy.deepcopy(self._objects[key].raw)
-
-    def _patch(self, request: kmock.Request) -> None:
-        kind, data = patching.patch_type(request), patching.patch_body(request)
-        if kind == patching.PatchType.APPLY:
-            data = patching.check_apply(request, data)
-            if not self._exists(request) and request.subresource is None:
-                self._create(attrs.evolve(request, data=copy.deepcopy(data)))
-                self._created.add(id(request))
-                return
-        key, old = self._current(request)
-        if isinstance(data, dict):
-            check_precondition(old, (data.get("metadata") or {}).get("resourceVersion"))
-        spec = self.specs().get(request.resource)
-        custom = spec is not None and spec.custom
-        if request.subresource == "scale":
-            new = scaled(old, patching.patched(scale_of(old), kind, data, custom=custom))
-        elif request.subresource == "status":
-            status = patching.patched(old, kind, data, custom=custom).get("status")
-            new = {**old, "status": status}
-        else:
-            new = patching.patched(old, kind, data, custom=custom)
-        self._update(key, old, new)
-
-    def _exists(self, request: kmock.Request) -> bool:
-        key: Any = (request.resource, request.namespace, request.name)
-        return key in self._objects and not self._objects[key].deleted
-
-    def _put(self, request: kmock.Request) -> None:
-        key, old = self._current(request)
-        body = request.data
-        if not isinstance(body, dict):
-            raise error(400, "BadRequest", "the body of a replace must be a JSON object")
-        check_precondition(old, (body.get("metadata") or {}).get("resourceVersion"))
-        if request.subresource == "status":
-            body = {**old, "status": body.get("status")}
-        elif request.subresource == "scale":
-            body = scaled(old, body)
-        self._update(key, old, copy.deepcopy(body))
-
-    def _update(self, key: Any, old: Obj, new: Obj) -> None:
-        meta, old_meta = new.setdefault("metadata", {}), old.get("metadata", {})
-        for field in ("name", "namespace", "uid", "creationTimestamp"):
-            if field in old_meta:
-                meta[field] = old_meta[field]
-        generation = int(old_meta.get("generation") or 1)
-        meta["generation"] = generation + (new.get("spec") != old.get("spec"))
-        if meta.get("deletionTimestamp") and not meta.get("finalizers"):
-            self._store(key, new, "DELETED")
-        else:
-            self._store(key, new, "MODIFIED")
-
-    def _delete(self, request: kmock.Request) -> None:
-        key, old = self._current(request)
-        meta = old.setdefault("metadata", {})
-        if meta.get("finalizers"):
-            if not meta.get("deletionTimestamp"):
-                meta["deletionTimestamp"] = now()
-                self._store(key, old, "MODIFIED")
-            return
-        self._store(key, old, "DELETED")
-
-    def _store(self, key: Any, obj: Obj, event: str) -> None:
-        self._rv += 1
-        obj.setdefault("metadata", {})["resourceVersion"] = str(self._rv)
-        stored = copy.deepcopy(obj)
-        if key not in self._objects:
-            self._objects[key] = stored
-        else:
-            self._objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
-        self.watches.record(key[0], self._rv, event, stored)
-
     async def _serve_create(self, request: kmock.Request) -> Any:
         return Response(status=201, payload=await super()._serve_create(request))
 
@@ -237,11 +116,16 @@ class Emulator(kmock.KubernetesEmulator):
 
     _serve_apis = _serve_group = _serve_version = _serve_api
 
+    async def _serve_server_version(self, request: kmock.Request) -> Any:
+        return views.server_version()
+
     async def _serve_openapi(self, request: kmock.Request) -> Any:
         return views.openapi_answer(list(self.specs().values()), request)
 
-    def _serve_watch(self, request: kmock.Request) -> AsyncIterator[Any]:
-        return self.watches.serve(request, self._objects)
+    def _serve_watch(self, request: kmock.Request) -> Any:
+        transform = views.table_events(self.specs().get(request.resource), request)
+        stream = self.watches.serve(request, self._objects, transform)
+        return Response(payload=stream, headers={"Content-Type": views.WATCH_TYPE})
 
     # -- test and sandbox helpers (call on the emulator's loop) --------------------------------
 

@@ -5,8 +5,10 @@
 - ``discovery_answer(specs, request)`` — ``/api``, ``/apis``, ``/apis/<group>``, ``/api/v1``,
   ``/apis/<group>/<version>``: aggregated (``apidiscovery.k8s.io/v2``) when the ``Accept``
   header asks for it first, legacy otherwise; 404 ``Status`` for what is not served;
+- ``server_version()`` — ``/version`` (``SERVER_VERSION``, the pinned real control plane's);
 - ``openapi_answer(specs, request)`` — ``/openapi/v3`` and its group-version documents;
 - ``table_answer(spec, request, objects, rv)`` — a Table when ``Accept`` asks for one, else None;
+  ``table_events(spec, request)`` — the same for the events of a watch (``kubectl get -w``);
 - ``namespaces_alias(path)`` and ``namespace_request(request)`` — kmock parses
   ``/api/v1/namespaces[/name]`` as a namespace with no resource: the first gives a path it
   parses, the second turns the parsed request back into one for ``v1/namespaces``.
@@ -14,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -22,7 +24,7 @@ import kmock
 from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
 from . import discovery, openapi, printing
-from .catalog import KNOWN, ResourceSpec
+from .catalog import KNOWN, SERVER_VERSION, ResourceSpec
 from .table import Obj, error
 
 _NAMESPACES = kmock.resource("v1/namespaces")
@@ -46,6 +48,16 @@ def served_specs(resources: Any) -> list[ResourceSpec]:
             )  # fmt: skip
         specs.append(known)
     return specs
+
+
+def server_version() -> Obj:
+    """``/version``: the emulated release, marked as such in the build metadata."""
+    major, minor, _ = SERVER_VERSION.lstrip("v").split(".")
+    return {
+        "major": major, "minor": minor, "gitVersion": f"{SERVER_VERSION}+kube-devops-emulator",
+        "gitCommit": "", "gitTreeState": "clean", "buildDate": "", "goVersion": "",
+        "compiler": "gc", "platform": "linux/amd64",
+    }  # fmt: skip
 
 
 def _not_found(path: str) -> kmock.KubernetesError:
@@ -92,6 +104,33 @@ def table_answer(
         return None
     include = request.params.get("includeObject", "Metadata")
     return printing.table(spec, objects, rv, include)
+
+
+#: Content type of a JSON watch stream.
+WATCH_TYPE = "application/json;stream=watch"
+
+
+def table_events(spec: ResourceSpec | None, request: kmock.Request) -> Callable[[Obj], Obj] | None:
+    """For a watch asking for Tables: each event's object as a one-row Table, the columns in the
+    first one only (as the API server sends them); ``None`` for a plain watch."""
+    if spec is None or not printing.wants_table(request.headers.get("Accept", "")):
+        return None
+    include = request.params.get("includeObject", "Metadata")
+    first = True
+
+    def transform(event: Obj) -> Obj:
+        nonlocal first
+        obj = event.get("object") or {}
+        if event.get("type") in ("ERROR", "BOOKMARK"):
+            return event
+        rv = str((obj.get("metadata") or {}).get("resourceVersion", ""))
+        answer = printing.table(spec, [obj], rv, include)
+        if not first:
+            answer["columnDefinitions"] = []
+        first = False
+        return {"type": event["type"], "object": answer}
+
+    return transform
 
 
 def namespaces_alias(path: str) -> str | None:

@@ -5,7 +5,7 @@
 - ``changed`` — the condition guarding the store and the logs; writers notify it;
 - ``record(resource, rv, event_type, obj)`` — append an event (logs keep ``EVENT_LOG_SIZE``
   events per resource; older resourceVersions get 410 Gone);
-- ``serve(request, objects)`` — the watch stream: the live objects as ADDED when no
+- ``serve(request, objects, transform)`` — the watch stream: the live objects as ADDED when no
   ``resourceVersion`` is given, else the events after it (or an ERROR 410 Gone event when it is
   older than the log); ends after ``timeoutSeconds``;
 - ``compact(rv)`` — forget the logs (every resume from before ``rv`` gets 410 Gone);
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp.web
@@ -73,15 +73,18 @@ class WatchHub:
                 log.events.clear()
             self.changed.notify_all()
 
-    async def serve(self, request: kmock.Request, objects: Any) -> AsyncIterator[Any]:
-        """The watch stream of ``request`` (``objects``: the emulator's store)."""
+    async def serve(
+        self, request: kmock.Request, objects: Any, transform: Callable[[Obj], Obj] | None = None
+    ) -> AsyncIterator[Any]:
+        """The watch stream of ``request`` (``objects``: the emulator's store), each event passed
+        through ``transform`` if given."""
         yield b""
         raw = request._raw_request
         if raw is not None:
             self._open[id(raw)] = raw
         try:
             async for event in self._events(request, objects):
-                yield event
+                yield event if transform is None else transform(event)
         finally:
             if raw is not None:
                 self._open.pop(id(raw), None)

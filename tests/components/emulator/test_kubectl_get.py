@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import re
+import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +184,26 @@ def test_api_resources_lists_short_names_and_categories(kubectl: Kubectl) -> Non
         "cronjobs.batch", "daemonsets.apps", "deployments.apps", "jobs.batch", "pods",
         "replicasets.apps", "services", "statefulsets.apps",
     ]  # fmt: skip
+
+
+def test_get_watch_prints_a_row_per_change(kubectl: Kubectl, kube_emulator: KubeEmulator) -> None:
+    command = kubectl.command("get", "dop", "-n", "team-a", "--watch")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as watcher:
+        guard = threading.Timer(30, watcher.kill)  # a hung kubectl must not hang the test
+        guard.start()
+        try:
+            assert watcher.stdout is not None
+            seen = [watcher.stdout.readline(), watcher.stdout.readline()]
+            status = {"status": {"healthScore": 95, "classification": "Healthy", "violations": 1}}
+            kube_emulator.custom.patch_namespaced_custom_object_status(
+                "devops.stochastic.io", "v1", "team-a", "devopspolicies", "strict", status
+            )
+            seen.append(watcher.stdout.readline())
+        finally:
+            guard.cancel()
+            watcher.terminate()
+    assert cells("".join(seen)) == [
+        ["NAME", "MODE", "SCORE", "CLASS", "VIOLATIONS", "AGE"],
+        ["strict", "enforce", "72", "Degraded", "9", "150m"],
+        ["strict", "enforce", "95", "Healthy", "1", "150m"],
+    ]

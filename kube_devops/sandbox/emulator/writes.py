@@ -1,0 +1,163 @@
+"""The writes of the ``Emulator`` (a mixin): create, patch, replace and delete on its store.
+
+Creates stamp ``metadata.uid``, ``creationTimestamp``, ``resourceVersion`` (one global counter,
+as etcd does) and, for the kinds that have one, ``generation`` (bumped when ``spec`` changes); a
+write that changes nothing is a no-op (no new resourceVersion, no event, as the API server's
+storage does it). A ``metadata.resourceVersion`` in a PUT or patch is a precondition (409 when
+stale). A PATCH is applied as its ``Content-Type`` says (``patching``); a server-side apply of a
+missing object creates it (its request is remembered in ``_created`` so it answers 201).
+``.../status`` writes change only ``status``, ``.../scale`` writes ``spec.replicas``; deleting an
+object with finalizers only marks it. Every write is recorded in ``watches`` (``WatchHub``).
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import kmock
+
+from . import patching
+from .catalog import ResourceSpec
+from .scale import scale_of, scaled
+from .table import Obj, api_version, check_precondition, error, now
+from .watches import WatchHub
+
+if TYPE_CHECKING:
+    from kmock._internal.k8s_views import ObjectsArray
+
+
+class Writes:
+    """Write semantics over kmock's object store (mixed into ``Emulator``)."""
+
+    if TYPE_CHECKING:
+        _objects: ObjectsArray
+        _rv: int
+        _created: set[int]
+        watches: WatchHub
+
+        def specs(self) -> dict[Any, ResourceSpec]: ...
+
+    def _write(self, request: kmock.Request) -> None:
+        patching.check_encoding(request)
+        if request.action == kmock.action.CREATE:
+            self._create(request)
+        elif request.name is None:
+            return
+        elif request.action == kmock.action.UPDATE:
+            self._patch(request)
+        elif request.method == kmock.method.PUT:
+            self._put(request)
+        elif request.action == kmock.action.DELETE:
+            self._delete(request)
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def _create(self, request: kmock.Request) -> None:
+        body = request.data
+        if not isinstance(body, dict):
+            raise error(400, "BadRequest", "the body of a create must be a JSON object")
+        meta = body.setdefault("metadata", {})
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = meta["generateName"] + secrets.token_hex(3)[:5]
+        if not meta.get("name"):
+            raise error(422, "Invalid", "metadata.name: Required value")
+        spec = self.specs().get(request.resource)
+        kind, namespaced = (spec.kind, spec.namespaced) if spec else ("", True)
+        namespace = (request.namespace or meta.get("namespace")) if namespaced else None
+        if namespaced:
+            meta["namespace"] = namespace
+        key: Any = (request.resource, namespace, meta["name"])
+        if key in self._objects and not self._objects[key].deleted:
+            plural = request.resource.plural if request.resource else "objects"
+            raise error(409, "AlreadyExists", f'{plural} "{meta["name"]}" already exists')
+        if kind:
+            body.setdefault("kind", kind)
+        body.setdefault("apiVersion", api_version(request.resource))
+        meta.update(uid=str(uuid.uuid4()), creationTimestamp=now(), resourceVersion="")
+        if spec is None or spec.generation:
+            meta["generation"] = 1
+        self._store(key, body, "ADDED")
+
+    def _current(self, request: kmock.Request) -> tuple[Any, Obj]:
+        key: Any = (request.resource, request.namespace, request.name)
+        if key not in self._objects or self._objects[key].deleted:
+            plural = request.resource.plural if request.resource else "objects"
+            raise error(404, "NotFound", f'{plural} "{request.name}" not found')
+        return key, copy.deepcopy(self._objects[key].raw)
+
+    def _patch(self, request: kmock.Request) -> None:
+        kind, data = patching.patch_type(request), patching.patch_body(request)
+        if kind == patching.PatchType.APPLY:
+            data = patching.check_apply(request, data)
+            if not self._exists(request) and request.subresource is None:
+                self._create(attrs.evolve(request, data=copy.deepcopy(data)))
+                self._created.add(id(request))
+                return
+        key, old = self._current(request)
+        if isinstance(data, dict):
+            check_precondition(old, (data.get("metadata") or {}).get("resourceVersion"))
+        spec = self.specs().get(request.resource)
+        custom = spec is not None and spec.custom
+        if request.subresource == "scale":
+            new = scaled(old, patching.patched(scale_of(old), kind, data, custom=custom))
+        elif request.subresource == "status":
+            status = patching.patched(old, kind, data, custom=custom).get("status")
+            new = {**old, "status": status}
+        else:
+            new = patching.patched(old, kind, data, custom=custom)
+        self._update(key, old, new)
+
+    def _exists(self, request: kmock.Request) -> bool:
+        key: Any = (request.resource, request.namespace, request.name)
+        return key in self._objects and not self._objects[key].deleted
+
+    def _put(self, request: kmock.Request) -> None:
+        key, old = self._current(request)
+        body = request.data
+        if not isinstance(body, dict):
+            raise error(400, "BadRequest", "the body of a replace must be a JSON object")
+        check_precondition(old, (body.get("metadata") or {}).get("resourceVersion"))
+        if request.subresource == "status":
+            body = {**old, "status": body.get("status")}
+        elif request.subresource == "scale":
+            body = scaled(old, body)
+        self._update(key, old, copy.deepcopy(body))
+
+    def _update(self, key: Any, old: Obj, new: Obj) -> None:
+        meta, old_meta = new.setdefault("metadata", {}), old.get("metadata", {})
+        for field in ("name", "namespace", "uid", "creationTimestamp"):
+            if field in old_meta:
+                meta[field] = old_meta[field]
+        if "generation" in old_meta:
+            meta["generation"] = old_meta["generation"] + (new.get("spec") != old.get("spec"))
+        meta["resourceVersion"] = old_meta.get("resourceVersion")
+        if new == old:  # a write that changes nothing: no new resourceVersion, no event
+            return
+        if meta.get("deletionTimestamp") and not meta.get("finalizers"):
+            self._store(key, new, "DELETED")
+        else:
+            self._store(key, new, "MODIFIED")
+
+    def _delete(self, request: kmock.Request) -> None:
+        key, old = self._current(request)
+        meta = old.setdefault("metadata", {})
+        if meta.get("finalizers"):
+            if not meta.get("deletionTimestamp"):
+                meta["deletionTimestamp"] = now()
+                self._store(key, old, "MODIFIED")
+            return
+        self._store(key, old, "DELETED")
+
+    def _store(self, key: Any, obj: Obj, event: str) -> None:
+        self._rv += 1
+        obj.setdefault("metadata", {})["resourceVersion"] = str(self._rv)
+        stored = copy.deepcopy(obj)
+        if key not in self._objects:
+            self._objects[key] = stored
+        else:
+            self._objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
+        self.watches.record(key[0], self._rv, event, stored)
