@@ -2,7 +2,7 @@
 
 - ``wants_table(accept)`` — whether an ``Accept`` header asks for ``as=Table``;
 - ``table(spec, objects, resource_version, include)`` — the Table of ``objects`` with the
-  columns of ``spec``'s printer (``printers.PRINTERS``, ``pod_printer``) or, for a custom
+  columns of ``spec``'s printer (``printers``, ``printers_more``, ``pod_printer``) or, for a custom
   resource, Name plus the CRD's ``additionalPrinterColumns`` evaluated as the apiextensions
   server does (integer, number, boolean and date cells typed; missing values ``None``).
   ``include`` is the ``includeObject`` parameter: ``None``, ``Metadata`` (the default: a
@@ -20,6 +20,7 @@ from typing import Any
 from . import pod_printer
 from .catalog import ResourceSpec
 from .printers import NAME, PRINTERS, Cells, Obj, Printer, since
+from .printers_more import MORE_PRINTERS
 
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
@@ -81,7 +82,7 @@ def printer(spec: ResourceSpec) -> Printer:
         return _crd_printer(spec)
     if spec.printer == "pods":
         return pod_printer.COLUMNS, pod_printer.row
-    return PRINTERS.get(spec.printer, PRINTERS[None])
+    return PRINTERS.get(spec.printer) or MORE_PRINTERS.get(spec.printer) or PRINTERS[None]
 
 
 def _row_object(obj: Obj, include: str) -> Obj | None:

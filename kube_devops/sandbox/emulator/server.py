@@ -20,7 +20,7 @@ import kmock
 from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
 from . import views
-from .catalog import ALL_VERBS, RESOURCES, ResourceSpec
+from .catalog import RESOURCES, ResourceSpec, resource_info
 from .scale import scale_of
 from .table import Obj, api_version
 from .watches import WatchHub
@@ -36,21 +36,20 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     _rv: int = 0
     _created: set[int] = attrs.field(factory=set)
     """Requests (by id) whose PATCH (a server-side apply) created the object: they answer 201."""
+    _crd_specs: dict[str, ResourceSpec] = attrs.field(factory=dict)
+    """Resources served because a CustomResourceDefinition of theirs is stored, by key."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
         for spec in RESOURCES:
-            self.resources[spec.key] = kmock.ResourceInfo(
-                kind=spec.kind, namespaced=spec.namespaced, singular=spec.singular_name,
-                verbs=ALL_VERBS, shortnames=spec.short_names, categories=spec.categories,
-                subresources=spec.subresources,
-            )  # fmt: skip
+            self.resources[spec.key] = resource_info(spec)
         self.fallback[kmock.method.PUT] << self._serve_update
         self.fallback["get", re.compile(r"/openapi/v3(/.*)?")] << self._serve_openapi
 
     def specs(self) -> dict[Any, ResourceSpec]:
         """The served resources' specs by kmock resource (registered ones included)."""
-        return {kmock.resource(spec.key): spec for spec in views.served_specs(self.resources)}
+        served = views.served_specs(self.resources, self._crd_specs)
+        return {kmock.resource(spec.key): spec for spec in served}
 
     # -- request entry -------------------------------------------------------------------------
 

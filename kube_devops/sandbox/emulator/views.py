@@ -1,7 +1,7 @@
 """What the emulator answers besides stored objects, as kube-apiserver answers it.
 
-- ``served_specs(resources)`` — the ``ResourceSpec`` of every resource registered on kmock's
-  ``resources`` (names from ``catalog.KNOWN``, else from kmock's ``ResourceInfo``);
+- ``served_specs(resources, crds)`` — the ``ResourceSpec`` of every resource registered on kmock's
+  ``resources`` (from a stored CRD, else ``catalog.KNOWN``, else kmock's ``ResourceInfo``);
 - ``discovery_answer(specs, request)`` — ``/api``, ``/apis``, ``/apis/<group>``, ``/api/v1``,
   ``/apis/<group>/<version>``: aggregated (``apidiscovery.k8s.io/v2``) when the ``Accept``
   header asks for it first, legacy otherwise; 404 ``Status`` for what is not served;
@@ -31,12 +31,13 @@ _NAMESPACES = kmock.resource("v1/namespaces")
 NAMESPACES_ALIAS = "kmock:namespaces"
 
 
-def served_specs(resources: Any) -> list[ResourceSpec]:
-    """The spec of every resource in kmock's ``resources`` array."""
+def served_specs(resources: Any, crds: dict[str, ResourceSpec]) -> list[ResourceSpec]:
+    """The spec of every resource in kmock's ``resources`` array (``crds``' first)."""
     specs = []
     for res in resources:
         group_version = f"{res.group}/{res.version}" if res.group else str(res.version)
-        known = KNOWN.get(f"{group_version}/{res.plural}")
+        key = f"{group_version}/{res.plural}"
+        known = crds.get(key) or KNOWN.get(key)
         if known is None:
             info = resources[res]
             known = ResourceSpec(

@@ -7,7 +7,8 @@ storage does it). A ``metadata.resourceVersion`` in a PUT or patch is a precondi
 stale). A PATCH is applied as its ``Content-Type`` says (``patching``); a server-side apply of a
 missing object creates it (its request is remembered in ``_created`` so it answers 201).
 ``.../status`` writes change only ``status``, ``.../scale`` writes ``spec.replicas``; deleting an
-object with finalizers only marks it. Every write is recorded in ``watches`` (``WatchHub``).
+object with finalizers only marks it. Every write is recorded in ``watches`` (``WatchHub``). A
+stored CustomResourceDefinition gets an established status and its resource is served (``crds``).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ import attrs
 import kmock
 
 from . import patching
-from .catalog import ResourceSpec
+from .catalog import ResourceSpec, resource_info
+from .crds import CRDS, served_spec, with_status
 from .scale import scale_of, scaled
 from .table import Obj, api_version, check_precondition, error, now
 from .watches import WatchHub
 
 if TYPE_CHECKING:
-    from kmock._internal.k8s_views import ObjectsArray
+    from kmock._internal.k8s_views import ObjectsArray, ResourcesArray
 
 
 class Writes:
@@ -37,11 +39,19 @@ class Writes:
         _objects: ObjectsArray
         _rv: int
         _created: set[int]
+        _crd_specs: dict[str, ResourceSpec]
         watches: WatchHub
+
+        @property
+        def resources(self) -> ResourcesArray: ...
 
         def specs(self) -> dict[Any, ResourceSpec]: ...
 
     def _write(self, request: kmock.Request) -> None:
+        served = request.resource is None or request.resource.plural is None
+        if not served and request.resource not in self.specs():
+            found = f"the server could not find the requested resource ({request.url.path})"
+            raise error(404, "NotFound", found)
         patching.check_encoding(request)
         if request.action == kmock.action.CREATE:
             self._create(request)
@@ -155,9 +165,28 @@ class Writes:
     def _store(self, key: Any, obj: Obj, event: str) -> None:
         self._rv += 1
         obj.setdefault("metadata", {})["resourceVersion"] = str(self._rv)
+        if key[0] == CRDS and event != "DELETED":
+            obj["status"] = with_status(obj)["status"]
         stored = copy.deepcopy(obj)
+        if key[0] == CRDS:
+            self._serve_crd(stored, event)
         if key not in self._objects:
             self._objects[key] = stored
         else:
             self._objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
         self.watches.record(key[0], self._rv, event, stored)
+
+    def _serve_crd(self, crd: Obj, event: str) -> None:
+        spec = served_spec(crd)
+        if spec is None:
+            return
+        if event == "DELETED":  # its objects go with it, as on a real server
+            self._crd_specs.pop(spec.key, None)
+            self.resources.pop(spec.key, None)
+            resource = kmock.resource(spec.key)
+            for key, obj in list(self._objects.items()):
+                if key[0] == resource and not obj.deleted:
+                    self._store(key, copy.deepcopy(obj.raw), "DELETED")
+            return
+        self._crd_specs[spec.key] = spec
+        self.resources[spec.key] = resource_info(spec)

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from support.emulator import KubeEmulator
 from support.kubectl import Kubectl
+from test_kubectl_get import cells
+
+from kube_devops.cli.main import main
 
 Obj = dict[str, Any]
 POLICIES = "devops.stochastic.io/v1/devopspolicies"
@@ -137,3 +140,61 @@ def test_namespace_apply_and_scale(kubectl: Kubectl, kube_emulator: KubeEmulator
     assert (
         kubectl.ok("get", "deploy", "web", "-n", "shop", "-o", "jsonpath={.spec.replicas}") == "5"
     )
+
+
+def test_server_side_apply_of_every_deployment_manifest(
+    kubectl: Kubectl, kube_emulator: KubeEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["deploy", "generate-all"]) == 0
+    manifests = capsys.readouterr().out
+    for _ in range(2):  # creates, then applies the same again
+        applied = kubectl.ok("apply", "--server-side", "-f", "-", stdin=manifests).splitlines()
+        assert len(applied) == 14
+        assert all(line.endswith(" serverside-applied") for line in applied)
+    kinds = kubectl.ok("get", "deploy,pdb,sa,role,rolebinding", "-n", "kube-devops", "-o", "name")
+    assert sorted(kinds.split()) == [
+        "deployment.apps/kube-devops-reconcile", "deployment.apps/kube-devops-watch",
+        "deployment.apps/kube-devops-webhook",
+        "poddisruptionbudget.policy/kube-devops-reconcile",
+        "poddisruptionbudget.policy/kube-devops-watch",
+        "poddisruptionbudget.policy/kube-devops-webhook",
+        "role.rbac.authorization.k8s.io/kube-devops-leader-election",
+        "rolebinding.rbac.authorization.k8s.io/kube-devops-leader-election",
+        "serviceaccount/kube-devops",
+    ]  # fmt: skip
+    crd = kubectl.ok("get", "crd", "devopspolicies.devops.stochastic.io", "-o", "jsonpath="
+                     "{.status.conditions[?(@.type=='Established')].status}")  # fmt: skip
+    assert crd == "True"
+    assert cells(kubectl.ok("get", "pdb", "-n", "kube-devops"))[0] == [
+        "NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"
+    ]  # fmt: skip
+
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+"""
+
+
+def test_a_created_crd_serves_its_resource(kubectl: Kubectl) -> None:
+    assert kubectl.run("get", "wd", "-n", "shop").returncode == 1  # not served yet
+    kubectl.ok("apply", "-f", "-", stdin=CRD)
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: shop}\n"
+    kubectl.ok("apply", "-f", "-", stdin=widget + "spec: {size: 3}\n")
+    assert cells(kubectl.ok("get", "wd", "-n", "shop"))[1][:2] == ["w1", "3"]
+    kubectl.ok("delete", "crd", "widgets.example.com")
+    gone = kubectl.run("get", "widgets", "-n", "shop")
+    assert gone.returncode == 1
+    assert "the server could not find the requested resource" in gone.stderr

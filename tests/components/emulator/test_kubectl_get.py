@@ -69,6 +69,7 @@ def kubectl(kube_emulator: KubeEmulator, tmp_path: Path) -> Kubectl:
     for pod in (web, crash, _pod("team-b", "pending-1", ["app"], {"phase": "Pending"})):
         seed_aged(kube_emulator, "v1/pods", pod)
     seed_aged(kube_emulator, "apps/v1/deployments", DEPLOYMENT)
+    seed_aged(kube_emulator, "v1/services", SERVICE)
     for policy in POLICIES:
         seed_aged(kube_emulator, "devops.stochastic.io/v1/devopspolicies", policy)
     return Kubectl(kube_emulator.kubeconfig, tmp_path / "kubectl-cache")
@@ -92,6 +93,18 @@ DEPLOYMENT: Obj = {
         },
     },
     "status": {"replicas": 3, "readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2},
+}
+
+SERVICE: Obj = {
+    "apiVersion": "v1",
+    "kind": "Service",
+    "metadata": {"name": "web", "namespace": "shop"},
+    "spec": {
+        "type": "NodePort",
+        "clusterIP": "10.96.0.10",
+        "selector": {"app": "web", "tier": "front"},
+        "ports": [{"port": 80, "nodePort": 30080}, {"port": 53, "protocol": "UDP"}],
+    },
 }
 
 POLICIES: list[Obj] = [
@@ -163,7 +176,15 @@ def test_get_namespaces_and_the_all_category(kubectl: Kubectl) -> None:
     assert names == ["default", "kube-devops", "shop", "team-a", "team-b"]
     assert all(row[1] == "Active" for row in namespaces[1:])
     everything = kubectl.ok("get", "all", "-n", "shop", "-o", "name")
-    assert everything == "deployment.apps/web\n"
+    assert everything == "service/web\ndeployment.apps/web\n"
+
+
+def test_get_svc_wide(kubectl: Kubectl) -> None:
+    assert cells(kubectl.ok("get", "svc", "-n", "shop", "-o", "wide")) == [
+        ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"],
+        ["web", "NodePort", "10.96.0.10", "<none>", "80:30080/TCP,53/UDP", "150m",
+         "app=web,tier=front"],
+    ]  # fmt: skip
 
 
 def test_api_resources_lists_short_names_and_categories(kubectl: Kubectl) -> None:
