@@ -38,6 +38,10 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     """Requests (by id) whose PATCH (a server-side apply) created the object: they answer 201."""
     _crd_specs: dict[str, ResourceSpec] = attrs.field(factory=dict)
     """Resources served because a CustomResourceDefinition of theirs is stored, by key."""
+    _dry_id: int | None = None
+    """The request (by id) being written with ``dryRun=All``, if one is."""
+    _dry_answers: dict[int, Obj] = attrs.field(factory=dict)
+    """What each dry-run request (by id) would have stored: its answer."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
@@ -72,19 +76,34 @@ class Emulator(Writes, kmock.KubernetesEmulator):
             return await kmock.RawHandler._handle(self, request)
         finally:
             self._created.discard(id(request))
+            self._dry_answers.pop(id(request), None)
             if not self.keep_requests:  # forget this request only: others are in flight
                 _forget(self._requests, request)
                 for payload in self._payloads:
                     _forget(payload._requests, request)
 
     async def _serve_create(self, request: kmock.Request) -> Any:
-        return Response(status=201, payload=await super()._serve_create(request))
+        dry = self._dry_answers.pop(id(request), None)
+        answer = dry if dry is not None else await super()._serve_create(request)
+        return Response(status=201, payload=answer)
 
     async def _serve_update(self, request: kmock.Request) -> Any:
-        answer: Obj = await super()._serve_update(request)  # type: ignore[assignment]
+        answer = await self._written(request)
         if request.subresource == "scale":
             answer = scale_of(answer)
         return Response(status=201 if id(request) in self._created else 200, payload=answer)
+
+    async def _written(self, request: kmock.Request) -> Obj:
+        """What an update request wrote (or, with ``dryRun=All``, would have written)."""
+        dry = self._dry_answers.pop(id(request), None)
+        if dry is not None:
+            return dry
+        live: Obj = await super()._serve_update(request)  # type: ignore[assignment]
+        return live
+
+    async def _serve_delete(self, request: kmock.Request) -> Any:
+        dry = self._dry_answers.pop(id(request), None)
+        return dry if dry is not None else await super()._serve_delete(request)
 
     # -- reads ---------------------------------------------------------------------------------
 

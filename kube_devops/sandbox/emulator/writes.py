@@ -7,7 +7,8 @@ storage does it). A ``metadata.resourceVersion`` in a PUT or patch is a precondi
 stale). A PATCH is applied as its ``Content-Type`` says (``patching``); a server-side apply of a
 missing object creates it (its request is remembered in ``_created`` so it answers 201).
 ``.../status`` writes change only ``status``, ``.../scale`` writes ``spec.replicas``; deleting an
-object with finalizers only marks it. Every write is recorded in ``watches`` (``WatchHub``). A
+object with finalizers only marks it. With ``dryRun=All`` nothing is stored: the object as it
+would be is kept in ``_dry_answers`` for the answer. Every write is recorded in ``watches``. A
 stored CustomResourceDefinition gets an established status and its resource is served (``crds``).
 """
 
@@ -40,6 +41,8 @@ class Writes:
         _rv: int
         _created: set[int]
         _crd_specs: dict[str, ResourceSpec]
+        _dry_id: int | None
+        _dry_answers: dict[int, Obj]
         watches: WatchHub
 
         @property
@@ -53,6 +56,13 @@ class Writes:
             found = f"the server could not find the requested resource ({request.url.path})"
             raise error(404, "NotFound", found)
         patching.check_encoding(request)
+        self._dry_id = id(request) if _dry_run(request) else None
+        try:
+            self._dispatch(request)
+        finally:
+            self._dry_id = None
+
+    def _dispatch(self, request: kmock.Request) -> None:
         if request.action == kmock.action.CREATE:
             self._create(request)
         elif request.name is None:
@@ -163,6 +173,9 @@ class Writes:
         self._store(key, old, "DELETED")
 
     def _store(self, key: Any, obj: Obj, event: str) -> None:
+        if self._dry_id is not None:  # dryRun=All: answer what would be stored, store nothing
+            self._dry_answers[self._dry_id] = copy.deepcopy(obj)
+            return
         self._rv += 1
         obj.setdefault("metadata", {})["resourceVersion"] = str(self._rv)
         if key[0] == CRDS and event != "DELETED":
@@ -190,3 +203,10 @@ class Writes:
             return
         self._crd_specs[spec.key] = spec
         self.resources[spec.key] = resource_info(spec)
+
+
+def _dry_run(request: kmock.Request) -> bool:
+    """``dryRun=All`` in the query, or in the DeleteOptions body of a DELETE."""
+    options = request.data if request.action == kmock.action.DELETE else None
+    in_body = isinstance(options, dict) and "All" in (options.get("dryRun") or [])
+    return request.params.get("dryRun") == "All" or in_body

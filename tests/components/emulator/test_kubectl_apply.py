@@ -198,3 +198,25 @@ def test_a_created_crd_serves_its_resource(kubectl: Kubectl) -> None:
     gone = kubectl.run("get", "widgets", "-n", "shop")
     assert gone.returncode == 1
     assert "the server could not find the requested resource" in gone.stderr
+
+
+def test_server_dry_runs_and_diff_store_nothing(
+    kubectl: Kubectl, kube_emulator: KubeEmulator
+) -> None:
+    first = MANIFEST.format(data="{mode: fast}", spec="{enforcementMode: audit}")
+    dry = kubectl.ok("apply", "--dry-run=server", "-f", "-", stdin=first)
+    assert dry == (
+        "configmap/settings created (server dry run)\n"
+        "devopspolicy.devops.stochastic.io/strict created (server dry run)\n"
+    )
+    assert kube_emulator.thread.objects("v1/configmaps", "shop") == []
+    kubectl.ok("apply", "--server-side", "-f", "-", stdin=first)
+    changed = MANIFEST.format(data="{mode: safe}", spec="{enforcementMode: audit}")
+    diff = kubectl.run("diff", "--server-side", "-f", "-", stdin=changed)
+    assert diff.returncode == 1, diff.stderr  # 1: there are differences
+    assert "-  mode: fast\n+  mode: safe\n" in diff.stdout
+    assert _one(kube_emulator, "v1/configmaps", "settings")["data"] == {"mode": "fast"}
+    deleted = kubectl.ok("delete", "configmap", "settings", "-n", "shop", "--dry-run=server")
+    assert deleted.startswith('configmap "settings" deleted')  # 1.37 adds "from shop namespace"
+    assert deleted.endswith(" (server dry run)\n")
+    assert _one(kube_emulator, "v1/configmaps", "settings")["data"] == {"mode": "fast"}
