@@ -11,10 +11,11 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
 - ``/openapi/v3``: a minimal document per group-version, enough for kubectl to leave validation
   to the server (``fieldValidation=Strict``); it has no schemas;
 - server-side printing: ``Accept: ...;as=Table;g=meta.k8s.io`` gets a ``meta.k8s.io/v1`` Table
-  with the real printers' columns for pods, deployments, replicasets, statefulsets, namespaces,
-  configmaps and leases, a CRD's ``additionalPrinterColumns`` for custom resources, and
-  Name/Age for the other kinds (services, nodes, events, jobs... print fewer columns than on a
-  real server);
+  with the real printers' columns for pods, deployments, replicasets, statefulsets, daemonsets,
+  services, nodes, namespaces, configmaps, secrets, service accounts, leases, disruption
+  budgets, RBAC roles and bindings, webhook configurations and CRDs, a CRD's
+  ``additionalPrinterColumns`` for custom resources, and Name/Age for the other kinds; watches
+  send Tables too (``kubectl get -w``);
 - writes stamp ``metadata.uid``, ``resourceVersion`` (one global counter, as etcd does),
   ``creationTimestamp`` and, for the kinds that have one, ``generation``; a write that changes
   nothing is a no-op (same resourceVersion, no event); creates answer 201; PUT is served; a
@@ -28,24 +29,32 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
 - watches honour ``resourceVersion`` (events after it, from a bounded event log), send an ERROR
   410 Gone event when it is older than the log (``compact()`` forgets the log on purpose) and end
   after ``timeoutSeconds``; ``drop_watches()`` cuts every open watch connection;
-- lists carry a real ``metadata.resourceVersion`` and are sorted by namespace and name;
+- lists carry a real ``metadata.resourceVersion`` and are sorted by namespace and name; lists
+  and watches honour ``labelSelector`` and ``fieldSelector`` (``selectors``);
+- ``dryRun=All`` writes store nothing and answer what would be stored (``kubectl diff``);
+- a stored CustomResourceDefinition is established at once and serves its resource (``crds``);
+  resources that are not served answer 404;
 - each request is dropped from the request log once answered (the log makes every request
   slower), unless ``keep_requests=True``.
 
 Where it still differs from a real API server (the real control plane is the reference):
 server-side apply keeps no field ownership (no ``managedFields``, no conflicts between managers,
 and fields a manager stops applying are not removed); no schema validation (unknown fields are
-accepted even with ``fieldValidation=Strict``; no defaulting); protobuf and CBOR bodies are
-answered 415 (kubectl's typed generators such as ``kubectl create namespace`` send protobuf: use
-``kubectl apply -f``/``create -f``); Tables are not served on watches (``kubectl get -w``); label
-and field selectors, ``limit``/``continue`` paging and ``deletecollection`` are not served; no
-admission, RBAC or garbage collection.
+accepted even with ``fieldValidation=Strict``) and no defaulting (a pod created without a status
+has no phase; a Service gets no cluster IP); a create keeps the ``status`` it is given (a real
+server drops it); protobuf and CBOR bodies are answered 415 (kubectl's typed generators such as
+``kubectl create namespace`` send protobuf: use ``kubectl apply -f``/``create -f``); a watch with
+a selector filters events by the object's state at each event (no synthetic ADDED/DELETED when
+an object starts or stops matching); ``limit``/``continue`` paging and ``deletecollection`` are
+not served; events, jobs, cronjobs and endpoints print Name/Age only; no admission, RBAC,
+controllers or garbage collection.
 
 Modules: ``catalog`` (served resources), ``discovery``, ``openapi``, ``printing`` with
-``printers`` and ``pod_printer`` (Tables), ``views`` (those answers per request),
-``patching`` with ``strategic`` and ``table`` (patch and write helpers), ``scale``, ``server``
-(the ``Emulator``'s writes and reads), ``watches`` (event logs and watch streams), ``scripted``
-(DSL payloads), ``thread`` (``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
+``printers``, ``printers_more`` and ``pod_printer`` (Tables), ``views`` (those answers per
+request), ``patching`` with ``strategic`` and ``table`` (patch and write helpers), ``scale``,
+``crds``, ``selectors``, ``server`` (the ``Emulator``'s request entry and reads) with
+``writes``, ``watches`` (event logs and watch streams), ``scripted`` (DSL payloads), ``thread``
+(``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
 
 - ``Emulator`` — the kmock handler subclass (use kmock's DSL on it to script failures, e.g.
   ``emulator[kmock.action.WATCH, kmock.resource("v1/pods")] << once(500)``); on its loop also

@@ -19,7 +19,7 @@ import attrs
 import kmock
 from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
-from . import views
+from . import selectors, views
 from .catalog import RESOURCES, ResourceSpec, resource_info
 from .scale import scale_of
 from .table import Obj, api_version
@@ -110,6 +110,9 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     async def _serve_list(self, request: kmock.Request) -> Any:
         answer = await super()._serve_list(request)
         if isinstance(answer, dict):
+            select = selectors.matcher(request.params)
+            if select is not None:
+                answer["items"] = [obj for obj in answer["items"] if select(obj)]
             answer["items"].sort(key=_namespace_and_name)
             spec = self.specs().get(request.resource)
             table = views.table_answer(spec, request, answer["items"], str(self._rv))
@@ -142,7 +145,8 @@ class Emulator(Writes, kmock.KubernetesEmulator):
 
     def _serve_watch(self, request: kmock.Request) -> Any:
         transform = views.table_events(self.specs().get(request.resource), request)
-        stream = self.watches.serve(request, self._objects, transform)
+        select = selectors.matcher(request.params)  # a bad selector answers 400 before streaming
+        stream = self.watches.serve(request, self._objects, transform, select)
         return Response(payload=stream, headers={"Content-Type": views.WATCH_TYPE})
 
     # -- test and sandbox helpers (call on the emulator's loop) --------------------------------

@@ -59,9 +59,11 @@ def kubectl(kube_emulator: KubeEmulator, tmp_path: Path) -> Kubectl:
         kube_emulator.thread.seed_namespace(namespace)
     web = _pod("team-a", "web-1", ["app", "sidecar"], {"phase": "Running", "podIP": "10.0.0.5"})
     web["spec"]["nodeName"] = "node-1"
+    web["metadata"]["labels"] = {"app": "web", "tier": "front"}
     finished = _ago(datetime.timedelta(minutes=20, seconds=10))
     web["status"]["containerStatuses"] = [_running("app", 3, finished), _running("sidecar", 0)]
     crash = _pod("team-a", "crash-1", ["app"], {"phase": "Running"})
+    crash["metadata"]["labels"] = {"app": "crash"}
     waiting = {"waiting": {"reason": "CrashLoopBackOff"}}
     crash["status"]["containerStatuses"] = [
         {"name": "app", "ready": False, "restartCount": 7, "state": waiting}
@@ -228,3 +230,18 @@ def test_get_watch_prints_a_row_per_change(kubectl: Kubectl, kube_emulator: Kube
         ["strict", "enforce", "72", "Degraded", "9", "150m"],
         ["strict", "enforce", "95", "Healthy", "1", "150m"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("selection", "names"),
+    [
+        (["-l", "app=web"], "pod/web-1\n"),
+        (["-l", "app in (web,crash),app!=crash"], "pod/web-1\n"),
+        (["-l", "tier"], "pod/web-1\n"),
+        (["-l", "!tier"], "pod/crash-1\npod/pending-1\n"),
+        (["--field-selector", "status.phase=Pending"], "pod/pending-1\n"),
+        (["--field-selector", "metadata.namespace=team-a,spec.nodeName!=node-1"], "pod/crash-1\n"),
+    ],
+)
+def test_get_with_selectors(kubectl: Kubectl, selection: list[str], names: str) -> None:
+    assert kubectl.ok("get", "pods", "-A", "-o", "name", *selection) == names
