@@ -29,8 +29,9 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
 - watches honour ``resourceVersion`` (events after it, from a bounded event log), send an ERROR
   410 Gone event when it is older than the log (``compact()`` forgets the log on purpose) and end
   after ``timeoutSeconds``; ``drop_watches()`` cuts every open watch connection;
-- lists carry a real ``metadata.resourceVersion`` and are sorted by namespace and name; lists
-  and watches honour ``labelSelector`` and ``fieldSelector`` (``selectors``);
+- lists carry a real ``metadata.resourceVersion``, are sorted by namespace and name and paged
+  by ``limit``/``continue`` (``paging``); lists and watches honour ``labelSelector`` and
+  ``fieldSelector`` (``selectors``);
 - ``dryRun=All`` writes store nothing and answer what would be stored (``kubectl diff``);
 - a stored CustomResourceDefinition is established at once and serves its resource (``crds``);
   resources that are not served answer 404;
@@ -45,14 +46,15 @@ has no phase; a Service gets no cluster IP); a create keeps the ``status`` it is
 server drops it); protobuf and CBOR bodies are answered 415 (kubectl's typed generators such as
 ``kubectl create namespace`` send protobuf: use ``kubectl apply -f``/``create -f``); a watch with
 a selector filters events by the object's state at each event (no synthetic ADDED/DELETED when
-an object starts or stops matching); ``limit``/``continue`` paging and ``deletecollection`` are
-not served; events, jobs, cronjobs and endpoints print Name/Age only; no admission, RBAC,
-controllers or garbage collection.
+an object starts or stops matching); the pages after the first are read from the current
+store (a real server serves them from the first page's snapshot, and 410 once compacted);
+``deletecollection`` is not served; events, jobs, cronjobs and endpoints print Name/Age only;
+no admission, RBAC, controllers or garbage collection.
 
 Modules: ``catalog`` (served resources), ``discovery``, ``openapi``, ``printing`` with
 ``printers``, ``printers_more`` and ``pod_printer`` (Tables), ``views`` (those answers per
 request), ``patching`` with ``strategic`` and ``table`` (patch and write helpers), ``scale``,
-``crds``, ``selectors``, ``server`` (the ``Emulator``'s request entry and reads) with
+``crds``, ``selectors``, ``paging``, ``server`` (the ``Emulator``'s request entry and reads) with
 ``writes``, ``watches`` (event logs and watch streams), ``scripted`` (DSL payloads), ``thread``
 (``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
 

@@ -19,7 +19,7 @@ import attrs
 import kmock
 from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
-from . import selectors, views
+from . import paging, selectors, views
 from .catalog import RESOURCES, ResourceSpec, resource_info
 from .scale import scale_of
 from .table import Obj, api_version
@@ -111,14 +111,15 @@ class Emulator(Writes, kmock.KubernetesEmulator):
         answer = await super()._serve_list(request)
         if isinstance(answer, dict):
             select = selectors.matcher(request.params)
-            if select is not None:
-                answer["items"] = [obj for obj in answer["items"] if select(obj)]
-            answer["items"].sort(key=_namespace_and_name)
+            items = [obj for obj in answer["items"] if select is None or select(obj)]
+            items.sort(key=_namespace_and_name)
+            selected = select is not None
+            items, metadata = paging.page(items, request.params, str(self._rv), selected)
             spec = self.specs().get(request.resource)
-            table = views.table_answer(spec, request, answer["items"], str(self._rv))
+            table = views.table_answer(spec, request, items, metadata)
             if table is not None:
                 return table
-            answer["metadata"] = {"resourceVersion": str(self._rv)}
+            answer.update(items=items, metadata=metadata)
             kind = spec.kind if spec else ""
             answer.update(kind=f"{kind}List", apiVersion=api_version(request.resource))
         return answer
@@ -129,7 +130,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
             return scale_of(answer)
         spec = self.specs().get(request.resource)
         rv = str((answer.get("metadata") or {}).get("resourceVersion", ""))
-        table = views.table_answer(spec, request, [answer], rv)
+        table = views.table_answer(spec, request, [answer], {"resourceVersion": rv})
         return answer if table is None else table
 
     async def _serve_api(self, request: kmock.Request) -> Any:

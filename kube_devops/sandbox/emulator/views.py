@@ -7,7 +7,7 @@
   header asks for it first, legacy otherwise; 404 ``Status`` for what is not served;
 - ``server_version()`` — ``/version`` (``SERVER_VERSION``, the pinned real control plane's);
 - ``openapi_answer(specs, request)`` — ``/openapi/v3`` and its group-version documents;
-- ``table_answer(spec, request, objects, rv)`` — a Table when ``Accept`` asks for one, else None;
+- ``table_answer(spec, request, objects, metadata)`` — a Table when ``Accept`` asks for one;
   ``table_events(spec, request)`` — the same for the events of a watch (``kubectl get -w``);
 - ``namespaces_alias(path)`` and ``namespace_request(request)`` — kmock parses
   ``/api/v1/namespaces[/name]`` as a namespace with no resource: the first gives a path it
@@ -98,13 +98,16 @@ def openapi_answer(specs: list[ResourceSpec], request: kmock.Request) -> Any:
 
 
 def table_answer(
-    spec: ResourceSpec | None, request: kmock.Request, objects: Iterable[Obj], rv: str
+    spec: ResourceSpec | None, request: kmock.Request, objects: Iterable[Obj], metadata: Obj
 ) -> Obj | None:
-    """The Table of ``objects`` if the request asks for one (``None`` otherwise)."""
+    """The Table of ``objects`` with the list ``metadata`` if the request asks for one (``None``
+    otherwise)."""
     if spec is None or not printing.wants_table(request.headers.get("Accept", "")):
         return None
     include = request.params.get("includeObject", "Metadata")
-    return printing.table(spec, objects, rv, include)
+    answer = printing.table(spec, objects, str(metadata.get("resourceVersion", "")), include)
+    answer["metadata"] = dict(metadata)
+    return answer
 
 
 #: Content type of a JSON watch stream.
