@@ -35,14 +35,19 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
 - ``dryRun=All`` writes store nothing and answer what would be stored (``kubectl diff``);
 - a stored CustomResourceDefinition is established at once and serves its resource (``crds``);
   resources that are not served answer 404;
+- custom resources written over HTTP are pruned, defaulted and validated by their CRD's schema
+  (``schema``): 422 Invalid with the field named and ``causes``; with ``fieldValidation=Strict``
+  an unknown field is a 400; updates ratchet (unchanged invalid values pass) and status writes
+  are judged on ``status`` only; ``seed`` stores objects as given;
 - each request is dropped from the request log once answered (the log makes every request
   slower), unless ``keep_requests=True``.
 
 Where it still differs from a real API server (the real control plane is the reference):
 server-side apply keeps no field ownership (no ``managedFields``, no conflicts between managers,
-and fields a manager stops applying are not removed); no schema validation (unknown fields are
-accepted even with ``fieldValidation=Strict``) and no defaulting (a pod created without a status
-has no phase; a Service gets no cluster IP); a create keeps the ``status`` it is given (a real
+and fields a manager stops applying are not removed); the built-in kinds are neither validated
+nor defaulted (unknown fields are kept even with ``fieldValidation=Strict``; a pod created
+without a status has no phase; a Service gets no cluster IP), and CRD schemas are checked
+without CEL rules and formats; a create keeps the ``status`` it is given (a real
 server drops it); protobuf and CBOR bodies are answered 415 (kubectl's typed generators such as
 ``kubectl create namespace`` send protobuf: use ``kubectl apply -f``/``create -f``); a watch with
 a selector filters events by the object's state at each event (no synthetic ADDED/DELETED when
@@ -54,7 +59,7 @@ no admission, RBAC, controllers or garbage collection.
 Modules: ``catalog`` (served resources), ``discovery``, ``openapi``, ``printing`` with
 ``printers``, ``printers_more`` and ``pod_printer`` (Tables), ``views`` (those answers per
 request), ``patching`` with ``strategic`` and ``table`` (patch and write helpers), ``scale``,
-``crds``, ``selectors``, ``paging``, ``server`` (the ``Emulator``'s request entry and reads) with
+``crds``, ``schema``, ``selectors``, ``paging``, ``server`` (the ``Emulator``'s request entry and reads) with
 ``writes``, ``watches`` (event logs and watch streams), ``scripted`` (DSL payloads), ``thread``
 (``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
 

@@ -49,6 +49,8 @@ class ResourceSpec:
     """Whether objects get ``metadata.generation`` (workloads, pods, CRDs, custom resources)."""
     columns: tuple[dict[str, Any], ...] = ()
     """A CRD's ``additionalPrinterColumns`` (``printer == "crd"``)."""
+    schema: dict[str, Any] | None = attrs.field(default=None, eq=False)
+    """A CRD's ``openAPIV3Schema``: custom resources are pruned, defaulted and validated by it."""
 
     @property
     def key(self) -> str:
@@ -104,6 +106,7 @@ def crd_spec(crd: dict[str, Any]) -> ResourceSpec:
         printer="crd",
         generation=True,
         columns=tuple(columns),
+        schema=(version.get("schema") or {}).get("openAPIV3Schema"),
     )
 
 

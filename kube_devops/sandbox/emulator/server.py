@@ -158,7 +158,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
         res = kmock.resource(resource)
         request = kmock.Request(resource=res, namespace=meta.get("namespace"), data=obj)
         async with self.watches.changed:
-            self._create(request)
+            self._create(request, admit=False)
             self.watches.changed.notify_all()
         return obj
 

@@ -4,6 +4,7 @@
   ``merge(old, patch)`` (RFC 7386 merge patch);
 - ``check_precondition(old, wanted)`` — 409 Conflict when a given resourceVersion is stale;
 - ``error(status, reason, message)`` — the kmock error answered as a Kubernetes ``Status``;
+  ``invalid(spec, name, errors)`` — the 422 Invalid one, with its ``causes``;
 - ``api_version(resource)`` and ``now()`` (RFC 3339 seconds, UTC) for stamping objects.
 """
 
@@ -70,3 +71,13 @@ def merge(old: Any, patch: Any) -> Any:
         else:
             result[key] = merge(result.get(key), value)
     return result
+
+
+def invalid(spec: Any, name: str, errors: list[tuple[str, str, str]]) -> kmock.KubernetesError:
+    """422 Invalid for ``errors`` ((reason, field, message)) of object ``name`` of ``spec``."""
+    shown = [f"{field}: {message}" for _, field, message in errors]
+    listed = shown[0] if len(shown) == 1 else f"[{', '.join(shown)}]"
+    message = f'{spec.kind}.{spec.group} "{name}" is invalid: {listed}'
+    causes = [{"reason": r, "message": m, "field": f} for r, f, m in errors]
+    details = {"name": name, "group": spec.group, "kind": spec.kind, "causes": causes}
+    return kmock.KubernetesError(status=422, reason="Invalid", message=message, details=details)

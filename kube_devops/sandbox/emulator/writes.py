@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import kmock
 
-from . import patching
+from . import patching, schema
 from .catalog import ResourceSpec, resource_info
 from .crds import CRDS, served_spec, with_status
 from .scale import scale_of, scaled
-from .table import Obj, api_version, check_precondition, error, now
+from .table import Obj, api_version, check_precondition, error, invalid, now
 from .watches import WatchHub
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class Writes:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def _create(self, request: kmock.Request) -> None:
+    def _create(self, request: kmock.Request, *, admit: bool = True) -> None:
         body = request.data
         if not isinstance(body, dict):
             raise error(400, "BadRequest", "the body of a create must be a JSON object")
@@ -97,6 +97,9 @@ class Writes:
         if kind:
             body.setdefault("kind", kind)
         body.setdefault("apiVersion", api_version(request.resource))
+        if admit:
+            body = self._admit(spec, request, body)
+            meta = body["metadata"]
         meta.update(uid=str(uuid.uuid4()), creationTimestamp=now(), resourceVersion="")
         if spec is None or spec.generation:
             meta["generation"] = 1
@@ -129,7 +132,7 @@ class Writes:
             new = {**old, "status": status}
         else:
             new = patching.patched(old, kind, data, custom=custom)
-        self._update(key, old, new)
+        self._update(key, old, new, request)
 
     def _exists(self, request: kmock.Request) -> bool:
         key: Any = (request.resource, request.namespace, request.name)
@@ -145,9 +148,10 @@ class Writes:
             body = {**old, "status": body.get("status")}
         elif request.subresource == "scale":
             body = scaled(old, body)
-        self._update(key, old, copy.deepcopy(body))
+        self._update(key, old, copy.deepcopy(body), request)
 
-    def _update(self, key: Any, old: Obj, new: Obj) -> None:
+    def _update(self, key: Any, old: Obj, new: Obj, request: kmock.Request) -> None:
+        new = self._admit(self.specs().get(key[0]), request, new, old)
         meta, old_meta = new.setdefault("metadata", {}), old.get("metadata", {})
         for field in ("name", "namespace", "uid", "creationTimestamp"):
             if field in old_meta:
@@ -161,6 +165,30 @@ class Writes:
             self._store(key, new, "DELETED")
         else:
             self._store(key, new, "MODIFIED")
+
+    def _admit(
+        self, spec: ResourceSpec | None, request: kmock.Request, obj: Obj, old: Obj | None = None
+    ) -> Obj:
+        """A custom resource pruned, defaulted and validated by its schema (400/422 if not).
+
+        On an update, a value the update leaves as it was is not held against it (validation
+        ratcheting, on by default since 1.30), and a status write is judged on ``status`` only.
+        """
+        if spec is None or spec.schema is None:
+            return obj
+        strict = request.params.get("fieldValidation") == "Strict"
+        admitted, errors = schema.admit(obj, spec.schema, strict)
+        if old is not None:
+            errors = [e for e in errors if not schema.unchanged(e[1], old, admitted)]
+        if request.subresource == "status":
+            errors = [e for e in errors if e[1] == "status" or e[1].startswith("status.")]
+        unknown = [message for reason, _, message in errors if reason == "FieldValueUnknown"]
+        if unknown:
+            raise error(400, "BadRequest", "strict decoding error: " + ", ".join(unknown))
+        if errors:
+            name = (obj.get("metadata") or {}).get("name")
+            raise invalid(spec, str(name), errors)
+        return admitted
 
     def _delete(self, request: kmock.Request) -> None:
         key, old = self._current(request)

@@ -220,3 +220,33 @@ def test_server_dry_runs_and_diff_store_nothing(
     assert deleted.startswith('configmap "settings" deleted')  # 1.37 adds "from shop namespace"
     assert deleted.endswith(" (server dry run)\n")
     assert _one(kube_emulator, "v1/configmaps", "settings")["data"] == {"mode": "fast"}
+
+
+BAD_POLICY = """\
+apiVersion: devops.stochastic.io/v1
+kind: DevOpsPolicy
+metadata: {{name: {name}, namespace: shop}}
+spec: {spec}
+"""
+
+
+def test_the_crd_schema_rejects_prunes_and_defaults(
+    kubectl: Kubectl, kube_emulator: KubeEmulator
+) -> None:
+    invalid = BAD_POLICY.format(name="bad", spec="{enforcementMode: loud, maxRestartCount: -1}")
+    refused = kubectl.run("apply", "-f", "-", stdin=invalid)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        'The DevOpsPolicy "bad" is invalid: ',
+        '* spec.enforcementMode: Unsupported value: "loud": supported values: "audit", "enforce"',
+        "* spec.maxRestartCount: Invalid value: -1: spec.maxRestartCount in body should be "
+        "greater than or equal to 0",
+    ]
+    unknown = BAD_POLICY.format(name="odd", spec="{colour: red}")
+    strict = kubectl.run("apply", "-f", "-", stdin=unknown)  # kubectl asks for Strict
+    assert strict.returncode == 1
+    assert 'strict decoding error: unknown field "spec.colour"' in strict.stderr
+    kubectl.ok("apply", "--validate=false", "-f", "-", stdin=unknown)
+    assert _one(kube_emulator, POLICIES, "odd")["spec"] == {"enforcementMode": "audit"}
+    stored = [o["metadata"]["name"] for o in kube_emulator.thread.objects(POLICIES, "shop")]
+    assert stored == ["odd"]  # the invalid one was never stored
