@@ -59,9 +59,9 @@ no admission, RBAC, controllers or garbage collection.
 Modules: ``catalog`` (served resources), ``discovery``, ``openapi``, ``printing`` with
 ``printers``, ``printers_more`` and ``pod_printer`` (Tables), ``views`` (those answers per
 request), ``patching`` with ``strategic`` and ``table`` (patch and write helpers), ``scale``,
-``crds``, ``schema``, ``selectors``, ``paging``, ``server`` (the ``Emulator``'s request entry and reads) with
-``writes``, ``watches`` (event logs and watch streams), ``scripted`` (DSL payloads), ``thread``
-(``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
+``crds``, ``schema``, ``selectors``, ``paging``, ``server`` (the ``Emulator``'s request entry
+and reads) with ``writes``, ``watches`` (event logs and watch streams), ``scripted`` (DSL
+payloads), ``thread`` (``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
 
 - ``Emulator`` — the kmock handler subclass (use kmock's DSL on it to script failures, e.g.
   ``emulator[kmock.action.WATCH, kmock.resource("v1/pods")] << once(500)``); on its loop also
