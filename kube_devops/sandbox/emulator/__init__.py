@@ -24,7 +24,8 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
   RFC 7386 merge patch, strategic merge patch with the merge keys of the built-in kinds and
   kubectl's directives (415 for a custom resource, as on a real server), and server-side apply,
   which creates a missing object (201) and merges the manifest's fields into the live object;
-- ``.../status`` writes change only ``status``; ``.../scale`` reads and writes an
+- ``.../status`` writes change only ``status``, and writes to an object whose kind has a status
+  subresource leave its ``status`` as it was; ``.../scale`` reads and writes an
   ``autoscaling/v1`` Scale; ``/api/v1/namespaces`` is served like any resource;
 - watches honour ``resourceVersion`` (events after it, from a bounded event log), send an ERROR
   410 Gone event when it is older than the log (``compact()`` forgets the log on purpose) and end

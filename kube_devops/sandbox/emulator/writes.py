@@ -6,7 +6,8 @@ write that changes nothing is a no-op (no new resourceVersion, no event, as the 
 storage does it). A ``metadata.resourceVersion`` in a PUT or patch is a precondition (409 when
 stale). A PATCH is applied as its ``Content-Type`` says (``patching``); a server-side apply of a
 missing object creates it (its request is remembered in ``_created`` so it answers 201).
-``.../status`` writes change only ``status``, ``.../scale`` writes ``spec.replicas``; deleting an
+``.../status`` writes change only ``status`` and, for kinds with that subresource, writes to the
+object itself leave ``status`` as it was; ``.../scale`` writes ``spec.replicas``; deleting an
 object with finalizers only marks it. With ``dryRun=All`` nothing is stored: the object as it
 would be is kept in ``_dry_answers`` for the answer. Every write is recorded in ``watches``. A
 stored CustomResourceDefinition gets an established status and its resource is served (``crds``).
@@ -151,7 +152,12 @@ class Writes:
         self._update(key, old, copy.deepcopy(body), request)
 
     def _update(self, key: Any, old: Obj, new: Obj, request: kmock.Request) -> None:
-        new = self._admit(self.specs().get(key[0]), request, new, old)
+        spec = self.specs().get(key[0])
+        if request.subresource is None and spec is not None and "status" in spec.subresources:
+            new.pop("status", None)  # the status subresource alone writes status
+            if "status" in old:
+                new["status"] = old["status"]
+        new = self._admit(spec, request, new, old)
         meta, old_meta = new.setdefault("metadata", {}), old.get("metadata", {})
         for field in ("name", "namespace", "uid", "creationTimestamp"):
             if field in old_meta:
