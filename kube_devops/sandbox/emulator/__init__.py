@@ -12,7 +12,7 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
   to the server (``fieldValidation=Strict``); it has no schemas;
 - server-side printing: ``Accept: ...;as=Table;g=meta.k8s.io`` gets a ``meta.k8s.io/v1`` Table
   with the real printers' columns for pods, deployments, replicasets, statefulsets, daemonsets,
-  services, nodes, namespaces, configmaps, secrets, service accounts, leases, disruption
+  services, nodes, events, namespaces, configmaps, secrets, service accounts, leases, disruption
   budgets, RBAC roles and bindings, webhook configurations and CRDs, a CRD's
   ``additionalPrinterColumns`` for custom resources, and Name/Age for the other kinds; watches
   send Tables too (``kubectl get -w``);
@@ -54,15 +54,17 @@ server drops it); protobuf and CBOR bodies are answered 415 (kubectl's typed gen
 a selector filters events by the object's state at each event (no synthetic ADDED/DELETED when
 an object starts or stops matching); the pages after the first are read from the current
 store (a real server serves them from the first page's snapshot, and 410 once compacted);
-``deletecollection`` is not served; events, jobs, cronjobs and endpoints print Name/Age only;
+``deletecollection`` is not served; jobs, cronjobs, endpoints and ``events.k8s.io`` events
+print Name/Age only;
 no admission, RBAC, controllers or garbage collection.
 
 Modules: ``catalog`` (served resources), ``discovery``, ``openapi``, ``printing`` with
-``printers``, ``printers_more`` and ``pod_printer`` (Tables), ``views`` (those answers per
-request), ``patching`` with ``strategic`` and ``table`` (patch and write helpers), ``scale``,
-``crds``, ``schema``, ``selectors``, ``paging``, ``server`` (the ``Emulator``'s request entry
-and reads) with ``writes``, ``watches`` (event logs and watch streams), ``scripted`` (DSL
-payloads), ``thread`` (``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
+``printers``, ``printers_more``, ``pod_printer`` and ``event_printer`` (Tables), ``views``
+(those answers per request), ``patching`` with ``strategic`` and ``table`` (patch and write
+helpers), ``scale``, ``crds``, ``schema``, ``selectors``, ``paging``, ``server`` (the
+``Emulator``'s request entry and reads) with ``writes``, ``watches`` (event logs and watch
+streams), ``scripted`` (DSL payloads), ``thread`` (``EmulatorThread`` and the kubeconfig).
+Public API, re-exported here:
 
 - ``Emulator`` — the kmock handler subclass (use kmock's DSL on it to script failures, e.g.
   ``emulator[kmock.action.WATCH, kmock.resource("v1/pods")] << once(500)``); on its loop also

@@ -122,7 +122,7 @@ RESOURCES: tuple[ResourceSpec, ...] = (
           subresources=_STATUS, printer="namespaces"),
     _spec("v1/nodes", "Node", namespaced=False, short_names=("no",), subresources=_STATUS,
           printer="nodes"),
-    _spec("v1/events", "Event", short_names=("ev",)),
+    _spec("v1/events", "Event", short_names=("ev",), printer="events"),
     _spec("v1/services", "Service", short_names=("svc",), categories=_ALL, subresources=_STATUS,
           printer="services"),
     _spec("v1/endpoints", "Endpoints", short_names=("ep",)),

@@ -2,7 +2,8 @@
 
 - ``wants_table(accept)`` — whether an ``Accept`` header asks for ``as=Table``;
 - ``table(spec, objects, resource_version, include)`` — the Table of ``objects`` with the
-  columns of ``spec``'s printer (``printers``, ``printers_more``, ``pod_printer``) or, for a custom
+  columns of ``spec``'s printer (``printers``, ``printers_more``, ``pod_printer``,
+  ``event_printer``) or, for a custom
   resource, Name plus the CRD's ``additionalPrinterColumns`` evaluated as the apiextensions
   server does (integer, number, boolean and date cells typed; missing values ``None``).
   ``include`` is the ``includeObject`` parameter: ``None``, ``Metadata`` (the default: a
@@ -17,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from . import pod_printer
+from . import event_printer, pod_printer
 from .catalog import ResourceSpec
 from .printers import NAME, PRINTERS, Cells, Obj, Printer, since
 from .printers_more import MORE_PRINTERS
@@ -82,6 +83,8 @@ def printer(spec: ResourceSpec) -> Printer:
         return _crd_printer(spec)
     if spec.printer == "pods":
         return pod_printer.COLUMNS, pod_printer.row
+    if spec.printer == "events":
+        return event_printer.COLUMNS, event_printer.row
     return PRINTERS.get(spec.printer) or MORE_PRINTERS.get(spec.printer) or PRINTERS[None]
 
 

@@ -74,6 +74,7 @@ def kubectl(kube_emulator: KubeEmulator, tmp_path: Path) -> Kubectl:
     seed_aged(kube_emulator, "v1/services", SERVICE)
     for policy in POLICIES:
         seed_aged(kube_emulator, "devops.stochastic.io/v1/devopspolicies", policy)
+    seed_aged(kube_emulator, "v1/events", EVENT)
     return Kubectl(kube_emulator.kubeconfig, tmp_path / "kubectl-cache")
 
 
@@ -107,6 +108,20 @@ SERVICE: Obj = {
         "selector": {"app": "web", "tier": "front"},
         "ports": [{"port": 80, "nodePort": 30080}, {"port": 53, "protocol": "UDP"}],
     },
+}
+
+EVENT: Obj = {
+    "apiVersion": "v1",
+    "kind": "Event",
+    "metadata": {"name": "strict.1", "namespace": "team-a"},
+    "involvedObject": {"kind": "DevOpsPolicy", "name": "strict", "namespace": "team-a"},
+    "type": "Warning",
+    "reason": "Evaluated",
+    "message": "9 violations across 2 pods ",
+    "source": {"component": "kube-devops-reconcile"},
+    "firstTimestamp": _ago(datetime.timedelta(hours=4, minutes=5)),
+    "lastTimestamp": _ago(datetime.timedelta(minutes=20, seconds=10)),
+    "count": 3,
 }
 
 POLICIES: list[Obj] = [
@@ -245,3 +260,15 @@ def test_get_watch_prints_a_row_per_change(kubectl: Kubectl, kube_emulator: Kube
 )
 def test_get_with_selectors(kubectl: Kubectl, selection: list[str], names: str) -> None:
     assert kubectl.ok("get", "pods", "-A", "-o", "name", *selection) == names
+
+
+def test_get_events_prints_the_event_columns(kubectl: Kubectl) -> None:
+    assert cells(kubectl.ok("get", "events", "-n", "team-a")) == [
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        ["20m", "Warning", "Evaluated", "devopspolicy/strict", "9 violations across 2 pods"],
+    ]
+    wide = cells(kubectl.ok("get", "ev", "-n", "team-a", "-o", "wide"))
+    assert wide[0][-3:] == ["FIRST SEEN", "COUNT", "NAME"]
+    assert wide[1][-5:] == [
+        "kube-devops-reconcile", "9 violations across 2 pods", "4h5m", "3", "strict.1"
+    ]  # fmt: skip
