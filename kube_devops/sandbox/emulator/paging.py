@@ -1,11 +1,12 @@
 """``limit`` and ``continue`` on lists, as the API server pages them.
 
-``page(items, params, rv, selected)`` takes the sorted, selected items of a list and returns the
-page the query asks for and the list metadata: ``resourceVersion`` (the first page's, carried
-by the token, as the real server keeps it), and while items remain, ``continue`` (an opaque
-token naming the last key served) and ``remainingItemCount`` (left out when a selector was used,
-as the real server does). A token that does not decode answers 400. Each page is read from the
-current store, not from a snapshot at the first page's resourceVersion as etcd would serve it.
+``page(entries, params, rv, selected)`` takes the selected entries of a list, keyed
+``namespace/name``, and returns the page the query asks for, in key order (as etcd keeps
+them), and the list metadata: ``resourceVersion`` (the first page's, carried by the token, as
+the real server keeps it), and while entries remain, ``continue`` (an opaque token naming the
+last key served) and ``remainingItemCount`` (left out when a selector was used, as the real
+server does). A token that does not decode answers 400. Each page is read from the current
+store, not from a snapshot at the first page's resourceVersion as etcd would serve it.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TypeVar
 
 from .table import Obj, error
 
-
-def _key(obj: Obj) -> str:
-    meta = obj.get("metadata") or {}
-    return f"{meta.get('namespace') or ''}/{meta.get('name') or ''}"
+T = TypeVar("T")
 
 
 def _token(rv: str, start: str) -> str:
@@ -38,21 +36,23 @@ def _decode(token: str) -> tuple[str, str]:
 
 
 def page(
-    items: list[Obj], params: Mapping[str, str], rv: str, selected: bool
-) -> tuple[list[Obj], Obj]:
-    """The page of ``items`` the query asks for, and the list metadata (see the module doc)."""
+    entries: list[tuple[str, T]], params: Mapping[str, str], rv: str, selected: bool
+) -> tuple[list[T], Obj]:
+    """The page the query asks for of ``entries`` (``("namespace/name", item)``, in any order),
+    in key order as etcd keeps them, and the list metadata (see the module docstring)."""
+    entries = sorted(entries, key=lambda entry: entry[0])
     meta: Obj = {"resourceVersion": rv}
     if params.get("continue"):
         meta["resourceVersion"], start = _decode(params["continue"])
-        items = [obj for obj in items if _key(obj) > start]
+        entries = [entry for entry in entries if entry[0] > start]
     limit = _limit(params.get("limit"))
-    if limit is None or len(items) <= limit:
-        return items, meta
-    shown: list[Any] = items[:limit]
-    meta["continue"] = _token(meta["resourceVersion"], _key(shown[-1]))
+    if limit is None or len(entries) <= limit:
+        return [item for _, item in entries], meta
+    shown = entries[:limit]
+    meta["continue"] = _token(meta["resourceVersion"], shown[-1][0])
     if not selected:
-        meta["remainingItemCount"] = len(items) - limit
-    return shown, meta
+        meta["remainingItemCount"] = len(entries) - limit
+    return [item for _, item in shown], meta
 
 
 def _limit(value: str | None) -> int | None:

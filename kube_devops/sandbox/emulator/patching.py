@@ -9,6 +9,7 @@
   the wrong shape answers 400 Bad Request.
 - ``check_encoding(request)`` — 415 for a protobuf or CBOR body (kubectl's typed generators,
   e.g. ``kubectl create namespace``, send protobuf; the emulator reads JSON and YAML only);
+- ``dry_run(request)`` — whether the write asks for ``dryRun=All`` (query or DeleteOptions);
 - ``check_apply(request, body)`` — an apply needs ``fieldManager`` and a body naming the same
   object as the URL (400 otherwise).
 """
@@ -105,3 +106,10 @@ def check_apply(request: kmock.Request, body: Any) -> Obj:
             f"the name of the object ({name}) does not match the name on the URL ({request.name})",
         )
     return body
+
+
+def dry_run(request: kmock.Request) -> bool:
+    """``dryRun=All`` in the query, or in the DeleteOptions body of a DELETE."""
+    options = request.data if request.action == kmock.action.DELETE else None
+    in_body = isinstance(options, dict) and "All" in (options.get("dryRun") or [])
+    return request.params.get("dryRun") == "All" or in_body

@@ -22,7 +22,7 @@ from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 from . import paging, selectors, views
 from .catalog import RESOURCES, ResourceSpec, resource_info
 from .scale import scale_of
-from .table import Obj, api_version
+from .table import Obj, api_version, error
 from .watches import WatchHub
 from .writes import Writes
 
@@ -52,8 +52,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
 
     def specs(self) -> dict[Any, ResourceSpec]:
         """The served resources' specs by kmock resource (registered ones included)."""
-        served = views.served_specs(self.resources, self._crd_specs)
-        return {kmock.resource(spec.key): spec for spec in served}
+        return views.served_specs(self.resources, self._crd_specs)
 
     # -- request entry -------------------------------------------------------------------------
 
@@ -108,21 +107,31 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     # -- reads ---------------------------------------------------------------------------------
 
     async def _serve_list(self, request: kmock.Request) -> Any:
-        answer = await super()._serve_list(request)
-        if isinstance(answer, dict):
-            select = selectors.matcher(request.params)
-            items = [obj for obj in answer["items"] if select is None or select(obj)]
-            items.sort(key=_namespace_and_name)
-            selected = select is not None
-            items, metadata = paging.page(items, request.params, str(self._rv), selected)
-            spec = self.specs().get(request.resource)
-            table = views.table_answer(spec, request, items, metadata)
-            if table is not None:
-                return table
-            answer.update(items=items, metadata=metadata)
-            kind = spec.kind if spec else ""
-            answer.update(kind=f"{kind}List", apiVersion=api_version(request.resource))
-        return answer
+        spec = self.specs().get(request.resource)
+        if spec is None:
+            found = f"the server could not find the requested resource ({request.url.path})"
+            raise error(404, "NotFound", found)
+        items, metadata = self._listed(request)
+        table = views.table_answer(spec, request, items, metadata)
+        if table is not None:
+            return table
+        kind, version = f"{spec.kind}List", api_version(request.resource)
+        return {"kind": kind, "apiVersion": version, "metadata": metadata, "items": items}
+
+    def _listed(self, request: kmock.Request) -> tuple[list[Obj], Obj]:
+        """The selected page of a list request's objects, and the list metadata."""
+        stored = [
+            (f"{namespace or ''}/{name}", obj)
+            for (resource, namespace, name), obj in self._objects.items()
+            if resource == request.resource and not obj.deleted
+            and request.namespace in (None, namespace)
+        ]  # fmt: skip
+        rv, select = str(self._rv), selectors.matcher(request.params)
+        if select is None:  # only the page's objects are read out of kmock's store
+            chosen, metadata = paging.page(stored, request.params, rv, False)
+            return [obj.raw for obj in chosen], metadata
+        entries = [(key, obj.raw) for key, obj in stored]
+        return paging.page([e for e in entries if select(e[1])], request.params, rv, True)
 
     async def _serve_fetch(self, request: kmock.Request) -> Any:
         answer: Obj = await super()._serve_fetch(request)  # type: ignore[assignment]
@@ -182,11 +191,6 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     async def end_watches(self) -> None:
         """Cut every watch and end each one now and from now on (before server shutdown)."""
         await self.watches.end()
-
-
-def _namespace_and_name(obj: Obj) -> tuple[str, str]:
-    meta = obj.get("metadata") or {}
-    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
 
 def _forget(requests: list[kmock.Request], request: kmock.Request) -> None:

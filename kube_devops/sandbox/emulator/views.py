@@ -31,9 +31,10 @@ _NAMESPACES = kmock.resource("v1/namespaces")
 NAMESPACES_ALIAS = "kmock:namespaces"
 
 
-def served_specs(resources: Any, crds: dict[str, ResourceSpec]) -> list[ResourceSpec]:
-    """The spec of every resource in kmock's ``resources`` array (``crds``' first)."""
-    specs = []
+def served_specs(resources: Any, crds: dict[str, ResourceSpec]) -> dict[Any, ResourceSpec]:
+    """The spec of every resource in kmock's ``resources`` array (``crds``' first), by the
+    array's own kmock resource (building one anew costs more than the whole lookup)."""
+    specs = {}
     for res in resources:
         group_version = f"{res.group}/{res.version}" if res.group else str(res.version)
         key = f"{group_version}/{res.plural}"
@@ -47,7 +48,7 @@ def served_specs(resources: Any, crds: dict[str, ResourceSpec]) -> list[Resource
                 categories=tuple(sorted(info.categories)),
                 subresources=tuple(sorted(info.subresources)),
             )  # fmt: skip
-        specs.append(known)
+        specs[res] = known
     return specs
 
 

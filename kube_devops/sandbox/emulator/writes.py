@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import kmock
 
-from . import patching, schema
+from . import admission, patching
 from .catalog import ResourceSpec, resource_info
 from .crds import CRDS, served_spec, with_status
 from .scale import scale_of, scaled
-from .table import Obj, api_version, check_precondition, error, invalid, now
+from .table import Obj, api_version, check_precondition, error, now
 from .watches import WatchHub
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Writes:
             found = f"the server could not find the requested resource ({request.url.path})"
             raise error(404, "NotFound", found)
         patching.check_encoding(request)
-        self._dry_id = id(request) if _dry_run(request) else None
+        self._dry_id = id(request) if patching.dry_run(request) else None
         try:
             self._dispatch(request)
         finally:
@@ -79,13 +79,7 @@ class Writes:
 
     def _create(self, request: kmock.Request, *, admit: bool = True) -> None:
         body = request.data
-        if not isinstance(body, dict):
-            raise error(400, "BadRequest", "the body of a create must be a JSON object")
-        meta = body.setdefault("metadata", {})
-        if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + secrets.token_hex(3)[:5]
-        if not meta.get("name"):
-            raise error(422, "Invalid", "metadata.name: Required value")
+        meta = _named(body)
         spec = self.specs().get(request.resource)
         kind, namespaced = (spec.kind, spec.namespaced) if spec else ("", True)
         namespace = (request.namespace or meta.get("namespace")) if namespaced else None
@@ -99,7 +93,7 @@ class Writes:
             body.setdefault("kind", kind)
         body.setdefault("apiVersion", api_version(request.resource))
         if admit:
-            body = self._admit(spec, request, body)
+            body = admission.admitted(spec, request, body)
             meta = body["metadata"]
         meta.update(uid=str(uuid.uuid4()), creationTimestamp=now(), resourceVersion="")
         if spec is None or spec.generation:
@@ -157,7 +151,7 @@ class Writes:
             new.pop("status", None)  # the status subresource alone writes status
             if "status" in old:
                 new["status"] = old["status"]
-        new = self._admit(spec, request, new, old)
+        new = admission.admitted(spec, request, new, old)
         meta, old_meta = new.setdefault("metadata", {}), old.get("metadata", {})
         for field in ("name", "namespace", "uid", "creationTimestamp"):
             if field in old_meta:
@@ -171,30 +165,6 @@ class Writes:
             self._store(key, new, "DELETED")
         else:
             self._store(key, new, "MODIFIED")
-
-    def _admit(
-        self, spec: ResourceSpec | None, request: kmock.Request, obj: Obj, old: Obj | None = None
-    ) -> Obj:
-        """A custom resource pruned, defaulted and validated by its schema (400/422 if not).
-
-        On an update, a value the update leaves as it was is not held against it (validation
-        ratcheting, on by default since 1.30), and a status write is judged on ``status`` only.
-        """
-        if spec is None or spec.schema is None:
-            return obj
-        strict = request.params.get("fieldValidation") == "Strict"
-        admitted, errors = schema.admit(obj, spec.schema, strict)
-        if old is not None:
-            errors = [e for e in errors if not schema.unchanged(e[1], old, admitted)]
-        if request.subresource == "status":
-            errors = [e for e in errors if e[1] == "status" or e[1].startswith("status.")]
-        unknown = [message for reason, _, message in errors if reason == "FieldValueUnknown"]
-        if unknown:
-            raise error(400, "BadRequest", "strict decoding error: " + ", ".join(unknown))
-        if errors:
-            name = (obj.get("metadata") or {}).get("name")
-            raise invalid(spec, str(name), errors)
-        return admitted
 
     def _delete(self, request: kmock.Request) -> None:
         key, old = self._current(request)
@@ -239,8 +209,13 @@ class Writes:
         self.resources[spec.key] = resource_info(spec)
 
 
-def _dry_run(request: kmock.Request) -> bool:
-    """``dryRun=All`` in the query, or in the DeleteOptions body of a DELETE."""
-    options = request.data if request.action == kmock.action.DELETE else None
-    in_body = isinstance(options, dict) and "All" in (options.get("dryRun") or [])
-    return request.params.get("dryRun") == "All" or in_body
+def _named(body: Any) -> Obj:
+    """The metadata of a create's ``body``, its name generated from ``generateName`` if asked."""
+    if not isinstance(body, dict):
+        raise error(400, "BadRequest", "the body of a create must be a JSON object")
+    meta: Obj = body.setdefault("metadata", {})
+    if not meta.get("name") and meta.get("generateName"):
+        meta["name"] = meta["generateName"] + secrets.token_hex(3)[:5]
+    if not meta.get("name"):
+        raise error(422, "Invalid", "metadata.name: Required value")
+    return meta
