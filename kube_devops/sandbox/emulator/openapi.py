@@ -5,9 +5,10 @@ object's group-version; when the PATCH operation of the object's kind takes the
 ``fieldValidation`` query parameter it leaves validation to the server and sends
 ``fieldValidation=Strict``. These documents declare exactly that: every served resource's
 create and patch operations with their ``x-kubernetes-group-version-kind``, parameters and
-patch content types. They carry no schemas (``kubectl explain`` finds nothing), and the
-patch content types leave out strategic merge patch, so ``kubectl apply`` computes that patch
-from its built-in types instead of from schemas (the same patch for the built-in kinds).
+patch content types. Only custom resources get a schema (their CRD's, so ``kubectl explain
+dop.spec`` works; it finds nothing for the built-in kinds), and the patch content types leave
+out strategic merge patch, so ``kubectl apply`` computes that patch from its built-in types
+instead of from schemas (the same patch for the built-in kinds).
 
 - ``root(specs)`` — ``/openapi/v3``: the path of each group-version's document;
 - ``document(specs, path)`` — ``/openapi/v3/api/v1``, ``/openapi/v3/apis/<group>/<version>``.
@@ -15,6 +16,7 @@ from its built-in types instead of from schemas (the same patch for the built-in
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Iterable
@@ -68,8 +70,21 @@ def document(specs: Iterable[ResourceSpec], path: str) -> Obj | None:
     paths: dict[str, Obj] = {}
     for spec in served:
         paths.update(_paths(spec))
+    schemas = {_schema_name(s): _schema(s) for s in served if s.schema is not None}
     info = {"title": "Kubernetes", "version": SERVER_VERSION}
-    return {"openapi": "3.0.0", "info": info, "paths": paths, "components": {}}
+    return {"openapi": "3.0.0", "info": info, "paths": paths, "components": {"schemas": schemas}}
+
+
+def _schema_name(spec: ResourceSpec) -> str:
+    """``io.stochastic.devops.v1.DevOpsPolicy``: the group reversed, as the server names it."""
+    return ".".join([*reversed(spec.group.split(".")), spec.version, spec.kind])
+
+
+def _schema(spec: ResourceSpec) -> Obj:
+    schema = copy.deepcopy(spec.schema or {})
+    gvk = {"group": spec.group, "version": spec.version, "kind": spec.kind}
+    schema["x-kubernetes-group-version-kind"] = [gvk]
+    return schema
 
 
 def root(specs: Iterable[ResourceSpec]) -> Obj:

@@ -272,3 +272,9 @@ def test_get_events_prints_the_event_columns(kubectl: Kubectl) -> None:
     assert wide[1][-5:] == [
         "kube-devops-reconcile", "9 violations across 2 pods", "4h5m", "3", "strict.1"
     ]  # fmt: skip
+
+
+def test_explain_reads_the_crd_schema(kubectl: Kubectl) -> None:
+    explained = kubectl.ok("explain", "dop.spec.enforcementMode")
+    assert "FIELD: enforcementMode <string>" in explained
+    assert "audit reports only; enforce patches workloads and denies at admission." in explained
