@@ -23,7 +23,9 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
 - PATCH follows its ``Content-Type``: RFC 6902 JSON patch (``test`` ops; 422 when one fails),
   RFC 7386 merge patch, strategic merge patch with the merge keys of the built-in kinds and
   kubectl's directives (415 for a custom resource, as on a real server), and server-side apply,
-  which creates a missing object (201) and merges the manifest's fields into the live object;
+  which creates a missing object (201), merges the manifest's fields into the live object and
+  removes those its manager applied before and dropped, unless another manager owns them
+  (``ownership``: another apply manager applying them, or a later write changing them);
 - ``.../status`` writes change only ``status``, and writes to an object whose kind has a status
   subresource leave its ``status`` as it was; ``.../scale`` reads and writes an
   ``autoscaling/v1`` Scale; ``/api/v1/namespaces`` is served like any resource;
@@ -44,8 +46,9 @@ kube-apiserver (``SERVER_VERSION``, the pinned release of the real control plane
   slower), unless ``keep_requests=True``.
 
 Where it still differs from a real API server (the real control plane is the reference):
-server-side apply keeps no field ownership (no ``managedFields``, no conflicts between managers,
-and fields a manager stops applying are not removed); the built-in kinds are neither validated
+server-side apply writes no ``metadata.managedFields`` and raises no conflicts between
+managers (it does remove the fields a manager stops applying that no one else owns); the
+built-in kinds are neither validated
 nor defaulted (unknown fields are kept even with ``fieldValidation=Strict``; a pod created
 without a status has no phase; a Service gets no cluster IP), and CRD schemas are checked
 without CEL rules and formats; a create keeps the ``status`` it is given (a real
@@ -61,10 +64,10 @@ no admission, RBAC, controllers or garbage collection.
 Modules: ``catalog`` (served resources), ``discovery``, ``openapi``, ``printing`` with
 ``printers``, ``printers_more``, ``pod_printer`` and ``event_printer`` (Tables), ``views``
 (those answers per request), ``patching`` with ``strategic`` and ``table`` (patch and write
-helpers), ``scale``, ``crds``, ``schema``, ``selectors``, ``paging``, ``server`` (the
-``Emulator``'s request entry and reads) with ``writes``, ``watches`` (event logs and watch
-streams), ``scripted`` (DSL payloads), ``thread`` (``EmulatorThread`` and the kubeconfig).
-Public API, re-exported here:
+helpers), ``admission`` with ``schema``, ``ownership``, ``scale``, ``crds``, ``selectors``,
+``paging``, ``server`` (the ``Emulator``'s request entry and reads) with ``writes``,
+``watches`` (event logs and watch streams), ``scripted`` (DSL payloads), ``thread``
+(``EmulatorThread`` and the kubeconfig). Public API, re-exported here:
 
 - ``Emulator`` — the kmock handler subclass (use kmock's DSL on it to script failures, e.g.
   ``emulator[kmock.action.WATCH, kmock.resource("v1/pods")] << once(500)``); on its loop also

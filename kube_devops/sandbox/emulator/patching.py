@@ -2,6 +2,7 @@
 
 - ``patch_type(request)`` — ``JSON``, ``MERGE``, ``STRATEGIC`` or ``APPLY`` from the request's
   ``Content-Type`` (415 Unsupported Media Type for any other);
+- ``patch_type_of(request)`` — the same, ``None`` for a write that is not a PATCH;
 - ``patch_body(request)`` — the decoded body (an apply patch may be YAML);
 - ``patched(old, kind, body, custom=...)`` — ``old`` with the patch applied: RFC 6902 (a list
   of operations, ``test`` honoured), RFC 7386 merge patch, strategic merge patch (built-in kinds
@@ -52,6 +53,11 @@ def patch_type(request: kmock.Request) -> PatchType:
         return PatchType(content_type)
     except ValueError:
         raise _unsupported(list(PatchType)) from None
+
+
+def patch_type_of(request: kmock.Request) -> PatchType | None:
+    """The patch type of a PATCH request, ``None`` for any other write."""
+    return patch_type(request) if request.method == kmock.method.PATCH else None
 
 
 def check_encoding(request: kmock.Request) -> None:

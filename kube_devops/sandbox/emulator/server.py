@@ -21,6 +21,7 @@ from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
 from . import paging, selectors, views
 from .catalog import RESOURCES, ResourceSpec, resource_info
+from .ownership import Owners
 from .scale import scale_of
 from .table import Obj, api_version, error
 from .watches import WatchHub
@@ -42,6 +43,8 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     """The request (by id) being written with ``dryRun=All``, if one is."""
     _dry_answers: dict[int, Obj] = attrs.field(factory=dict)
     """What each dry-run request (by id) would have stored: its answer."""
+    _owners: Owners = attrs.field(factory=Owners)
+    """The fields each server-side apply manager applied last, per object."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()

@@ -9,9 +9,7 @@ kubectl sends are honoured: ``$patch: replace|delete`` (on a map or a list item)
 are looked up by field name, not by schema path: right for every kind the emulator serves.
 
 ``apply_merge(live, applied)`` is what server-side apply does to the fields an applied manifest
-names (the same merge, no directives). Not modelled: field ownership (``managedFields`` is not
-written, apply conflicts between managers never happen) and the removal of fields a manager
-applied before and no longer names.
+names (the same merge, no directives); ``ownership`` then removes what the manager dropped.
 """
 
 from __future__ import annotations
@@ -40,7 +38,8 @@ MERGE_KEYS = {
 SET_LISTS = frozenset({"finalizers"})
 
 
-def _merge_key(field: str, items: list[Any]) -> str | None:
+def merge_key(field: str, items: list[Any]) -> str | None:
+    """The key the items of list ``field`` merge on (``None``: the list is replaced whole)."""
     if field == "ports":  # container ports merge on containerPort, service ports on port
         dicts = [item for item in items if isinstance(item, Mapping)]
         return "containerPort" if any("containerPort" in item for item in dicts) else "port"
@@ -53,7 +52,7 @@ def _merge_list(field: str, old: Any, patch: list[Any]) -> list[Any]:
         return [copy.deepcopy(i) for i in patch if not (isinstance(i, Mapping) and "$patch" in i)]
     if field in SET_LISTS:
         return current + [item for item in patch if item not in current]
-    key = _merge_key(field, current + patch)
+    key = merge_key(field, current + patch)
     if key is None:
         return copy.deepcopy(patch)
     for item in patch:
@@ -68,7 +67,7 @@ def _merge_list(field: str, old: Any, patch: list[Any]) -> list[Any]:
 
 
 def _order(items: list[Any], order: list[Any], field: str) -> list[Any]:
-    key = _merge_key(field, items)
+    key = merge_key(field, items)
 
     def ident(item: Any) -> Any:
         return item.get(key) if key and isinstance(item, Mapping) else item

@@ -5,7 +5,8 @@ as etcd does) and, for the kinds that have one, ``generation`` (bumped when ``sp
 write that changes nothing is a no-op (no new resourceVersion, no event, as the API server's
 storage does it). A ``metadata.resourceVersion`` in a PUT or patch is a precondition (409 when
 stale). A PATCH is applied as its ``Content-Type`` says (``patching``); a server-side apply of a
-missing object creates it (its request is remembered in ``_created`` so it answers 201).
+missing object creates it (its request is remembered in ``_created`` so it answers 201); a
+re-apply removes the fields its manager dropped (``ownership``).
 ``.../status`` writes change only ``status`` and, for kinds with that subresource, writes to the
 object itself leave ``status`` as it was; ``.../scale`` writes ``spec.replicas``; deleting an
 object with finalizers only marks it. With ``dryRun=All`` nothing is stored: the object as it
@@ -26,6 +27,7 @@ import kmock
 from . import admission, patching
 from .catalog import ResourceSpec, resource_info
 from .crds import CRDS, served_spec, with_status
+from .ownership import Owners
 from .scale import scale_of, scaled
 from .table import Obj, api_version, check_precondition, error, now
 from .watches import WatchHub
@@ -44,6 +46,7 @@ class Writes:
         _crd_specs: dict[str, ResourceSpec]
         _dry_id: int | None
         _dry_answers: dict[int, Obj]
+        _owners: Owners
         watches: WatchHub
 
         @property
@@ -114,6 +117,7 @@ class Writes:
             if not self._exists(request) and request.subresource is None:
                 self._create(attrs.evolve(request, data=copy.deepcopy(data)))
                 self._created.add(id(request))
+                self._own(request, data)
                 return
         key, old = self._current(request)
         if isinstance(data, dict):
@@ -127,7 +131,16 @@ class Writes:
             new = {**old, "status": status}
         else:
             new = patching.patched(old, kind, data, custom=custom)
+        if kind == patching.PatchType.APPLY and request.subresource is None:
+            new = self._owners.applied(key, request.params["fieldManager"], data, new)
         self._update(key, old, new, request)
+        if kind == patching.PatchType.APPLY and request.subresource is None:
+            self._own(request, data)
+
+    def _own(self, request: kmock.Request, manifest: Obj) -> None:
+        if self._dry_id is None:  # a dry run changes no ownership
+            key = (request.resource, request.namespace, request.name)
+            self._owners.record(key, request.params["fieldManager"], manifest)
 
     def _exists(self, request: kmock.Request) -> bool:
         key: Any = (request.resource, request.namespace, request.name)
@@ -161,6 +174,8 @@ class Writes:
         meta["resourceVersion"] = old_meta.get("resourceVersion")
         if new == old:  # a write that changes nothing: no new resourceVersion, no event
             return
+        if patching.patch_type_of(request) != patching.PatchType.APPLY and self._dry_id is None:
+            self._owners.updated(key, old, new)
         if meta.get("deletionTimestamp") and not meta.get("finalizers"):
             self._store(key, new, "DELETED")
         else:
@@ -182,6 +197,8 @@ class Writes:
             return
         self._rv += 1
         obj.setdefault("metadata", {})["resourceVersion"] = str(self._rv)
+        if event == "DELETED":
+            self._owners.forget(key)
         if key[0] == CRDS and event != "DELETED":
             obj["status"] = with_status(obj)["status"]
         stored = copy.deepcopy(obj)

@@ -250,3 +250,37 @@ def test_the_crd_schema_rejects_prunes_and_defaults(
     assert _one(kube_emulator, POLICIES, "odd")["spec"] == {"enforcementMode": "audit"}
     stored = [o["metadata"]["name"] for o in kube_emulator.thread.objects(POLICIES, "shop")]
     assert stored == ["odd"]  # the invalid one was never stored
+
+
+def test_server_side_reapply_removes_only_what_its_manager_dropped(
+    kubectl: Kubectl, kube_emulator: KubeEmulator
+) -> None:
+    first = MANIFEST.format(data="{mode: fast, level: '1', debug: 'on'}", spec="{}")
+    kubectl.ok("apply", "--server-side", "-f", "-", stdin=first)
+    kubectl.ok("apply", "--server-side", "--field-manager=ops", "-f", "-", stdin=(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n"
+        "data: {debug: 'on'}\n"
+    ))  # fmt: skip
+    kube_emulator.core.patch_namespaced_config_map("settings", "shop", {"data": {"level": "2"}})
+    second = MANIFEST.format(data="{mode: fast}", spec="{}")
+    kubectl.ok("apply", "--server-side", "-f", "-", stdin=second)
+    # level: changed by another writer since, so no longer kubectl's; debug: also ops' field
+    assert _one(kube_emulator, "v1/configmaps", "settings")["data"] == {
+        "mode": "fast", "level": "2", "debug": "on"
+    }  # fmt: skip
+    kubectl.ok("apply", "--server-side", "-f", "-", stdin=MANIFEST.format(data="{}", spec="{}"))
+    assert _one(kube_emulator, "v1/configmaps", "settings")["data"] == {
+        "level": "2", "debug": "on"
+    }  # fmt: skip
+
+
+def test_server_side_reapply_drops_a_container(
+    kubectl: Kubectl, kube_emulator: KubeEmulator
+) -> None:
+    two = DEPLOYMENT.format(image="nginx:1.25") + "      - {name: sidecar, image: envoy:1.30}\n"
+    kubectl.ok("apply", "--server-side", "-f", "-", stdin=two)
+    kubectl.ok("apply", "--server-side", "-f", "-", stdin=DEPLOYMENT.format(image="nginx:1.26"))
+    spec = _one(kube_emulator, "apps/v1/deployments", "web")["spec"]["template"]["spec"]
+    assert spec["containers"] == [
+        {"name": "app", "image": "nginx:1.26", "ports": [{"containerPort": 80}]}
+    ]
