@@ -9,6 +9,7 @@ short scrape interval) and Endpoints that point the Services at the components o
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping
@@ -138,10 +139,13 @@ def running_pod(owner: Obj, template: Obj, restarts: int = 0) -> Obj:
     """A Running pod from a template, owned by ``owner`` (name suffixed like a controller's)."""
     meta = owner["metadata"]
     containers = (template.get("spec") or {}).get("containers") or []
+    started = datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    running = {"running": {"startedAt": started}}  # as a kubelet reports it (kubectl counts it)
     statuses = [
-        {"name": c.get("name"), "ready": True, "restartCount": restarts, "image": c.get("image")}
+        {"name": c.get("name"), "ready": True, "restartCount": restarts, "image": c.get("image"),
+         "state": running}
         for c in containers
-    ]
+    ]  # fmt: skip
     return {
         "apiVersion": "v1",
         "kind": "Pod",

@@ -1,18 +1,17 @@
-"""The ``Emulator``: kmock's ``KubernetesEmulator`` with real write semantics and resumable watches.
+"""The ``Emulator``: kmock's ``KubernetesEmulator`` answering as kube-apiserver does.
 
-Writes stamp ``metadata.uid``, ``resourceVersion`` (one global counter, as etcd does),
-``creationTimestamp`` and ``generation`` (bumped when ``spec`` changes); creates answer 201; PUT is
-served; a ``metadata.resourceVersion`` in a PUT or merge patch is a precondition; JSON patches
-honour ``test`` ops; ``.../status`` writes change only ``status``; deleting an object with
-finalizers only marks it. Every write is recorded in the ``WatchHub`` the watches are served from.
+Requests enter through ``__call__`` (``/api/v1/namespaces`` is aliased so kmock parses it) and
+``_handle`` (writes first, in ``writes.Writes``, under the watch hub's lock; then kmock's routing
+to the ``_serve_*`` reads). Reads answer 201 for creates (and for a server-side apply that
+created), ``Scale`` objects for ``.../scale``, Tables when asked (``views``), sorted lists with
+a real ``resourceVersion``, watches from the ``WatchHub``, and discovery, ``/version`` and
+OpenAPI from ``views``. ``seed``, ``modify``, ``compact``, ``drop_watches`` and
+``end_watches`` serve tests and the sandbox.
 """
 
 from __future__ import annotations
 
-import copy
-import secrets
-import uuid
-from collections.abc import AsyncIterator
+import re
 from typing import Any
 
 import aiohttp.web
@@ -20,41 +19,57 @@ import attrs
 import kmock
 from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
 
-from .table import (
-    ALL_VERBS,
-    RESOURCES,
-    Obj,
-    api_version,
-    check_precondition,
-    error,
-    json_patch,
-    merge,
-    now,
-)
+from . import paging, selectors, views
+from .catalog import RESOURCES, ResourceSpec, resource_info
+from .ownership import Owners
+from .scale import scale_of
+from .table import Obj, api_version, error
 from .watches import WatchHub
+from .writes import Writes
 
 
 @attrs.define(kw_only=True)
-class Emulator(kmock.KubernetesEmulator):
-    """kmock's emulator with resourceVersion stamping, PUT, JSON patch and resumable watches."""
+class Emulator(Writes, kmock.KubernetesEmulator):
+    """kmock's emulator answering as kube-apiserver does (see the module docstring)."""
 
     keep_requests: bool = False
     watches: WatchHub = attrs.field(factory=WatchHub)
     _rv: int = 0
-    _kinds: dict[Any, tuple[str, bool]] = attrs.field(factory=dict)
+    _created: set[int] = attrs.field(factory=set)
+    """Requests (by id) whose PATCH (a server-side apply) created the object: they answer 201."""
+    _crd_specs: dict[str, ResourceSpec] = attrs.field(factory=dict)
+    """Resources served because a CustomResourceDefinition of theirs is stored, by key."""
+    _dry_id: int | None = None
+    """The request (by id) being written with ``dryRun=All``, if one is."""
+    _dry_answers: dict[int, Obj] = attrs.field(factory=dict)
+    """What each dry-run request (by id) would have stored: its answer."""
+    _owners: Owners = attrs.field(factory=Owners)
+    """The fields each server-side apply manager applied last, per object."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
-        for key, kind, namespaced, subresources in RESOURCES:
-            self.resources[key] = kmock.ResourceInfo(
-                kind=kind, namespaced=namespaced, verbs=ALL_VERBS, subresources=subresources
-            )
-            self._kinds[kmock.resource(key)] = (kind, namespaced)
+        for spec in RESOURCES:
+            self.resources[spec.key] = resource_info(spec)
         self.fallback[kmock.method.PUT] << self._serve_update
+        self.fallback["get", re.compile(r"/openapi/v3(/.*)?")] << self._serve_openapi
+
+    def specs(self) -> dict[Any, ResourceSpec]:
+        """The served resources' specs by kmock resource (registered ones included)."""
+        return views.served_specs(self.resources, self._crd_specs)
 
     # -- request entry -------------------------------------------------------------------------
 
-    async def _handle(self, request: kmock.Request) -> aiohttp.web.StreamResponse:
+    async def __call__(self, raw_request: aiohttp.web.BaseRequest) -> aiohttp.web.StreamResponse:
+        alias = views.namespaces_alias(raw_request.path)
+        if alias is not None:  # kmock cannot parse /api/v1/namespaces[/name]
+            url = raw_request.rel_url.with_path(alias).with_query(raw_request.rel_url.query)
+            raw_request = raw_request.clone(rel_url=url)
+        return await super().__call__(raw_request)
+
+    async def _handle(self, parsed: kmock.Request) -> aiohttp.web.StreamResponse:
+        request = views.namespace_request(parsed)
+        if request is not parsed:  # kmock's views find a request by identity in this log
+            self._requests[:] = [request if seen is parsed else seen for seen in self._requests]
         try:
             if request.resource is not None:
                 async with self.watches.changed:
@@ -62,130 +77,90 @@ class Emulator(kmock.KubernetesEmulator):
                     self.watches.changed.notify_all()
             return await kmock.RawHandler._handle(self, request)
         finally:
+            self._created.discard(id(request))
+            self._dry_answers.pop(id(request), None)
             if not self.keep_requests:  # forget this request only: others are in flight
                 _forget(self._requests, request)
                 for payload in self._payloads:
                     _forget(payload._requests, request)
 
-    def _write(self, request: kmock.Request) -> None:
-        if request.action == kmock.action.CREATE:
-            self._create(request)
-        elif request.name is None:
-            return
-        elif request.action == kmock.action.UPDATE:
-            self._patch(request)
-        elif request.method == kmock.method.PUT:
-            self._put(request)
-        elif request.action == kmock.action.DELETE:
-            self._delete(request)
-
-    # -- writes --------------------------------------------------------------------------------
-
-    def _create(self, request: kmock.Request) -> None:
-        body = request.data
-        if not isinstance(body, dict):
-            raise error(400, "BadRequest", "the body of a create must be a JSON object")
-        meta = body.setdefault("metadata", {})
-        if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + secrets.token_hex(3)[:5]
-        if not meta.get("name"):
-            raise error(422, "Invalid", "metadata.name: Required value")
-        kind, namespaced = self._kinds.get(request.resource, ("", True))
-        namespace = (request.namespace or meta.get("namespace")) if namespaced else None
-        if namespaced:
-            meta["namespace"] = namespace
-        key: Any = (request.resource, namespace, meta["name"])
-        if key in self._objects and not self._objects[key].deleted:
-            plural = request.resource.plural if request.resource else "objects"
-            raise error(409, "AlreadyExists", f'{plural} "{meta["name"]}" already exists')
-        if kind:
-            body.setdefault("kind", kind)
-        body.setdefault("apiVersion", api_version(request.resource))
-        meta.update(
-            uid=str(uuid.uuid4()), creationTimestamp=now(), generation=1, resourceVersion=""
-        )
-        self._store(key, body, "ADDED")
-
-    def _current(self, request: kmock.Request) -> tuple[Any, Obj]:
-        key: Any = (request.resource, request.namespace, request.name)
-        if key not in self._objects or self._objects[key].deleted:
-            plural = request.resource.plural if request.resource else "objects"
-            raise error(404, "NotFound", f'{plural} "{request.name}" not found')
-        return key, copy.deepcopy(self._objects[key].raw)
-
-    def _patch(self, request: kmock.Request) -> None:
-        key, old = self._current(request)
-        data = request.data
-        if isinstance(data, list):
-            new = json_patch(old, data)
-        elif isinstance(data, dict):
-            check_precondition(old, (data.get("metadata") or {}).get("resourceVersion"))
-            if request.subresource == "status":
-                data = {"status": data.get("status")}
-            new = merge(old, data)
-        else:
-            raise error(400, "BadRequest", "a patch must be a JSON object or a JSON patch list")
-        if request.subresource == "status":
-            new = {**old, "status": new.get("status")}
-        self._update(key, old, new)
-
-    def _put(self, request: kmock.Request) -> None:
-        key, old = self._current(request)
-        body = request.data
-        if not isinstance(body, dict):
-            raise error(400, "BadRequest", "the body of a replace must be a JSON object")
-        check_precondition(old, (body.get("metadata") or {}).get("resourceVersion"))
-        if request.subresource == "status":
-            body = {**old, "status": body.get("status")}
-        self._update(key, old, copy.deepcopy(body))
-
-    def _update(self, key: Any, old: Obj, new: Obj) -> None:
-        meta, old_meta = new.setdefault("metadata", {}), old.get("metadata", {})
-        for field in ("name", "namespace", "uid", "creationTimestamp"):
-            if field in old_meta:
-                meta[field] = old_meta[field]
-        generation = int(old_meta.get("generation") or 1)
-        meta["generation"] = generation + (new.get("spec") != old.get("spec"))
-        if meta.get("deletionTimestamp") and not meta.get("finalizers"):
-            self._store(key, new, "DELETED")
-        else:
-            self._store(key, new, "MODIFIED")
-
-    def _delete(self, request: kmock.Request) -> None:
-        key, old = self._current(request)
-        meta = old.setdefault("metadata", {})
-        if meta.get("finalizers"):
-            if not meta.get("deletionTimestamp"):
-                meta["deletionTimestamp"] = now()
-                self._store(key, old, "MODIFIED")
-            return
-        self._store(key, old, "DELETED")
-
-    def _store(self, key: Any, obj: Obj, event: str) -> None:
-        self._rv += 1
-        obj.setdefault("metadata", {})["resourceVersion"] = str(self._rv)
-        stored = copy.deepcopy(obj)
-        if key not in self._objects:
-            self._objects[key] = stored
-        else:
-            self._objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
-        self.watches.record(key[0], self._rv, event, stored)
-
     async def _serve_create(self, request: kmock.Request) -> Any:
-        return Response(status=201, payload=await super()._serve_create(request))
+        dry = self._dry_answers.pop(id(request), None)
+        answer = dry if dry is not None else await super()._serve_create(request)
+        return Response(status=201, payload=answer)
+
+    async def _serve_update(self, request: kmock.Request) -> Any:
+        answer = await self._written(request)
+        if request.subresource == "scale":
+            answer = scale_of(answer)
+        return Response(status=201 if id(request) in self._created else 200, payload=answer)
+
+    async def _written(self, request: kmock.Request) -> Obj:
+        """What an update request wrote (or, with ``dryRun=All``, would have written)."""
+        dry = self._dry_answers.pop(id(request), None)
+        if dry is not None:
+            return dry
+        live: Obj = await super()._serve_update(request)  # type: ignore[assignment]
+        return live
+
+    async def _serve_delete(self, request: kmock.Request) -> Any:
+        dry = self._dry_answers.pop(id(request), None)
+        return dry if dry is not None else await super()._serve_delete(request)
 
     # -- reads ---------------------------------------------------------------------------------
 
     async def _serve_list(self, request: kmock.Request) -> Any:
-        answer = await super()._serve_list(request)
-        if isinstance(answer, dict):
-            answer["metadata"] = {"resourceVersion": str(self._rv)}
-            kind, _ = self._kinds.get(request.resource, ("", True))
-            answer.update(kind=f"{kind}List", apiVersion=api_version(request.resource))
-        return answer
+        spec = self.specs().get(request.resource)
+        if spec is None:
+            found = f"the server could not find the requested resource ({request.url.path})"
+            raise error(404, "NotFound", found)
+        items, metadata = self._listed(request)
+        table = views.table_answer(spec, request, items, metadata)
+        if table is not None:
+            return table
+        kind, version = f"{spec.kind}List", api_version(request.resource)
+        return {"kind": kind, "apiVersion": version, "metadata": metadata, "items": items}
 
-    def _serve_watch(self, request: kmock.Request) -> AsyncIterator[Any]:
-        return self.watches.serve(request, self._objects)
+    def _listed(self, request: kmock.Request) -> tuple[list[Obj], Obj]:
+        """The selected page of a list request's objects, and the list metadata."""
+        stored = [
+            (f"{namespace or ''}/{name}", obj)
+            for (resource, namespace, name), obj in self._objects.items()
+            if resource == request.resource and not obj.deleted
+            and request.namespace in (None, namespace)
+        ]  # fmt: skip
+        rv, select = str(self._rv), selectors.matcher(request.params)
+        if select is None:  # only the page's objects are read out of kmock's store
+            chosen, metadata = paging.page(stored, request.params, rv, False)
+            return [obj.raw for obj in chosen], metadata
+        entries = [(key, obj.raw) for key, obj in stored]
+        return paging.page([e for e in entries if select(e[1])], request.params, rv, True)
+
+    async def _serve_fetch(self, request: kmock.Request) -> Any:
+        answer: Obj = await super()._serve_fetch(request)  # type: ignore[assignment]
+        if request.subresource == "scale":
+            return scale_of(answer)
+        spec = self.specs().get(request.resource)
+        rv = str((answer.get("metadata") or {}).get("resourceVersion", ""))
+        table = views.table_answer(spec, request, [answer], {"resourceVersion": rv})
+        return answer if table is None else table
+
+    async def _serve_api(self, request: kmock.Request) -> Any:
+        return views.discovery_answer(list(self.specs().values()), request)
+
+    _serve_apis = _serve_group = _serve_version = _serve_api
+
+    async def _serve_server_version(self, request: kmock.Request) -> Any:
+        return views.server_version()
+
+    async def _serve_openapi(self, request: kmock.Request) -> Any:
+        return views.openapi_answer(list(self.specs().values()), request)
+
+    def _serve_watch(self, request: kmock.Request) -> Any:
+        transform = views.table_events(self.specs().get(request.resource), request)
+        select = selectors.matcher(request.params)  # a bad selector answers 400 before streaming
+        stream = self.watches.serve(request, self._objects, transform, select)
+        return Response(payload=stream, headers={"Content-Type": views.WATCH_TYPE})
 
     # -- test and sandbox helpers (call on the emulator's loop) --------------------------------
 
@@ -195,7 +170,7 @@ class Emulator(kmock.KubernetesEmulator):
         res = kmock.resource(resource)
         request = kmock.Request(resource=res, namespace=meta.get("namespace"), data=obj)
         async with self.watches.changed:
-            self._create(request)
+            self._create(request, admit=False)
             self.watches.changed.notify_all()
         return obj
 

@@ -1,10 +1,10 @@
-"""What the emulator serves, and the pure helpers its writes use (patches, preconditions, errors).
+"""The pure helpers the emulator's writes use (patches, preconditions, errors).
 
-- ``RESOURCES`` — (apiVersion/plural, kind, namespaced, subresources) of every served resource;
 - ``json_patch(old, ops)`` (RFC 6902 with ``test`` ops; 422 when it cannot be applied) and
-  ``merge(old, patch)`` (RFC 7386 merge patch, also used for strategic-merge and apply patches);
+  ``merge(old, patch)`` (RFC 7386 merge patch);
 - ``check_precondition(old, wanted)`` — 409 Conflict when a given resourceVersion is stale;
 - ``error(status, reason, message)`` — the kmock error answered as a Kubernetes ``Status``;
+  ``invalid(spec, name, errors)`` — the 422 Invalid one, with its ``causes``;
 - ``api_version(resource)`` and ``now()`` (RFC 3339 seconds, UTC) for stamping objects.
 """
 
@@ -20,40 +20,6 @@ import jsonpointer
 import kmock
 
 Obj = dict[str, Any]
-
-#: Verbs of every served resource.
-ALL_VERBS = ("get", "list", "watch", "create", "update", "patch", "delete")
-
-#: (apiVersion/plural, kind, namespaced, subresources) of every resource the emulator serves.
-RESOURCES: tuple[tuple[str, str, bool, tuple[str, ...]], ...] = (
-    ("v1/pods", "Pod", True, ("status",)),
-    ("v1/namespaces", "Namespace", False, ("status",)),
-    ("v1/nodes", "Node", False, ("status",)),
-    ("v1/events", "Event", True, ()),
-    ("v1/services", "Service", True, ()),
-    ("v1/configmaps", "ConfigMap", True, ()),
-    ("coordination.k8s.io/v1/leases", "Lease", True, ()),
-    ("apps/v1/deployments", "Deployment", True, ("status", "scale")),
-    ("apps/v1/replicasets", "ReplicaSet", True, ("status", "scale")),
-    ("apps/v1/statefulsets", "StatefulSet", True, ("status", "scale")),
-    ("apps/v1/daemonsets", "DaemonSet", True, ("status",)),
-    ("batch/v1/jobs", "Job", True, ("status",)),
-    ("batch/v1/cronjobs", "CronJob", True, ("status",)),
-    ("events.k8s.io/v1/events", "Event", True, ()),
-    (
-        "apiextensions.k8s.io/v1/customresourcedefinitions",
-        "CustomResourceDefinition",
-        False,
-        ("status",),
-    ),
-    (
-        "admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
-        "ValidatingWebhookConfiguration",
-        False,
-        (),
-    ),
-    ("devops.stochastic.io/v1/devopspolicies", "DevOpsPolicy", True, ("status",)),
-)
 
 
 def now() -> str:
@@ -105,3 +71,13 @@ def merge(old: Any, patch: Any) -> Any:
         else:
             result[key] = merge(result.get(key), value)
     return result
+
+
+def invalid(spec: Any, name: str, errors: list[tuple[str, str, str]]) -> kmock.KubernetesError:
+    """422 Invalid for ``errors`` ((reason, field, message)) of object ``name`` of ``spec``."""
+    shown = [f"{field}: {message}" for _, field, message in errors]
+    listed = shown[0] if len(shown) == 1 else f"[{', '.join(shown)}]"
+    message = f'{spec.kind}.{spec.group} "{name}" is invalid: {listed}'
+    causes = [{"reason": r, "message": m, "field": f} for r, f, m in errors]
+    details = {"name": name, "group": spec.group, "kind": spec.kind, "causes": causes}
+    return kmock.KubernetesError(status=422, reason="Invalid", message=message, details=details)

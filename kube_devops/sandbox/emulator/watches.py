@@ -5,7 +5,8 @@
 - ``changed`` — the condition guarding the store and the logs; writers notify it;
 - ``record(resource, rv, event_type, obj)`` — append an event (logs keep ``EVENT_LOG_SIZE``
   events per resource; older resourceVersions get 410 Gone);
-- ``serve(request, objects)`` — the watch stream: the live objects as ADDED when no
+- ``serve(request, objects, transform, select)`` — the watch stream (of the objects ``select``
+  accepts, as they are at each event): the live objects as ADDED when no
   ``resourceVersion`` is given, else the events after it (or an ERROR 410 Gone event when it is
   older than the log); ends after ``timeoutSeconds``;
 - ``compact(rv)`` — forget the logs (every resume from before ``rv`` gets 410 Gone);
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp.web
@@ -73,27 +74,36 @@ class WatchHub:
                 log.events.clear()
             self.changed.notify_all()
 
-    async def serve(self, request: kmock.Request, objects: Any) -> AsyncIterator[Any]:
-        """The watch stream of ``request`` (``objects``: the emulator's store)."""
+    async def serve(
+        self,
+        request: kmock.Request,
+        objects: Any,
+        transform: Callable[[Obj], Obj] | None = None,
+        select: Callable[[Obj], bool] | None = None,
+    ) -> AsyncIterator[Any]:
+        """The watch stream of ``request`` (``objects``: the emulator's store): the events of the
+        objects ``select`` accepts (all if ``None``), each passed through ``transform``."""
         yield b""
         raw = request._raw_request
         if raw is not None:
             self._open[id(raw)] = raw
         try:
-            async for event in self._events(request, objects):
-                yield event
+            async for event in self._events(request, objects, select or _everything):
+                yield event if transform is None else transform(event)
         finally:
             if raw is not None:
                 self._open.pop(id(raw), None)
 
-    async def _events(self, request: kmock.Request, objects: Any) -> AsyncIterator[Obj]:
+    async def _events(
+        self, request: kmock.Request, objects: Any, select: Callable[[Obj], bool]
+    ) -> AsyncIterator[Obj]:
         loop = asyncio.get_running_loop()
         timeout = float(request.params.get("timeoutSeconds") or 0)
         deadline = loop.time() + timeout if timeout > 0 else None
         since = request.params.get("resourceVersion") or ""
         self.started.append((str(request.resource), since))
         async with self.changed:
-            initial, position = self._start(request, objects, since)
+            initial, position = self._start(request, objects, since, select)
         for event in initial:
             yield event
         while position >= 0:
@@ -108,19 +118,21 @@ class WatchHub:
                 batch = log.events[position - log.start :]
                 position = log.start + len(log.events)
             for _, change in batch:
-                meta: Obj = change["object"].get("metadata", {})
-                if _wanted(request, meta.get("namespace"), meta.get("name")):
+                if _wanted(request, change["object"], select):
                     yield change
 
-    def _start(self, request: kmock.Request, objects: Any, since: str) -> tuple[list[Obj], int]:
+    def _start(
+        self, request: kmock.Request, objects: Any, since: str, select: Callable[[Obj], bool]
+    ) -> tuple[list[Obj], int]:
         """The first events of a watch and the log position to follow from (-1: none)."""
         log = self._logs.setdefault(request.resource, EventLog())
         if since in ("", "0"):
             initial = [
                 {"type": "ADDED", "object": copy.deepcopy(obj.raw)}
-                for (res, ns, name), obj in objects.items()
-                if res == request.resource and not obj.deleted and _wanted(request, ns, name)
-            ]
+                for (res, _, _), obj in objects.items()
+                if res == request.resource and not obj.deleted
+                and _wanted(request, obj.raw, select)
+            ]  # fmt: skip
             return initial, log.start + len(log.events)
         if int(since) < log.horizon:
             return [_gone(since, log.horizon)], -1
@@ -169,10 +181,16 @@ class WatchHub:
             self.changed.notify_all()
 
 
-def _wanted(request: kmock.Request, namespace: str | None, name: str | None) -> bool:
-    if request.namespace is not None and namespace != request.namespace:
+def _everything(_obj: Obj) -> bool:
+    return True
+
+
+def _wanted(request: kmock.Request, obj: Obj, select: Callable[[Obj], bool]) -> bool:
+    """Whether ``obj`` is in the watch's namespace and name (if given) and selected."""
+    meta = obj.get("metadata") or {}
+    if request.namespace is not None and meta.get("namespace") != request.namespace:
         return False
-    return request.name is None or name == request.name
+    return (request.name is None or meta.get("name") == request.name) and select(obj)
 
 
 def _gone(since: str, horizon: int) -> Obj:

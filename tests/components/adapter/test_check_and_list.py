@@ -19,7 +19,7 @@ def test_check_passes_on_a_reachable_cluster(
     assert main(["check", "--kubeconfig", str(kube_emulator.kubeconfig)]) == 0
     out = capsys.readouterr().out
     assert "Cluster connection" in out
-    assert "OK (v1.26.4+k3s1)" in out
+    assert "OK (v1.37.2+kube-devops-emulator)" in out
     assert "List pods (all namespaces) ........ OK" in out
     assert out.rstrip().endswith("All checks passed.")
 

@@ -64,21 +64,23 @@ def test_custom_objects_status_subresource_and_json_patch(kube_emulator: KubeEmu
     }
     created = custom.create_namespaced_custom_object(*args, body)
     assert created["metadata"]["generation"] == 1
+    assert created["spec"] == {"forbidLatestTag": True, "enforcementMode": "audit"}  # CRD default
     status = custom.patch_namespaced_custom_object_status(
         *args, "strict", {"status": {"healthScore": 90}, "spec": {"forbidLatestTag": False}}
     )
     assert status["status"] == {"healthScore": 90}
-    assert status["spec"] == {"forbidLatestTag": True}
+    assert status["spec"] == {"forbidLatestTag": True, "enforcementMode": "audit"}
     assert status["metadata"]["generation"] == 1
     ops = [
         {"op": "test", "path": "/spec/forbidLatestTag", "value": True},
         {"op": "replace", "path": "/spec/forbidLatestTag", "value": False},
     ]
-    patched = custom.patch_namespaced_custom_object(*args, "strict", ops)
-    assert patched["spec"] == {"forbidLatestTag": False}
+    json_patch = "application/json-patch+json"  # the client sends merge patches by default
+    patched = custom.patch_namespaced_custom_object(*args, "strict", ops, _content_type=json_patch)
+    assert patched["spec"] == {"forbidLatestTag": False, "enforcementMode": "audit"}
     assert patched["metadata"]["generation"] == 2
     with pytest.raises(client.ApiException) as err:
-        custom.patch_namespaced_custom_object(*args, "strict", ops)
+        custom.patch_namespaced_custom_object(*args, "strict", ops, _content_type=json_patch)
     assert err.value.status == 422
 
 
