@@ -27,19 +27,14 @@ from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Invalid, NotFound
 from kube_devops.kube.policies import json_patch_policy, patch_policy_status
 from kube_devops.kube.resources import DEVOPSPOLICIES, PODS
-from kube_devops.runtime.metrics import ComponentMetrics
 
 from .enforce import Enforcer
 from .finalizers import add_ops, remove_ops
+from .metrics import ReconcileMetrics
 
 log = logging.getLogger(__name__)
 
 _OpsBuilder = Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]
-_PER_POLICY = (
-    "devopspolicy_violations_total",
-    "devopspolicy_health_score",
-    "devopspolicy_enforcement_mode",
-)
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ class PolicyReconciler:
     """Reconciles single policies; holds no per-policy state."""
 
     client: KubeClient
-    metrics: ComponentMetrics
+    metrics: ReconcileMetrics
     enforcer: Enforcer
     field_manager: str
     protected_namespaces: SystemNamespaces
@@ -56,7 +51,7 @@ class PolicyReconciler:
     async def reconcile(self, obj: Mapping[str, Any]) -> None:
         """Reconcile one policy object (as last seen by the watch); raises on API errors."""
         started = time.perf_counter()
-        self.metrics.counter("devopspolicy_reconcile_total").inc()
+        self.metrics.reconciles.inc()
         try:
             await self._reconcile(obj)
         except NotFound:
@@ -66,13 +61,13 @@ class PolicyReconciler:
             log.info("policy gone during reconcile", extra={"policy": meta.get("name")})
         finally:
             elapsed = time.perf_counter() - started
-            self.metrics.histogram("devopspolicy_reconcile_duration_seconds").observe(elapsed)
+            self.metrics.duration.observe(elapsed)
 
     def forget(self, namespace: str, name: str) -> None:
         """Remove the per-policy series of ``namespace/name`` (absent ones are ignored)."""
-        for metric in _PER_POLICY:
+        for gauge in self.metrics.per_policy:
             with contextlib.suppress(KeyError):
-                self.metrics.gauge(metric).remove(namespace, name)
+                gauge.remove(namespace, name)
 
     async def _reconcile(self, obj: Mapping[str, Any]) -> None:
         meta = obj.get("metadata") or {}
@@ -96,7 +91,7 @@ class PolicyReconciler:
         spec, every = policy.spec, NO_SYSTEM_NAMESPACES
         results = [evaluate_pod(pod, spec, now=now, namespaces=every) for pod in pods]
         scored = sum(1 for r in results if r.scored)
-        self.metrics.counter("devopspolicy_pods_scanned_total").inc(scored)
+        self.metrics.pods_scanned.inc(scored)
         remediation = None
         if enforcement_applies(spec, policy.namespace, self.protected_namespaces):
             remediation = await self.enforcer.enforce(policy, pods, results, now=now)
@@ -116,12 +111,10 @@ class PolicyReconciler:
 
     def _export(self, policy: Policy, status: Mapping[str, Any]) -> None:
         labels = (policy.namespace, policy.name)
-        self.metrics.gauge("devopspolicy_violations_total").labels(*labels).set(
-            status["violations"]
-        )
-        self.metrics.gauge("devopspolicy_health_score").labels(*labels).set(status["healthScore"])
+        self.metrics.violations.labels(*labels).set(status["violations"])
+        self.metrics.health_score.labels(*labels).set(status["healthScore"])
         enforce = policy.spec.enforcement_mode is EnforcementMode.ENFORCE
-        self.metrics.gauge("devopspolicy_enforcement_mode").labels(*labels).set(int(enforce))
+        self.metrics.enforcement_mode.labels(*labels).set(int(enforce))
 
     async def _finalize(self, obj: Mapping[str, Any], namespace: str, name: str) -> None:
         self.forget(namespace, name)

@@ -24,9 +24,9 @@ from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.policies import create_event
 from kube_devops.kube.workloads import OwnerResolver, json_patch_workload
-from kube_devops.runtime.metrics import ComponentMetrics
 
 from .events import remediation_event
+from .metrics import ReconcileMetrics
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class Enforcer:
     """Patches the workloads of one policy; shared by all cycles."""
 
     client: KubeClient
-    metrics: ComponentMetrics
+    metrics: ReconcileMetrics
     field_manager: str
     instance: str
 
@@ -103,10 +103,10 @@ class Enforcer:
                 self.client, ref.kind, ref.namespace, ref.name, plan.patch, self.field_manager
             )
         except KubeError as err:
-            self.metrics.counter("devopspolicy_remediations_failed_total").inc()
+            self.metrics.remediations_failed.inc()
             log.warning("remediation failed", extra={"workload": ref.key, "error": str(err)})
             return str(err)
-        self.metrics.counter("devopspolicy_remediations_applied_total").inc()
+        self.metrics.remediations_applied.inc()
         changes = [f"{a.container}:{a.change}" for a in plan.actions]
         log.info("remediation applied", extra={"workload": ref.key, "changes": changes})
         return None

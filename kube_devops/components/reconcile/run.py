@@ -17,14 +17,13 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from kube_devops.core.catalog import Component
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import load_api_client
 from kube_devops.runtime.app import create_app
-from kube_devops.runtime.metrics import build_metrics
 from kube_devops.runtime.runner import ServeSettings, serve
 
 from .leadership import run_with_leadership
+from .metrics import ReconcileMetrics
 from .operator import ReconcileOperator
 from .settings import ReconcileSettings
 
@@ -72,7 +71,7 @@ async def run_reconcile(
 ) -> int:
     """Run the operator until stopped (see the module docstring)."""
     registry = registry if registry is not None else CollectorRegistry()
-    metrics = build_metrics(Component.RECONCILE, registry)
+    metrics = ReconcileMetrics.build(registry)
     client = _DrainingClient(load_api_client(settings.cluster))
     identity = replica_identity(settings)
     operator = ReconcileOperator(settings, client, metrics, identity)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry
 
-from kube_devops.components.watch.exporter import event_counter, register_governance
+from kube_devops.components.watch.exporter import WatchMetrics, register_governance
 from kube_devops.components.watch.state import ClusterState
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.kube.client import KubeClient
@@ -61,7 +61,7 @@ class WatchController:
         self.settings = settings
         self.registry = CollectorRegistry()
         self.elector = LeaderElector(client, settings.lease) if settings.leader_election else None
-        events = event_counter(self.registry)
+        events = WatchMetrics.build(self.registry).events
         self.state = ClusterState(
             namespaces=settings.system_namespaces,
             on_event=lambda kind: events.labels(event=kind).inc(),

@@ -26,22 +26,17 @@ from prometheus_client import CollectorRegistry
 from kube_devops.components.webhook.cache import PolicyCache
 from kube_devops.components.webhook.feed import watch_policies
 from kube_devops.components.webhook.handler import BODY_LIMIT, ValidateHandler
+from kube_devops.components.webhook.metrics import WebhookMetrics
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.runtime.app import create_app
-from kube_devops.runtime.metrics import build_metrics
 from kube_devops.runtime.runner import ServeSettings, serve
 from kube_devops.runtime.tls import CertReloader, server_context
 
 log = logging.getLogger(__name__)
 
 PolicyFeed = Callable[[PolicyCache], Coroutine[Any, Any, None]]
-
-#: ``webhook_requests_total`` series created at start so dashboards have data from the start.
-REQUEST_PRESETS = tuple(
-    (op, allowed) for op in ("CREATE", "UPDATE") for allowed in ("true", "false")
-)
 
 
 @dataclass(frozen=True)
@@ -72,9 +67,7 @@ def build_app(
     cache: PolicyCache, settings: WebhookSettings, registry: CollectorRegistry
 ) -> web.Application:
     """The webhook's aiohttp application on ``registry``."""
-    metrics = build_metrics(
-        Component.WEBHOOK, registry, {"webhook_requests_total": REQUEST_PRESETS}
-    )
+    metrics = WebhookMetrics.build(registry)
     handler = ValidateHandler(
         cache.policies_for, settings.admission, metrics, body_limit=settings.body_limit
     )
