@@ -126,9 +126,9 @@ def _judge(
             enforce and _RANK[f.severity] >= threshold and (f.container, f.check) not in existing
         )
         if denies:
-            key = (container, f.check)
+            check = CheckId(f.check)  # admission sees only built-in checks
             denials.setdefault(
-                key, Violation(policy.key, container, f.check, f.severity, f.message)
+                (container, check), Violation(policy.key, container, check, f.severity, f.message)
             )
         else:
             warnings.append(_warning(policy, f, (f.container, f.check) in existing))
@@ -137,7 +137,7 @@ def _judge(
 def _warning(policy: Policy, f: Finding, existed: bool) -> str:
     mode = policy.spec.enforcement_mode.value
     tail = "; already present before this update" if existed else ""
-    head = f"DevOpsPolicy {policy.key} ({mode}): {f.check.value} [{f.severity.value}]"
+    head = f"DevOpsPolicy {policy.key} ({mode}): {f.check} [{f.severity.value}]"
     return f"{head} {f.message}{tail}"
 
 

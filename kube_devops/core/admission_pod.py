@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from kube_devops.core.checks import CHECKS, CheckId
+from kube_devops.core.checks import CHECKS
 from kube_devops.core.evaluation import Finding, evaluate_pod
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES
 from kube_devops.core.policy import PolicySpec
@@ -63,7 +63,6 @@ def _probe(value: object) -> dict[str, Any] | None:
 ALL_VISIBLE = PolicySpec(
     forbid_latest_tag=True, require_liveness_probe=True, require_readiness_probe=True
 )
-_INDEX = {check: i for i, check in enumerate(CheckId)}
 
 
 def admission_findings(pod: Mapping[str, Any]) -> tuple[Finding, ...]:
@@ -74,12 +73,10 @@ def admission_findings(pod: Mapping[str, Any]) -> tuple[Finding, ...]:
 
 def policy_findings(findings: tuple[Finding, ...], spec: PolicySpec) -> list[Finding]:
     """The ``findings`` of checks ``spec`` enables, with ``spec``'s severities."""
-    enabled = (spec.forbid_latest_tag, spec.require_liveness_probe, spec.require_readiness_probe)
-    severities = spec.severities
+    enabled, severities = spec.enabled, spec.severities
     kept = []
     for f in findings:
-        i = _INDEX[f.check]
-        if enabled[i]:
-            severity = severities[i]
+        if getattr(enabled, f.check):
+            severity = getattr(severities, f.check)
             kept.append(f if f.severity is severity else replace(f, severity=severity))
     return kept

@@ -135,7 +135,7 @@ def report(analysis: Analysis) -> dict[str, Any]:
                 "namespace": r.namespace,
                 "pod": r.name,
                 "container": f.container,
-                "check": f.check.value,
+                "check": str(f.check),
                 "severity": f.severity.value,
                 "message": f.message,
             }

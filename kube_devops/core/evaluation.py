@@ -17,17 +17,20 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from kube_devops.core.checks import CHECKS, CheckId, Severity, weighted
+from kube_devops.core.check_table import CHECK_TABLE, CheckTable, Units
+from kube_devops.core.checks import CHECKS, Check, CheckId, Severity
 from kube_devops.core.images import is_latest_image
+from kube_devops.core.meta import IMPLICIT_NAMESPACE
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 
-Units = tuple[int, int, int, int, int]
-ZERO_UNITS: Units = (0, 0, 0, 0, 0)
+#: Units of a compliant pod under the product's table.
+ZERO_UNITS: Units = CHECK_TABLE.zero
 _EMPTY: Mapping[str, Any] = {}
 _FINISHED = frozenset({"Succeeded", "Failed"})
-_LATEST, _LIVE, _READY, _RESTARTS, _PENDING = tuple(CheckId)
-_TEXT = {c: CHECKS[c].message for c in CheckId}
+_LATEST, _LIVE, _READY = CheckId.LATEST_TAG, CheckId.MISSING_LIVENESS, CheckId.MISSING_READINESS
+_RESTARTS, _PENDING = CheckId.HIGH_RESTARTS, CheckId.PENDING
+_TEXT: dict[str, str] = {c: CHECKS[c].message for c in CheckId}
 #: A container's restart units are capped at this many.
 RESTART_UNIT_CAP = 5
 
@@ -36,8 +39,8 @@ RESTART_UNIT_CAP = 5
 class Finding:
     """One violation found on a pod."""
 
-    check: CheckId
-    """Which check."""
+    check: str
+    """Which check (a ``CheckId`` for the built-in checks)."""
     container: str | None
     """Container name; None for pod-level findings (pending)."""
     severity: Severity
@@ -59,14 +62,16 @@ class PodResult:
     scored: bool
     """False for finished pods and pods in system namespaces (they count nowhere)."""
     units: Units
-    """Units per check, in ``CheckId`` order."""
+    """Units per check, in table order."""
     findings: tuple[Finding, ...]
     """Violations, in container order."""
+    table: CheckTable = CHECK_TABLE
+    """The checks the units follow."""
 
     @property
     def raw(self) -> int:
         """Weighted units: this pod's contribution to a raw score."""
-        return weighted(self.units)
+        return self.table.weighted(self.units)
 
     @property
     def key(self) -> str:
@@ -80,15 +85,16 @@ def evaluate_pod(
     *,
     now: float,
     namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES,
+    table: CheckTable = CHECK_TABLE,
 ) -> PodResult:
     """Evaluate ``pod`` (API-server JSON dict) under ``policy`` at ``now`` (epoch seconds)."""
-    meta = pod.get("metadata") or _EMPTY
-    namespace = meta.get("namespace") or "default"
+    meta = pod.get("metadata") or _EMPTY  # hot path: the rules of core.meta.Meta, inline
+    namespace = meta.get("namespace") or IMPLICIT_NAMESPACE
     name = meta.get("name") or ""
     status = pod.get("status") or _EMPTY
     phase = status.get("phase")
     if phase in _FINISHED or namespace in namespaces:
-        return PodResult(namespace, name, False, ZERO_UNITS, ())
+        return PodResult(namespace, name, False, table.zero, (), table)
     spec = pod.get("spec") or _EMPTY
     found: list[Finding] = []
     latest, live, ready = _scan(spec.get("containers"), policy, found, sidecars_only=False)
@@ -102,9 +108,34 @@ def evaluate_pod(
     pending = 0
     if phase == "Pending" and policy.forbid_pending_duration is not None:
         pending = _pending(meta, policy, now, found)
+    units: tuple[int, ...] = (latest, live, ready, restarts, pending)
+    if table.extras:
+        units += _extras(pod, policy, now, table.extras, found)
     if not found:
-        return PodResult(namespace, name, True, ZERO_UNITS, ())
-    return PodResult(namespace, name, True, (latest, live, ready, restarts, pending), tuple(found))
+        return PodResult(namespace, name, True, table.zero, (), table)
+    return PodResult(namespace, name, True, table.make(units), tuple(found), table)
+
+
+def _extras(
+    pod: Mapping[str, Any],
+    policy: PolicySpec,
+    now: float,
+    checks: tuple[Check, ...],
+    found: list[Finding],
+) -> tuple[int, ...]:
+    """Units of the checks after the built-in five, each found by its own ``detect``."""
+    overrides = dict(policy.severity_overrides)
+    units = []
+    for check in checks:
+        assert check.detect is not None  # CheckTable guarantees it
+        severity = overrides.get(check.id, check.severity)  # type: ignore[call-overload]
+        total = 0
+        for hit in check.detect(pod, now):
+            total += hit.units
+            message = check.message.format(container=hit.container, detail=hit.detail)
+            found.append(Finding(check.id, hit.container, severity, message, hit.units))
+        units.append(total)
+    return tuple(units)
 
 
 def _scan(
@@ -122,15 +153,15 @@ def _scan(
         image = c.get("image")
         if check_image and is_latest_image(image):
             latest += 1
-            found.append(_finding(_LATEST, cname, sev[0], image, 1))
+            found.append(_finding(_LATEST, cname, sev.latest_tag, image, 1))
         if sidecars_only and c.get("restartPolicy") != "Always":
             continue
         if check_live and not c.get("livenessProbe"):
             live += 1
-            found.append(_finding(_LIVE, cname, sev[1], None, 1))
+            found.append(_finding(_LIVE, cname, sev.missing_liveness, None, 1))
         if check_ready and not c.get("readinessProbe"):
             ready += 1
-            found.append(_finding(_READY, cname, sev[2], None, 1))
+            found.append(_finding(_READY, cname, sev.missing_readiness, None, 1))
     return latest, live, ready
 
 
@@ -143,7 +174,7 @@ def _restarts(status: Mapping[str, Any], policy: PolicySpec, found: list[Finding
             add = min(count, RESTART_UNIT_CAP)
             units += add
             detail = f"{count} times (threshold {threshold}); find the cause of the crashes"
-            sev = policy.severities[3]
+            sev = policy.severities.high_restarts
             found.append(
                 Finding(
                     _RESTARTS, cs.get("name"), sev, _say(_RESTARTS, cs.get("name"), detail), add
@@ -158,17 +189,17 @@ def _pending(meta: Mapping[str, Any], policy: PolicySpec, now: float, found: lis
     if created is None or now - created <= limit:
         return 0
     detail = f"{int(now - created)}s (threshold {limit}s); check scheduling and image pulls"
-    found.append(Finding(_PENDING, None, policy.severities[4], _say(_PENDING, None, detail)))
+    found.append(Finding(_PENDING, None, policy.severities.pending, _say(_PENDING, None, detail)))
     return 1
 
 
-def _say(check: CheckId, container: str | None, detail: str) -> str:
+def _say(check: str, container: str | None, detail: str) -> str:
     return _TEXT[check].format(container=container, detail=detail)
 
 
 @lru_cache(maxsize=65536)
 def _finding(
-    check: CheckId, container: str | None, severity: Severity, image: object, units: int
+    check: str, container: str | None, severity: Severity, image: object, units: int
 ) -> Finding:
     """Static findings are immutable and repeat across pods: build each one once."""
     detail = repr(image) if check is _LATEST else ""

@@ -114,7 +114,7 @@ def top_violations(
         {
             "pod": pod,
             "container": f.container,
-            "check": f.check.value,
+            "check": str(f.check),
             "severity": f.severity.value,
             "message": f.message,
         }
@@ -130,7 +130,7 @@ def _findings(results: Iterable[PodResult]) -> Iterator[tuple[str, Finding]]:
 
 def _rank(item: tuple[str, Finding]) -> tuple[int, int, str, str, str]:
     pod, f = item
-    return (-f.severity.rank, -CHECKS[f.check].weight, pod, f.container or "", f.check.value)
+    return (-f.severity.rank, -CHECKS[f.check].weight, pod, f.container or "", f.check)
 
 
 def ready_condition(
