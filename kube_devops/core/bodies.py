@@ -7,10 +7,18 @@ the one alias for a JSON object whose shape is not one of these (patches, manife
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 #: A JSON object of no particular kind.
 JsonDict = dict[str, Any]
+
+
+class PatchOp(TypedDict):
+    """One RFC 6902 (JSON patch) operation."""
+
+    op: str
+    path: str
+    value: NotRequired[Any]
 
 
 class OwnerReference(TypedDict, total=False):

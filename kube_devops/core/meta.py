@@ -50,6 +50,12 @@ class Meta:
         return namespace if isinstance(namespace, str) and namespace else IMPLICIT_NAMESPACE
 
     @property
+    def declared_namespace(self) -> str | None:
+        """``metadata.namespace`` as written; None when missing or empty (no default applied)."""
+        namespace = self.raw.get("namespace")
+        return namespace if isinstance(namespace, str) and namespace else None
+
+    @property
     def key(self) -> str:
         """``namespace/name`` under the rules above."""
         return f"{self.namespace}/{self.name}"

@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.core.bodies import PatchOp
 from kube_devops.core.checks import CheckId
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, PolicySpec
@@ -42,8 +43,6 @@ REMEDIABLE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 LIVENESS_EXTRA_DELAY = 10
 #: failureThreshold of the injected liveness probe (readiness keeps the Kubernetes default, 3).
 LIVENESS_FAILURE_THRESHOLD = 6
-
-_Op = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -85,7 +84,7 @@ class RemediationPlan:
     workload: WorkloadRef
     actions: tuple[Action, ...]
     not_remediable: tuple[NotRemediable, ...]
-    patch: tuple[_Op, ...]
+    patch: tuple[PatchOp, ...]
     """RFC 6902 operations; empty when there is nothing to do."""
 
     @property
@@ -124,8 +123,8 @@ def plan_remediation(
     ref = workload_ref(workload)
     slots = _template_slots(workload)
     names = list(slots) if containers is None else list(dict.fromkeys(containers))
-    tests: list[_Op] = []
-    changes: list[_Op] = []
+    tests: list[PatchOp] = []
+    changes: list[PatchOp] = []
     actions: list[Action] = []
     skipped: list[NotRemediable] = []
     for name in names:
@@ -172,8 +171,8 @@ def _template_slots(workload: Mapping[str, Any]) -> dict[str, tuple[str, Mapping
 
 def _container_plan(
     base: str, container: Mapping[str, Any], spec: PolicySpec
-) -> tuple[list[_Op], list[Action], list[NotRemediable]]:
-    ops: list[_Op] = []
+) -> tuple[list[PatchOp], list[Action], list[NotRemediable]]:
+    ops: list[PatchOp] = []
     actions: list[Action] = []
     skipped: list[NotRemediable] = []
     name = str(container["name"])
@@ -230,7 +229,7 @@ def _probe(field: str, port: int, spec: PolicySpec) -> dict[str, Any]:
     return probe
 
 
-def _annotate(workload: Mapping[str, Any]) -> _Op:
+def _annotate(workload: Mapping[str, Any]) -> PatchOp:
     meta = ((workload.get("spec") or {}).get("template") or {}).get("metadata")
     entry = {PATCHED_BY_ANNOTATION: PATCHED_BY_VALUE}
     if not isinstance(meta, dict):

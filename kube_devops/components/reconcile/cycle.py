@@ -18,7 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.core.bodies import PatchOp
 from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
 from kube_devops.core.policy_status import build_status, failed_status
@@ -34,7 +36,7 @@ from .metrics import ReconcileMetrics
 
 log = logging.getLogger(__name__)
 
-_OpsBuilder = Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]
+_OpsBuilder = Callable[[Mapping[str, Any]], list[PatchOp] | None]
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,9 @@ class PolicyReconciler:
             await self._reconcile(obj)
         except NotFound:
             # The policy vanished while we worked on it (deleted, finalizers gone): nothing to do.
-            meta = obj.get("metadata") or {}
-            self.forget(str(meta.get("namespace") or "default"), str(meta.get("name")))
-            log.info("policy gone during reconcile", extra={"policy": meta.get("name")})
+            meta = Meta.of(obj)
+            self.forget(meta.namespace, meta.name)
+            log.info("policy gone during reconcile", extra={"policy": meta.name})
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.duration.observe(elapsed)
@@ -70,9 +72,9 @@ class PolicyReconciler:
                 gauge.remove(namespace, name)
 
     async def _reconcile(self, obj: Mapping[str, Any]) -> None:
-        meta = obj.get("metadata") or {}
-        namespace, name = str(meta.get("namespace") or "default"), str(meta.get("name"))
-        if meta.get("deletionTimestamp"):
+        meta = Meta.of(obj)
+        namespace, name = meta.namespace, meta.name
+        if meta.deletion_timestamp:
             await self._finalize(obj, namespace, name)
             return
         await self._patch_finalizers(obj, add_ops)
@@ -123,8 +125,8 @@ class PolicyReconciler:
 
     async def _patch_finalizers(self, obj: Mapping[str, Any], build: _OpsBuilder) -> bool:
         """Apply ``build(obj)``; when its guard fails (``obj`` was stale) re-read and retry once."""
-        meta = obj.get("metadata") or {}
-        namespace, name = str(meta.get("namespace") or "default"), str(meta.get("name"))
+        meta = Meta.of(obj)
+        namespace, name = meta.namespace, meta.name
         for attempt in range(2):
             ops = build(obj)
             if ops is None:
@@ -141,7 +143,7 @@ class PolicyReconciler:
     async def _write_failure(
         self, obj: Mapping[str, Any], namespace: str, name: str, error: str
     ) -> None:
-        generation = (obj.get("metadata") or {}).get("generation")
+        generation = Meta.of(obj).generation
         stub = Policy(namespace, name, PolicySpec(), generation=generation)
         previous = obj.get("status")
         before = previous if isinstance(previous, dict) else None
