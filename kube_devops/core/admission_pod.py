@@ -17,6 +17,7 @@ from typing import Any
 
 from kube_devops.core.checks import CHECKS
 from kube_devops.core.evaluation import Finding, evaluate_pod
+from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES
 from kube_devops.core.policy import PolicySpec
 
@@ -26,8 +27,6 @@ _VISIBLE = frozenset(c for c, check in CHECKS.items() if check.admission_visible
 
 def admission_pod(obj: Mapping[str, Any], namespace: str) -> dict[str, Any]:
     """A well-typed pod dict holding only what admission-visible checks need."""
-    meta = obj.get("metadata")
-    name = meta.get("name") if isinstance(meta, dict) else None
     spec = obj.get("spec")
     spec = spec if isinstance(spec, dict) else {}
     clean: dict[str, Any] = {}
@@ -36,7 +35,7 @@ def admission_pod(obj: Mapping[str, Any], namespace: str) -> dict[str, Any]:
         if isinstance(items, list):
             clean[key] = [_container(item, key, i) for i, item in enumerate(items)]
     return {
-        "metadata": {"namespace": namespace, "name": name if isinstance(name, str) else ""},
+        "metadata": {"namespace": namespace, "name": Meta.of(obj).name},
         "spec": clean,
     }
 

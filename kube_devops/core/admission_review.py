@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.core.meta import Meta
+
 API_VERSION = "admission.k8s.io/v1"
 KIND = "AdmissionReview"
 
@@ -91,8 +93,8 @@ def _request(request: Mapping[str, Any], uid: str) -> AdmissionRequest:
 
 
 def _object_namespace(obj: object) -> str:
-    meta = obj.get("metadata") if isinstance(obj, dict) else None
-    return _text(meta.get("namespace")) if isinstance(meta, dict) else ""
+    """The object's own namespace, as written ("" when it names none: the request decides)."""
+    return (Meta.of(obj).declared_namespace or "") if isinstance(obj, dict) else ""
 
 
 def _mapping(value: object) -> Mapping[str, Any]:

@@ -5,8 +5,8 @@ rules are defined here once:
 
 - a namespaced object without a namespace (or with an empty one) is in ``IMPLICIT_NAMESPACE``
   (``default``), as the API server places it;
-- a missing, empty or non-string name reads as ``""`` (never ``'?'`` or ``'None'``), so the key of
-  such an object is ``"<namespace>/"``.
+- a missing, empty or non-string name reads as ``""`` (never ``'None'``), so the key of such an
+  object is ``"<namespace>/"``; only messages (``Meta.label``) show it as ``?``.
 
 Hot paths (pod evaluation) apply the same rules inline on the raw dict, reading the constants here.
 """
@@ -59,6 +59,10 @@ class Meta:
     def key(self) -> str:
         """``namespace/name`` under the rules above."""
         return f"{self.namespace}/{self.name}"
+
+    def label(self, kind: object) -> str:
+        """``Kind/namespace/name`` for messages; a missing name shows as ``?``."""
+        return f"{kind}/{self.namespace}/{self.name or '?'}"
 
     @property
     def uid(self) -> str | None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from kube_devops.core.bodies import PatchOp
 from kube_devops.core.checks import CheckId
+from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, PolicySpec
 from kube_devops.core.remediation_resources import resource_ops
@@ -102,8 +103,8 @@ def enforcement_applies(
 
 def workload_ref(obj: Mapping[str, Any]) -> WorkloadRef:
     """The reference of a workload object (kind, namespace, name from the object itself)."""
-    meta = obj.get("metadata") or {}
-    return WorkloadRef(str(obj.get("kind", "")), str(meta.get("namespace", "")), meta["name"])
+    meta = Meta.of(obj)
+    return WorkloadRef(str(obj.get("kind", "")), meta.namespace, meta.name)
 
 
 def json_pointer_token(key: str) -> str:

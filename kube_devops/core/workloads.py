@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kube_devops.core.meta import Meta
+
 #: Kinds whose ``spec.template`` is a pod template.
 TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"})
 #: Every kind ``pods_from_object`` understands.
@@ -24,15 +26,11 @@ def pods_from_object(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
     template = pod_template(obj)
     if template is None:
         return []
-    meta = _mapping(obj.get("metadata"))
-    tmeta = _mapping(template.get("metadata"))
-    metadata: dict[str, Any] = {
-        "name": meta.get("name") or "",
-        "namespace": meta.get("namespace") or "default",
-    }
-    if tmeta.get("labels"):
-        metadata["labels"] = dict(_mapping(tmeta["labels"]))
-    metadata["annotations"] = {**_mapping(tmeta.get("annotations")), TEMPLATE_OF: f"{kind}"}
+    meta, tmeta = Meta.of(obj), Meta.of(template)
+    metadata: dict[str, Any] = {"name": meta.name, "namespace": meta.namespace}
+    if tmeta.labels:
+        metadata["labels"] = dict(tmeta.labels)
+    metadata["annotations"] = {**tmeta.annotations, TEMPLATE_OF: f"{kind}"}
     return [
         {
             "apiVersion": "v1",

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 
 import urllib3
 
+from kube_devops.core.meta import Meta
 from kube_devops.kube.client import JsonDict, KubeClient
 from kube_devops.kube.errors import Gone, KubeError, TransientError, error_from_status
 from kube_devops.kube.resources import Resource
@@ -110,7 +111,7 @@ class Watcher:
         self.synced = True
         self.relists += 1
         self._healthy()
-        version = str((answer.get("metadata") or {}).get("resourceVersion") or "")
+        version = Meta.of(answer).resource_version or ""
         log.info("listed", extra={"resource": self.resource.plural, "items": len(items)})
         return version
 
@@ -121,7 +122,7 @@ class Watcher:
                 obj = event.get("object") or {}
                 if kind == "ERROR":
                     raise _status_error(obj, self.resource)
-                version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
+                version = Meta.of(obj).resource_version or version
                 if kind in ("ADDED", "MODIFIED", "DELETED"):
                     handler.apply(kind, obj)
         return version

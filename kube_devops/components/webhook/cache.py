@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kube_devops.core.meta import Meta
 from kube_devops.core.policy import Policy, PolicyError, parse_policy
 
 log = logging.getLogger(__name__)
@@ -75,13 +76,8 @@ class PolicyCache:
 
 
 def _identity(obj: Mapping[str, Any]) -> tuple[str, str]:
-    meta = obj.get("metadata")
-    meta = meta if isinstance(meta, Mapping) else {}
-    namespace, name = meta.get("namespace"), meta.get("name")
-    return (
-        namespace if isinstance(namespace, str) and namespace else "default",
-        name if isinstance(name, str) else "",
-    )
+    meta = Meta.of(obj)
+    return meta.namespace, meta.name
 
 
 def _parse(obj: Mapping[str, Any]) -> Policy | None:
