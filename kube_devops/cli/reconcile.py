@@ -9,15 +9,19 @@ from kube_devops.cli.common import (
     EXIT_FAILURE,
     CliError,
     add_cluster_flags,
-    add_lease_namespace_flag,
+    add_lease_flags,
+    add_log_level_flag,
     add_server_flags,
+    cluster_settings,
+    lease_settings,
     positive_seconds,
 )
 from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
+from kube_devops.components.reconcile.settings import RECONCILE_LEASE
 from kube_devops.core.catalog import PORTS, Component
-from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import ConfigError
 from kube_devops.runtime.logging import configure_logging
+from kube_devops.runtime.settings import ClusterSettings, ServeSettings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=30.0,
         help="seconds between full re-evaluations (default: %(default)g)",
     )
-    add_lease_namespace_flag(parser)
+    add_lease_flags(parser, RECONCILE_LEASE)
+    add_log_level_flag(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 
@@ -40,16 +45,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def settings_from(args: argparse.Namespace) -> ReconcileSettings:
     """The operator settings for parsed ``args``."""
     return ReconcileSettings(
-        cluster=ClusterConfig(args.kubeconfig, args.context),
-        host=args.host,
-        port=args.port,
+        serve=ServeSettings(host=args.host, port=args.port),
+        cluster=cluster_settings(args, ClusterSettings()),
+        lease=lease_settings(args, RECONCILE_LEASE),
         interval=args.interval,
-        lease_namespace=args.lease_namespace,
     )
 
 
 def _run(args: argparse.Namespace) -> int:
-    configure_logging()
+    configure_logging(args.log_level)
     try:
         return asyncio.run(run_reconcile(settings_from(args)))
     except ConfigError as err:

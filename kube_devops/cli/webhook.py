@@ -8,16 +8,24 @@ from pathlib import Path
 
 import yaml
 
-from kube_devops.cli.common import EXIT_OK, CliError, add_cluster_flags
+from kube_devops.cli.common import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    CliError,
+    add_cluster_flags,
+    add_log_level_flag,
+    cluster_settings,
+)
 from kube_devops.components.webhook.certs import CertError, CertRequest, generate
-from kube_devops.components.webhook.server import WebhookSettings, run_webhook
+from kube_devops.components.webhook.server import WEBHOOK_CLUSTER, WebhookSettings, run_webhook
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.core.checks import Severity
-from kube_devops.kube.config import ClusterConfig
+from kube_devops.kube.errors import ConfigError
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE, component_name
 from kube_devops.manifests.webhook_config import webhook_configuration
 from kube_devops.runtime.logging import configure_logging
+from kube_devops.runtime.settings import ServeSettings, TlsSettings
 from kube_devops.runtime.tls import TlsFilesError, server_context
 
 _SERVICE = component_name(Component.WEBHOOK)
@@ -33,7 +41,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _register_serve(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = verbs.add_parser("serve", help="serve POST /validate over HTTPS")
+    serve = verbs.add_parser(
+        "serve",
+        help="serve POST /validate over HTTPS",
+        description="Serve POST /validate over HTTPS. No leader election: every replica answers"
+        " admission requests, so the webhook takes no --lease-*, --identity or"
+        " --no-leader-election flags.",
+    )
     serve.add_argument("--addr", default=f"0.0.0.0:{PORTS[Component.WEBHOOK]}", help="HOST:PORT")
     serve.add_argument("--tls-cert", type=Path, default=Path("tls.crt"), help="PEM certificate")
     serve.add_argument("--tls-key", type=Path, default=Path("tls.key"), help="PEM private key")
@@ -46,6 +60,7 @@ def _register_serve(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) 
         default=Severity.HIGH,
         help="enforce-mode findings at or above this severity are denied (default high)",
     )
+    add_log_level_flag(serve)
     add_cluster_flags(serve)
     serve.set_defaults(func=_serve)
 
@@ -93,19 +108,18 @@ def _serve(args: argparse.Namespace) -> int:
         server_context(args.tls_cert, args.tls_key)  # fail before anything starts
     except TlsFilesError as err:
         raise CliError(str(err)) from None
-    configure_logging()
+    configure_logging(args.log_level)
     settings = WebhookSettings(
-        host=host,
-        port=port,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
+        serve=ServeSettings(host, port, tls=TlsSettings(args.tls_cert, args.tls_key)),
+        cluster=cluster_settings(args, WEBHOOK_CLUSTER),
         admission=AdmissionSettings(deny_severity=args.deny_severity, fail_closed=args.fail_closed),
-        cluster=ClusterConfig(args.kubeconfig, args.context),
     )
     try:
         return asyncio.run(run_webhook(settings))
     except TlsFilesError as err:
         raise CliError(str(err)) from None
+    except ConfigError as err:
+        raise CliError(str(err), EXIT_FAILURE) from None
 
 
 def _cert_generate(args: argparse.Namespace) -> int:

@@ -79,6 +79,7 @@ class ReconcileOperator:
             self.reconciler.forget(namespace, name)
         self.scheduler = self._new_scheduler()
         self.standby = True
+        log.info("standing by: another replica may reconcile")
 
     def _new_scheduler(self) -> Scheduler:
         s = self.settings
