@@ -73,6 +73,8 @@ class Action:
 class NotRemediable:
     """A violation enforcement cannot repair, with the reason and what to do instead."""
 
+    workload: str
+    """Key of the workload (``kind/namespace/name``), or ``pod/namespace/name`` without one."""
     container: str
     check: str
     reason: str
@@ -130,10 +132,10 @@ def plan_remediation(
     skipped: list[NotRemediable] = []
     for name in names:
         if name not in slots:
-            skipped.append(NotRemediable(name, "*", _NOT_IN_TEMPLATE))
+            skipped.append(NotRemediable(ref.key, name, "*", _NOT_IN_TEMPLATE))
             continue
         base, container = slots[name]
-        ops, acts, skips = _container_plan(base, container, spec)
+        ops, acts, skips = _container_plan(ref.key, base, container, spec)
         skipped.extend(skips)
         if ops:
             tests.append({"op": "test", "path": f"{base}/name", "value": name})
@@ -171,7 +173,7 @@ def _template_slots(workload: Mapping[str, Any]) -> dict[str, tuple[str, Mapping
 
 
 def _container_plan(
-    base: str, container: Mapping[str, Any], spec: PolicySpec
+    workload: str, base: str, container: Mapping[str, Any], spec: PolicySpec
 ) -> tuple[list[PatchOp], list[Action], list[NotRemediable]]:
     ops: list[PatchOp] = []
     actions: list[Action] = []
@@ -180,7 +182,7 @@ def _container_plan(
     for field, check in _missing_probes(container, spec):
         port = _probe_port(container, spec)
         if port is None:
-            skipped.append(NotRemediable(name, check, _NO_PORT))
+            skipped.append(NotRemediable(workload, name, check, _NO_PORT))
             continue
         ops.append({"op": "add", "path": f"{base}/{field}", "value": _probe(field, port, spec)})
         actions.append(Action(name, field))
@@ -189,7 +191,7 @@ def _container_plan(
         for op, changes in adds:
             ops.append(op)
             actions.extend(Action(name, change) for change in changes)
-        skipped.extend(NotRemediable(name, "resources", reason) for reason in reasons)
+        skipped.extend(NotRemediable(workload, name, "resources", r) for r in reasons)
     return ops, actions, skipped
 
 

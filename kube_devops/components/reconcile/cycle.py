@@ -23,7 +23,8 @@ from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
-from kube_devops.core.policy_status import build_status, failed_status
+from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
+from kube_devops.core.policy_status import failed_status, render_status
 from kube_devops.core.remediation import enforcement_applies
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Invalid, NotFound
@@ -97,24 +98,20 @@ class PolicyReconciler:
         remediation = None
         if enforcement_applies(spec, policy.namespace, self.protected_namespaces):
             remediation = await self.enforcer.enforce(policy, pods, results, now=now)
-        status = build_status(
-            policy,
-            results,
-            now=now,
-            remediation=remediation,
-            previous=previous if isinstance(previous, dict) else None,
-        )
-        self._export(policy, status)
+        evaluation = assess(policy, results, now=now, remediation=remediation)
+        status = render_status(evaluation, previous if isinstance(previous, dict) else None)
+        self._export(evaluation)
         await patch_policy_status(
             self.client, policy.namespace, policy.name, status, self.field_manager
         )
-        facts = {"score": status["healthScore"], "violations": status["violations"], "pods": scored}
+        facts = {"score": evaluation.score, "violations": evaluation.violations, "pods": scored}
         log.info("policy evaluated", extra={"policy": policy.key, **facts})
 
-    def _export(self, policy: Policy, status: Mapping[str, Any]) -> None:
+    def _export(self, evaluation: PolicyEvaluation) -> None:
+        policy = evaluation.policy
         labels = (policy.namespace, policy.name)
-        self.metrics.violations.labels(*labels).set(status["violations"])
-        self.metrics.health_score.labels(*labels).set(status["healthScore"])
+        self.metrics.violations.labels(*labels).set(evaluation.violations)
+        self.metrics.health_score.labels(*labels).set(evaluation.score)
         enforce = policy.spec.enforcement_mode is EnforcementMode.ENFORCE
         self.metrics.enforcement_mode.labels(*labels).set(int(enforce))
 

@@ -18,8 +18,13 @@ from typing import Any
 from kube_devops.core.checks import CheckId
 from kube_devops.core.evaluation import PodResult
 from kube_devops.core.policy import Policy
-from kube_devops.core.policy_status import RemediationSummary
-from kube_devops.core.remediation import RemediationPlan, plan_remediation, workload_ref
+from kube_devops.core.policy_evaluation import PatchFailure, RemediationSummary
+from kube_devops.core.remediation import (
+    NotRemediable,
+    RemediationPlan,
+    plan_remediation,
+    workload_ref,
+)
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.policies import create_event
@@ -62,35 +67,36 @@ class Enforcer:
         """Repair what ``policy`` can repair in its namespace; the summary for its status."""
         groups, orphans = await self._group(policy, pods, results)
         applied: list[str] = []
-        failed: list[tuple[str, str]] = []
+        failed: list[PatchFailure] = []
         skipped = list(orphans)
         for group in groups.values():
             plan = plan_remediation(group.workload, policy.spec, containers=group.containers)
             key = plan.workload.key
-            skipped.extend((key, s.container, s.check, s.reason) for s in plan.not_remediable)
+            skipped.extend(plan.not_remediable)
             if not plan.needed:
                 continue
             error = await self._patch(plan)
             if error is None:
                 applied.append(key)
             else:
-                failed.append((key, error))
+                failed.append(PatchFailure(key, error))
             await self._record(policy, plan, error, now)
         return RemediationSummary(tuple(applied), tuple(failed), tuple(skipped))
 
     async def _group(
         self, policy: Policy, pods: Sequence[Mapping[str, Any]], results: Sequence[PodResult]
-    ) -> tuple[dict[str, _Group], list[tuple[str, str, str, str]]]:
+    ) -> tuple[dict[str, _Group], list[NotRemediable]]:
         resolver = OwnerResolver(self.client)
         groups: dict[str, _Group] = {}
-        orphans: list[tuple[str, str, str, str]] = []
+        orphans: list[NotRemediable] = []
         for pod, result in zip(pods, results, strict=True):
             names = _candidates(pod, result, policy)
             if not names:
                 continue
             workload = await resolver.resolve(pod)
             if workload is None:
-                orphans.append((f"pod/{result.namespace}/{result.name}", "*", "*", _NO_OWNER))
+                pod_key = f"pod/{result.namespace}/{result.name}"
+                orphans.append(NotRemediable(pod_key, "*", "*", _NO_OWNER))
                 continue
             group = groups.setdefault(workload_ref(workload).key, _Group(workload))
             group.containers.update(dict.fromkeys(names))
