@@ -140,8 +140,9 @@ class Event(TypedDict, total=False):
     source: JsonDict
 
 
-class AdmissionRequest(TypedDict, total=False):
-    """``request`` of an ``admission.k8s.io/v1`` AdmissionReview."""
+class RawAdmissionRequest(TypedDict, total=False):
+    """``request`` of an ``admission.k8s.io/v1`` AdmissionReview, as sent (parsed into
+    ``core.admission_review.AdmissionRequest``)."""
 
     uid: str
     kind: JsonDict

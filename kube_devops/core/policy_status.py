@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from kube_devops.core.checks import CHECKS
@@ -30,6 +31,17 @@ from kube_devops.core.policy_evaluation import RemediationSummary as Remediation
 #: At most this many entries in ``topViolations`` and ``notRemediable``.
 TOP_VIOLATIONS = 20
 READY = "Ready"
+
+
+class ConditionReason(StrEnum):
+    """``reason`` of the ``Ready`` condition."""
+
+    EVALUATED = "Evaluated"
+    """The namespace was evaluated and the status is current."""
+    INVALID_SPEC = "InvalidSpec"
+    """The policy's spec does not validate; the message says which field and how to fix it."""
+    EVALUATION_FAILED = "EvaluationFailed"
+    """The evaluation failed (API error); retried with backoff."""
 
 
 def rfc3339(epoch: float, *, millis: bool = False) -> str:
@@ -74,7 +86,9 @@ def render_status(
         "podsEvaluated": evaluation.tally.pods,
         "message": message,
         "topViolations": top_violations(evaluation.scored),
-        "conditions": [ready_condition(True, "Evaluated", message, policy, now, previous)],
+        "conditions": [
+            ready_condition(True, ConditionReason.EVALUATED, message, policy, now, previous)
+        ],
     }
     status.update(remediation_fields(evaluation.remediation))
     return status
@@ -86,7 +100,7 @@ def failed_status(
     *,
     now: float,
     previous: Mapping[str, Any] | None = None,
-    reason: str = "EvaluationFailed",
+    reason: ConditionReason = ConditionReason.EVALUATION_FAILED,
 ) -> dict[str, Any]:
     """A status patch saying the evaluation failed (only the condition changes)."""
     condition = ready_condition(False, reason, error, policy, now, previous)
@@ -123,7 +137,7 @@ def _rank(item: tuple[str, Finding]) -> tuple[int, int, str, str, str]:
 
 def ready_condition(
     ok: bool,
-    reason: str,
+    reason: ConditionReason,
     message: str,
     policy: Policy,
     now: float,
@@ -138,7 +152,7 @@ def ready_condition(
     return {
         "type": READY,
         "status": state,
-        "reason": reason,
+        "reason": reason.value,
         "message": message,
         "lastTransitionTime": since,
         "observedGeneration": policy.generation,

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kube_devops.core.bodies import OwnerReference
+from kube_devops.core.bodies import JsonDict, OwnerReference
 from kube_devops.core.meta import Meta
-from kube_devops.kube.client import JsonDict, KubeClient
+from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.resources import DAEMONSETS, DEPLOYMENTS, REPLICASETS, STATEFULSETS, Resource
 

@@ -24,7 +24,7 @@ from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
 from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
-from kube_devops.core.policy_status import failed_status, render_status
+from kube_devops.core.policy_status import ConditionReason, failed_status, render_status
 from kube_devops.core.remediation import enforcement_applies
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Invalid, NotFound
@@ -144,5 +144,6 @@ class PolicyReconciler:
         stub = Policy(namespace, name, PolicySpec(), generation=generation)
         previous = obj.get("status")
         before = previous if isinstance(previous, dict) else None
-        status = failed_status(stub, error, now=self.clock(), previous=before, reason="InvalidSpec")
+        reason = ConditionReason.INVALID_SPEC
+        status = failed_status(stub, error, now=self.clock(), previous=before, reason=reason)
         await patch_policy_status(self.client, namespace, name, status, self.field_manager)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from kube_devops.core.bodies import JsonDict
 from kube_devops.core.meta import Meta
+from kube_devops.kube.watch import WatchEvent
 
 from .scheduler import Scheduler, policy_key
 
@@ -36,7 +37,7 @@ class PolicyFeed:
     def apply(self, event_type: str, obj: JsonDict) -> None:
         """One watch event."""
         key = policy_key(obj)
-        if event_type == "DELETED":
+        if event_type == WatchEvent.DELETED:
             self._gone(key)
             return
         before = self.scheduler.policies.get(key)

@@ -23,6 +23,9 @@ from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 from kube_devops.core.scoring import Tally
+from kube_devops.kube.watch import WatchEvent
+
+_DELETED = WatchEvent.DELETED
 
 
 class ClusterState:
@@ -62,7 +65,7 @@ class ClusterState:
 
     def apply(self, event_type: str, obj: dict[str, Any]) -> None:
         """Apply one ADDED / MODIFIED / DELETED pod event."""
-        if event_type == "DELETED":
+        if event_type == _DELETED:
             self._drop(Meta.of(obj).key)
         else:
             self._upsert(obj, self._clock())

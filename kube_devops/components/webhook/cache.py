@@ -14,6 +14,7 @@ from typing import Any
 
 from kube_devops.core.meta import Meta
 from kube_devops.core.policy import Policy, PolicyError, parse_policy
+from kube_devops.kube.watch import WatchEvent
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class PolicyCache:
             return
         items = self._by_ns.setdefault(namespace, {})
         items.pop(name, None)
-        if event_type != "DELETED":
+        if event_type != WatchEvent.DELETED:
             policy = _parse(obj)
             if policy is not None:
                 items[name] = policy

@@ -21,7 +21,7 @@ from prometheus_client import Counter
 from kube_devops.components.webhook.metrics import WebhookMetrics
 from kube_devops.core.admission import (
     AdmissionSettings,
-    Verdict,
+    AdmissionVerdict,
     review_for,
     unable_verdict,
     verdict,
@@ -99,7 +99,7 @@ class ValidateHandler:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _judge(self, body: bytes) -> tuple[str, str, str, Verdict]:
+    def _judge(self, body: bytes) -> tuple[str, str, str, AdmissionVerdict]:
         try:
             req = parse_review(body)
         except MalformedReviewError as err:
