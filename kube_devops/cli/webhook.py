@@ -45,8 +45,7 @@ def _register_serve(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "serve",
         help="serve POST /validate over HTTPS",
         description="Serve POST /validate over HTTPS. No leader election: every replica answers"
-        " admission requests, so the webhook takes no --lease-*, --identity or"
-        " --no-leader-election flags.",
+        " admission requests, so there is no Lease to configure.",
     )
     serve.add_argument("--addr", default=f"0.0.0.0:{PORTS[Component.WEBHOOK]}", help="HOST:PORT")
     serve.add_argument("--tls-cert", type=Path, default=Path("tls.crt"), help="PEM certificate")
