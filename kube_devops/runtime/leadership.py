@@ -118,6 +118,7 @@ async def _first(
         done, _ = await asyncio.wait(watched, timeout=within, return_when=asyncio.FIRST_COMPLETED)
     finally:
         waiter.cancel()
+        await asyncio.wait({waiter})  # let it finish; a cancellation of ours still propagates
     for ended in (election, term):
         if ended is not None and ended in done:
             ended.result()  # re-raise what ended it
