@@ -5,6 +5,11 @@
 ``Check`` rows everything the scoring paths need: the units record type, its zero, the weights
 and the rows after the built-in five (each with its own ``detect``). Evaluation, tallies and the
 watch state take a table (default ``CHECK_TABLE``), so a new check is a new row.
+
+Hot paths: a table interns its units records (``record``) and remembers each one's weighted sum
+(``weighted``), so evaluation builds a plain tuple and looks it up, and pods with the same units
+share one record (a tuple subclass stays tracked by the garbage collector; sharing keeps that
+cheap). The memo holds at most ``MEMO_LIMIT`` records and starts over when full.
 """
 
 from __future__ import annotations
@@ -12,12 +17,15 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import mul
 from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 from kube_devops.core.checks import CHECKS, Check, CheckId
 
 T = TypeVar("T")
+#: Distinct units records a table remembers before starting over.
+MEMO_LIMIT = 65536
 
 
 class PerCheck(NamedTuple, Generic[T]):
@@ -55,24 +63,42 @@ class CheckTable:
     extras: tuple[Check, ...] = field(init=False)
     """Rows after the built-in five."""
     make: Callable[[Iterable[int]], Units] = field(init=False, repr=False)
-    """Units record from values in table order."""
+    """A new units record from values in table order."""
     zero: Units = field(init=False)
     """All-zero units (a compliant pod's, shared)."""
+    records: dict[tuple[int, ...], Units] = field(init=False, repr=False, compare=False)
+    """Memo: values -> the shared units record (see ``record``)."""
+    raws: dict[tuple[int, ...], int] = field(init=False, repr=False, compare=False)
+    """Memo: values -> weighted sum."""
 
     def __post_init__(self) -> None:
         ids = tuple(str(c.id) for c in self.checks)
         _check_rows(self.checks, ids)
-        make = cast(Callable[[Iterable[int]], Units], _record(ids)._make)
+        make = cast(Callable[[Iterable[int]], Units], partial(tuple.__new__, _record(ids)))
         setattr_ = object.__setattr__
         setattr_(self, "ids", ids)
         setattr_(self, "weights", tuple(c.weight for c in self.checks))
         setattr_(self, "extras", self.checks[len(CheckId) :])
         setattr_(self, "make", make)
         setattr_(self, "zero", make(0 for _ in ids))
+        setattr_(self, "records", {})
+        setattr_(self, "raws", {})
 
-    def weighted(self, units: Iterable[int]) -> int:
+    def record(self, values: tuple[int, ...]) -> Units:
+        """The shared units record of ``values`` (one per table order, len ``ids``)."""
+        found = self.records.get(values)
+        if found is None:
+            if len(self.records) >= MEMO_LIMIT:
+                self.records.clear()
+                self.raws.clear()
+            found = self.records[values] = self.make(values)
+            self.raws[values] = sum(map(mul, values, self.weights))
+        return found
+
+    def weighted(self, units: tuple[int, ...]) -> int:
         """Raw score contribution of ``units`` (units x weight, summed)."""
-        return sum(map(mul, units, self.weights))
+        raw = self.raws.get(units)
+        return sum(map(mul, units, self.weights)) if raw is None else raw
 
     def by_id(self, units: Iterable[int]) -> dict[str, int]:
         """``units`` keyed by check id."""

@@ -113,7 +113,10 @@ def evaluate_pod(
         units += _extras(pod, policy, now, table.extras, found)
     if not found:
         return PodResult(namespace, name, True, table.zero, (), table)
-    return PodResult(namespace, name, True, table.make(units), tuple(found), table)
+    record = table.records.get(units)
+    if record is None:
+        record = table.record(units)
+    return PodResult(namespace, name, True, record, tuple(found), table)
 
 
 def _extras(

@@ -8,7 +8,8 @@ rules are defined here once:
 - a missing, empty or non-string name reads as ``""`` (never ``'None'``), so the key of such an
   object is ``"<namespace>/"``; only messages (``Meta.label``) show it as ``?``.
 
-Hot paths (pod evaluation) apply the same rules inline on the raw dict, reading the constants here.
+Hot paths use ``object_key`` (the key without building a view); pod evaluation applies the same
+rules inline on the raw dict, reading the constants here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class Meta:
     __slots__ = ("raw",)
 
     def __init__(self, raw: object) -> None:
-        self.raw: Mapping[str, Any] = raw if isinstance(raw, Mapping) else _EMPTY
+        self.raw: Mapping[str, Any] = raw if isinstance(raw, dict | Mapping) else _EMPTY
         """The metadata mapping itself (empty when the object has none)."""
 
     @classmethod
@@ -123,6 +124,17 @@ class Meta:
     def list_continue(self) -> str | None:
         """``metadata.continue`` of a list page; None on the last page."""
         return _text(self.raw.get("continue")) or None
+
+
+def object_key(obj: Mapping[str, Any]) -> str:
+    """``Meta.of(obj).key``, computed without building the view (watch-event hot path)."""
+    meta = obj.get("metadata")
+    if type(meta) is not dict:
+        return Meta(meta).key
+    namespace, name = meta.get("namespace"), meta.get("name")
+    if type(namespace) is not str or not namespace:
+        namespace = IMPLICIT_NAMESPACE
+    return f"{namespace}/{name if type(name) is str else ''}"
 
 
 def _text(value: object) -> str | None:

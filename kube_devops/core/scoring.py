@@ -73,9 +73,10 @@ class Tally:
 
     def _apply(self, result: PodResult, sign: int) -> None:
         self.pods += sign
-        units = result.units
-        if units is not self.table.zero:
-            self.raw += sign * self.table.weighted(units)
+        units, table = result.units, self.table
+        if units is not table.zero:
+            raw = table.raws.get(units)
+            self.raw += sign * (table.weighted(units) if raw is None else raw)
             mine = self.units
             for i, n in enumerate(units):
                 mine[i] += sign * n
@@ -116,7 +117,7 @@ def summarize(results: Iterable[PodResult], table: CheckTable = CHECK_TABLE) -> 
     cluster = Tally(table)
     per_ns: dict[str, Tally] = {}
     total = cluster.units
-    zero, weighted = table.zero, table.weighted
+    zero, raws, weighted = table.zero, table.raws, table.weighted
     for result in results:
         if not result.scored:
             continue
@@ -127,7 +128,9 @@ def summarize(results: Iterable[PodResult], table: CheckTable = CHECK_TABLE) -> 
         tally.pods += 1
         units = result.units
         if units is not zero:
-            raw = weighted(units)
+            raw = raws.get(units)
+            if raw is None:
+                raw = weighted(units)
             cluster.raw += raw
             tally.raw += raw
             mine = tally.units

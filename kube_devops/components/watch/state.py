@@ -19,7 +19,7 @@ from typing import Any
 
 from kube_devops.core.check_table import CHECK_TABLE, CheckTable, Units
 from kube_devops.core.evaluation import PodResult, creation_epoch, evaluate_pod
-from kube_devops.core.meta import Meta
+from kube_devops.core.meta import Meta, object_key
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 from kube_devops.core.scoring import Tally
@@ -66,7 +66,7 @@ class ClusterState:
     def apply(self, event_type: str, obj: dict[str, Any]) -> None:
         """Apply one ADDED / MODIFIED / DELETED pod event."""
         if event_type == _DELETED:
-            self._drop(Meta.of(obj).key)
+            self._drop(object_key(obj))
         else:
             self._upsert(obj, self._clock())
         if self._on_event is not None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kube_devops.components.watch.state import ClusterState
-from kube_devops.core.check_table import CHECK_TABLE, CheckTable, PerCheck
+from kube_devops.core.check_table import CHECK_TABLE, MEMO_LIMIT, CheckTable, PerCheck
 from kube_devops.core.checks import CHECKS, Check, CheckId, Hit, Severity
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.policy import PolicySpec
@@ -136,3 +136,21 @@ def test_a_table_row_after_the_built_in_checks_needs_a_detector() -> None:
 def test_a_table_starts_with_the_built_in_checks() -> None:
     with pytest.raises(ValueError, match="starts with the built-in checks in CheckId order"):
         CheckTable((CHECKS[CheckId.PENDING], PRIVILEGED))
+
+
+def test_pods_with_the_same_units_share_one_record() -> None:
+    first = evaluate_pod(POD_B, POLICY, now=NOW)
+    again = evaluate_pod(_pod("shop", "b2", POD_B["spec"]["containers"][0]), POLICY, now=NOW)
+    assert first.units is again.units
+    assert CHECK_TABLE.weighted(first.units) == 10
+    assert CHECK_TABLE.weighted((0, 0, 0, 2, 1)) == 16
+
+
+def test_the_record_memo_starts_over_when_full() -> None:
+    table = CheckTable(tuple(CHECKS.values()))
+    for i in range(MEMO_LIMIT):
+        table.record((i, 0, 0, 0, 0))
+    assert len(table.records) == MEMO_LIMIT
+    record = table.record((0, 0, 0, 0, 7))
+    assert (len(table.records), len(table.raws)) == (1, 1)
+    assert (record.pending, table.weighted(record)) == (7, 28)

@@ -9,7 +9,7 @@ import pytest
 from kube_devops.components.reconcile.scheduler import policy_key
 from kube_devops.components.watch.state import ClusterState
 from kube_devops.core.evaluation import evaluate_pod
-from kube_devops.core.meta import IMPLICIT_NAMESPACE, Meta
+from kube_devops.core.meta import IMPLICIT_NAMESPACE, Meta, object_key
 from kube_devops.core.objects import label
 from kube_devops.core.remediation import workload_ref
 
@@ -46,6 +46,7 @@ def test_every_field_of_a_full_object() -> None:
     assert meta.owner_references == [{"kind": "ReplicaSet", "name": "web-1", "controller": True}]
     assert (meta.finalizers, meta.has_finalizers_field) == (["a/b"], True)
     assert meta.label("Deployment") == "Deployment/shop/web"
+    assert object_key(FULL) == "shop/web"
 
 
 @pytest.mark.parametrize(
@@ -56,6 +57,7 @@ def test_missing_namespace_is_default_and_missing_name_is_empty(metadata: object
     meta = Meta.of({"metadata": metadata})
     assert IMPLICIT_NAMESPACE == "default"
     assert (meta.namespace, meta.name, meta.key) == ("default", "", "default/")
+    assert object_key({"metadata": metadata}) == "default/"
     assert meta.declared_namespace is None
     assert meta.label("Pod") == "Pod/default/?"
     assert (meta.uid, meta.generation, meta.resource_version, meta.finalizers) == (
