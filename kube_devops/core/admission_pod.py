@@ -15,32 +15,41 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from kube_devops.core.bodies import Container, Pod, PodSpec
 from kube_devops.core.checks import CHECKS
 from kube_devops.core.evaluation import Finding, evaluate_pod
 from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES
 from kube_devops.core.policy import PolicySpec
 
-_CONTAINER_LISTS = ("containers", "initContainers")
 _VISIBLE = frozenset(c for c, check in CHECKS.items() if check.admission_visible)
 
 
-def admission_pod(obj: Mapping[str, Any], namespace: str) -> dict[str, Any]:
+def admission_pod(obj: Mapping[str, Any], namespace: str) -> Pod:
     """A well-typed pod dict holding only what admission-visible checks need."""
     spec = obj.get("spec")
     spec = spec if isinstance(spec, dict) else {}
-    clean: dict[str, Any] = {}
-    for key in _CONTAINER_LISTS:
-        items = spec.get(key)
-        if isinstance(items, list):
-            clean[key] = [_container(item, key, i) for i, item in enumerate(items)]
+    clean: PodSpec = {}
+    containers = _containers(spec, "containers")
+    if containers is not None:
+        clean["containers"] = containers
+    init = _containers(spec, "initContainers")
+    if init is not None:
+        clean["initContainers"] = init
     return {
         "metadata": {"namespace": namespace, "name": Meta.of(obj).name},
         "spec": clean,
     }
 
 
-def _container(item: object, key: str, index: int) -> dict[str, Any]:
+def _containers(spec: Mapping[str, Any], key: str) -> list[Container] | None:
+    items = spec.get(key)
+    if not isinstance(items, list):
+        return None
+    return [_container(item, key, i) for i, item in enumerate(items)]
+
+
+def _container(item: object, key: str, index: int) -> Container:
     c = item if isinstance(item, dict) else {}
     name = c.get("name")
     image = c.get("image")

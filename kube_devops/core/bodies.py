@@ -48,13 +48,13 @@ class ObjectMeta(TypedDict, total=False):
 
 
 class Container(TypedDict, total=False):
-    """``spec.containers[]`` / ``spec.initContainers[]``."""
+    """``spec.containers[]`` / ``spec.initContainers[]`` (null values read as absent)."""
 
     name: str
-    image: str
-    restartPolicy: str
-    livenessProbe: JsonDict
-    readinessProbe: JsonDict
+    image: str | None
+    restartPolicy: str | None
+    livenessProbe: JsonDict | None
+    readinessProbe: JsonDict | None
     ports: list[JsonDict]
     resources: JsonDict
 
@@ -138,6 +138,8 @@ class Event(TypedDict, total=False):
     firstTimestamp: str
     lastTimestamp: str
     source: JsonDict
+    reportingComponent: str
+    reportingInstance: str
 
 
 class RawAdmissionRequest(TypedDict, total=False):

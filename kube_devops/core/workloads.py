@@ -8,8 +8,9 @@ name and no status (so it is neither pending nor restarting). Other kinds give n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
+from kube_devops.core.bodies import ObjectMeta, Pod, PodSpec
 from kube_devops.core.meta import Meta
 
 #: Kinds whose ``spec.template`` is a pod template.
@@ -18,16 +19,16 @@ TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSe
 WORKLOAD_KINDS = TEMPLATE_KINDS | {"Pod", "CronJob"}
 
 
-def pods_from_object(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
+def pods_from_object(obj: Mapping[str, Any]) -> list[Pod]:
     """The pods ``obj`` stands for: ``[obj]`` for a Pod, ``[template pod]`` for a controller."""
     kind = obj.get("kind")
     if kind == "Pod":
-        return [dict(obj)]
+        return [cast(Pod, dict(obj))]
     template = pod_template(obj)
     if template is None:
         return []
     meta, tmeta = Meta.of(obj), Meta.of(template)
-    metadata: dict[str, Any] = {"name": meta.name, "namespace": meta.namespace}
+    metadata: ObjectMeta = {"name": meta.name, "namespace": meta.namespace}
     if tmeta.labels:
         metadata["labels"] = dict(tmeta.labels)
     metadata["annotations"] = {**tmeta.annotations, TEMPLATE_OF: f"{kind}"}
@@ -36,7 +37,7 @@ def pods_from_object(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": metadata,
-            "spec": template.get("spec") or {},
+            "spec": cast(PodSpec, template.get("spec") or {}),
         }
     ]
 

@@ -14,9 +14,9 @@ Public API:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from kube_devops.core.bodies import JsonDict, OwnerReference
+from kube_devops.core.bodies import JsonDict, OwnerReference, Workload
 from kube_devops.core.meta import Meta
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import NotFound
@@ -45,9 +45,9 @@ class OwnerResolver:
     def __init__(self, client: KubeClient) -> None:
         self.client = client
         self._replicasets: dict[tuple[str, str], OwnerReference | None] = {}
-        self._workloads: dict[tuple[str, str, str], JsonDict | None] = {}
+        self._workloads: dict[tuple[str, str, str], Workload | None] = {}
 
-    async def resolve(self, pod: Mapping[str, Any]) -> JsonDict | None:
+    async def resolve(self, pod: Mapping[str, Any]) -> Workload | None:
         """The Deployment/StatefulSet/DaemonSet owning ``pod``, or None."""
         namespace = Meta.of(pod).namespace
         ref = controller_owner(pod)
@@ -74,7 +74,7 @@ class OwnerResolver:
                 self._replicasets[key] = controller_owner(rs)
         return self._replicasets[key]
 
-    async def _workload(self, kind: str, namespace: str, name: str) -> JsonDict | None:
+    async def _workload(self, kind: str, namespace: str, name: str) -> Workload | None:
         key = (kind, namespace, name)
         if key not in self._workloads:
             try:
@@ -84,9 +84,9 @@ class OwnerResolver:
         return self._workloads[key]
 
 
-async def get_workload(client: KubeClient, kind: str, namespace: str, name: str) -> JsonDict:
+async def get_workload(client: KubeClient, kind: str, namespace: str, name: str) -> Workload:
     """Read one workload; ``KeyError`` for kinds that are not patchable."""
-    obj = await client.get(_resource(kind), name, namespace)
+    obj = cast(Workload, await client.get(_resource(kind), name, namespace))
     obj.setdefault("kind", kind)
     return obj
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kube_devops.core.bodies import Workload
 from kube_devops.core.checks import CheckId
 from kube_devops.core.evaluation import PodResult
 from kube_devops.core.policy import Policy
@@ -43,7 +44,7 @@ _NO_OWNER = (
 
 @dataclass
 class _Group:
-    workload: dict[str, Any]
+    workload: Workload
     containers: dict[str, None] = field(default_factory=dict)
 
 

@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 import zlib
-from typing import Any
 
+from kube_devops.core.bodies import Event
 from kube_devops.core.policy import API_VERSION, KIND, Policy
 from kube_devops.core.policy_status import rfc3339
 from kube_devops.core.remediation import RemediationPlan
@@ -24,7 +24,7 @@ def remediation_event(
     error: str | None,
     now: float,
     instance: str,
-) -> dict[str, Any]:
+) -> Event:
     """The Event for one remediation attempt (``error`` None means it was applied)."""
     changes = ", ".join(f"{a.container}: {a.change}" for a in plan.actions)
     if error is None:
