@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from kube_devops.core.bodies import RawAdmissionRequest
 from kube_devops.core.meta import Meta
 
 API_VERSION = "admission.k8s.io/v1"
@@ -69,10 +70,10 @@ def parse_review(body: bytes | str) -> AdmissionRequest:
         raise MalformedReviewError(f"apiVersion/kind must be {API_VERSION} {KIND}", uid)
     if not uid:
         raise MalformedReviewError("field 'request.uid' is missing or not a string")
-    return _request(request, uid)
+    return _request(cast(RawAdmissionRequest, request), uid)
 
 
-def _request(request: Mapping[str, Any], uid: str) -> AdmissionRequest:
+def _request(request: RawAdmissionRequest, uid: str) -> AdmissionRequest:
     kind = _mapping(request.get("kind"))
     resource = _mapping(request.get("resource"))
     obj = request.get("object")

@@ -143,13 +143,17 @@ class Event(TypedDict, total=False):
 
 
 class RawAdmissionRequest(TypedDict, total=False):
-    """``request`` of an ``admission.k8s.io/v1`` AdmissionReview, as sent (parsed into
-    ``core.admission_review.AdmissionRequest``)."""
+    """``request`` of an ``admission.k8s.io/v1`` AdmissionReview as sent; untrusted, so
+    ``core.admission_review`` checks each value's type while parsing it into ``AdmissionRequest``.
+    """
 
     uid: str
     kind: JsonDict
+    resource: JsonDict
+    subResource: str
     operation: str
     namespace: str
     name: str
     object: JsonDict
+    oldObject: JsonDict
     dryRun: bool
