@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.core.bodies import DevOpsPolicy, ObjectMeta
 from kube_devops.core.meta import Meta
 from kube_devops.core.policy_spec import (
     DEFAULT_POLICY,
@@ -95,9 +96,9 @@ def parse_policy(obj: Mapping[str, Any], *, where: str | None = None) -> Policy:
 
 def policy_object(
     name: str, namespace: str, spec: PolicySpec, *, labels: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+) -> DevOpsPolicy:
     """A ``DevOpsPolicy`` manifest for ``spec`` (ready for ``kubectl apply``)."""
-    metadata: dict[str, Any] = {"name": name, "namespace": namespace}
+    metadata: ObjectMeta = {"name": name, "namespace": namespace}
     if labels:
         metadata["labels"] = dict(labels)
     return {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec.to_dict()}
