@@ -7,6 +7,7 @@ the one alias for a JSON object whose shape is not one of these (patches, manife
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
 
 #: A JSON object of no particular kind.
@@ -71,6 +72,16 @@ class PodSpec(TypedDict, total=False):
 
     containers: list[Container]
     initContainers: list[Container]
+
+
+class PodPhase(StrEnum):
+    """``status.phase`` of a pod."""
+
+    PENDING = "Pending"
+    RUNNING = "Running"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    UNKNOWN = "Unknown"
 
 
 class PodStatus(TypedDict, total=False):

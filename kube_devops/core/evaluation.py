@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from kube_devops.core.bodies import PodPhase
 from kube_devops.core.check_table import CHECK_TABLE, CheckTable, Units
 from kube_devops.core.checks import CHECKS, Check, CheckId, Severity
 from kube_devops.core.images import is_latest_image
@@ -27,7 +28,8 @@ from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 #: Units of a compliant pod under the product's table.
 ZERO_UNITS: Units = CHECK_TABLE.zero
 _EMPTY: Mapping[str, Any] = {}
-_FINISHED = frozenset({"Succeeded", "Failed"})
+_FINISHED = frozenset({PodPhase.SUCCEEDED.value, PodPhase.FAILED.value})
+_PENDING_PHASE = PodPhase.PENDING.value
 _LATEST, _LIVE, _READY = CheckId.LATEST_TAG, CheckId.MISSING_LIVENESS, CheckId.MISSING_READINESS
 _RESTARTS, _PENDING = CheckId.HIGH_RESTARTS, CheckId.PENDING
 _TEXT: dict[str, str] = {c: CHECKS[c].message for c in CheckId}
@@ -106,7 +108,7 @@ def evaluate_pod(
     if policy.max_restart_count is not None and status:
         restarts = _restarts(status, policy, found)
     pending = 0
-    if phase == "Pending" and policy.forbid_pending_duration is not None:
+    if phase == _PENDING_PHASE and policy.forbid_pending_duration is not None:
         pending = _pending(meta, policy, now, found)
     units: tuple[int, ...] = (latest, live, ready, restarts, pending)
     if table.extras:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kube_devops.core.bodies import PodPhase
 from kube_devops.core.check_table import CHECK_TABLE, CheckTable, Units
 from kube_devops.core.evaluation import PodResult, creation_epoch, evaluate_pod
 from kube_devops.core.meta import Meta, object_key
@@ -92,7 +93,7 @@ class ClusterState:
 
     def _may_turn_pending(self, pod: Mapping[str, Any], result: PodResult) -> bool:
         phase = (pod.get("status") or {}).get("phase")
-        return phase == "Pending" and result.units.pending == 0
+        return phase == PodPhase.PENDING and result.units.pending == 0
 
     def _count(self, key: str, contribution: PodResult) -> None:
         self.pods[key] = contribution
