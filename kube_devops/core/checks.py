@@ -1,7 +1,8 @@
 """The five governance checks as one table: id, weight, severity, message and admission visibility.
 
 Everything that detects, scores, reports or denies reads this table; nothing else hard-codes a
-weight or a check name.
+weight or a check name. A new check is a new row with a ``detect`` function; ``core.check_table``
+derives the units record, weights and memo that evaluation, tallies and the watch state use.
 """
 
 from __future__ import annotations
