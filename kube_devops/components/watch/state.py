@@ -27,6 +27,7 @@ from kube_devops.core.scoring import Tally
 from kube_devops.kube.watch import WatchEvent
 
 _DELETED = WatchEvent.DELETED
+_PENDING = PodPhase.PENDING.value
 
 
 class ClusterState:
@@ -93,7 +94,7 @@ class ClusterState:
 
     def _may_turn_pending(self, pod: Mapping[str, Any], result: PodResult) -> bool:
         phase = (pod.get("status") or {}).get("phase")
-        return phase == PodPhase.PENDING and result.units.pending == 0
+        return phase == _PENDING and result.units.pending == 0
 
     def _count(self, key: str, contribution: PodResult) -> None:
         self.pods[key] = contribution
