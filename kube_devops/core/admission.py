@@ -18,7 +18,7 @@ from typing import Any
 from kube_devops.core.admission_pod import admission_findings, admission_pod, policy_findings
 from kube_devops.core.admission_review import AdmissionRequest, render_response
 from kube_devops.core.checks import CheckId, Severity
-from kube_devops.core.evaluation import Finding
+from kube_devops.core.findings import Finding
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from kube_devops.core.bodies import Container, Pod, PodSpec
 from kube_devops.core.checks import CHECKS
-from kube_devops.core.evaluation import Finding, evaluate_pod
+from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.findings import Finding
 from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES
 from kube_devops.core.policy import PolicySpec

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kube_devops.core.evaluation import PodResult, evaluate_pod
+from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.findings import PodResult
 from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.objects import ObjectError, check_pod_shape, expand, label, pod_spec_path

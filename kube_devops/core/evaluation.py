@@ -12,21 +12,20 @@ neither pending nor restarting. Hot path: no allocation for a compliant pod beyo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from kube_devops.core.bodies import PodPhase
-from kube_devops.core.check_table import CHECK_TABLE, CheckTable, Units
+from kube_devops.core.check_table import CHECK_TABLE, CheckTable
 from kube_devops.core.checks import CHECKS, Check, CheckId, Severity
+from kube_devops.core.findings import Finding as Finding
+from kube_devops.core.findings import PodResult as PodResult
 from kube_devops.core.images import is_latest_image
 from kube_devops.core.meta import IMPLICIT_NAMESPACE
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 
-#: Units of a compliant pod under the product's table.
-ZERO_UNITS: Units = CHECK_TABLE.zero
 _EMPTY: Mapping[str, Any] = {}
 _FINISHED = frozenset({PodPhase.SUCCEEDED.value, PodPhase.FAILED.value})
 _PENDING_PHASE = PodPhase.PENDING.value
@@ -35,50 +34,6 @@ _RESTARTS, _PENDING = CheckId.HIGH_RESTARTS, CheckId.PENDING
 _TEXT: dict[str, str] = {c: CHECKS[c].message for c in CheckId}
 #: A container's restart units are capped at this many.
 RESTART_UNIT_CAP = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One violation found on a pod."""
-
-    check: str
-    """Which check (a ``CheckId`` for the built-in checks)."""
-    container: str | None
-    """Container name; None for pod-level findings (pending)."""
-    severity: Severity
-    """Severity under the policy used."""
-    message: str
-    """Human-readable message with the fix."""
-    units: int = 1
-    """Units this finding adds to its check."""
-
-
-@dataclass(frozen=True, slots=True)
-class PodResult:
-    """The evaluation of one pod."""
-
-    namespace: str
-    """Pod namespace."""
-    name: str
-    """Pod name."""
-    scored: bool
-    """False for finished pods and pods in system namespaces (they count nowhere)."""
-    units: Units
-    """Units per check, in table order."""
-    findings: tuple[Finding, ...]
-    """Violations, in container order."""
-    table: CheckTable = CHECK_TABLE
-    """The checks the units follow."""
-
-    @property
-    def raw(self) -> int:
-        """Weighted units: this pod's contribution to a raw score."""
-        return self.table.weighted(self.units)
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return f"{self.namespace}/{self.name}"
 
 
 def evaluate_pod(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kube_devops.core.evaluation import PodResult
+from kube_devops.core.findings import PodResult
 from kube_devops.core.policy import Policy
 from kube_devops.core.remediation import NotRemediable
 from kube_devops.core.scoring import HEALTHY_SCORE, Classification, Tally

@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from kube_devops.core.checks import CHECKS
-from kube_devops.core.evaluation import Finding, PodResult
+from kube_devops.core.findings import Finding, PodResult
 from kube_devops.core.policy import Policy
 from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
 from kube_devops.core.policy_evaluation import RemediationSummary as RemediationSummary

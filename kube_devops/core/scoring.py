@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kube_devops.core.check_table import CHECK_TABLE, CheckTable
-from kube_devops.core.evaluation import PodResult
+from kube_devops.core.findings import PodResult
 
 #: Score at or above which a namespace or policy counts as healthy.
 HEALTHY_SCORE = 80

@@ -17,7 +17,7 @@ from typing import Any
 
 from kube_devops.core.bodies import Workload
 from kube_devops.core.checks import CheckId
-from kube_devops.core.evaluation import PodResult
+from kube_devops.core.findings import PodResult
 from kube_devops.core.policy import Policy
 from kube_devops.core.policy_evaluation import PatchFailure, RemediationSummary
 from kube_devops.core.remediation import (

@@ -19,7 +19,8 @@ from typing import Any
 
 from kube_devops.core.bodies import PodPhase
 from kube_devops.core.check_table import CHECK_TABLE, CheckTable, Units
-from kube_devops.core.evaluation import PodResult, creation_epoch, evaluate_pod
+from kube_devops.core.evaluation import creation_epoch, evaluate_pod
+from kube_devops.core.findings import PodResult
 from kube_devops.core.meta import Meta, object_key
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
