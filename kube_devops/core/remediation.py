@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kube_devops.core.bodies import PatchOp
+from kube_devops.core.bodies import PatchOp, Workload
 from kube_devops.core.checks import CheckId
 from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
@@ -115,7 +115,7 @@ def json_pointer_token(key: str) -> str:
 
 
 def plan_remediation(
-    workload: Mapping[str, Any], spec: PolicySpec, *, containers: Collection[str] | None = None
+    workload: Workload, spec: PolicySpec, *, containers: Collection[str] | None = None
 ) -> RemediationPlan:
     """Plan the repair of ``workload`` under ``spec``.
 
