@@ -22,7 +22,7 @@ from prometheus_client import CollectorRegistry
 
 from kube_devops.components.reconcile.cycle import PolicyReconciler
 from kube_devops.components.reconcile.enforce import Enforcer
-from kube_devops.core.catalog import Component
+from kube_devops.components.reconcile.metrics import ReconcileMetrics
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, NO_SYSTEM_NAMESPACES
 from kube_devops.core.policy import parse_policy
@@ -30,7 +30,6 @@ from kube_devops.core.policy_status import build_status
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import DEVOPSPOLICIES, PODS
-from kube_devops.runtime.metrics import build_metrics
 from kube_devops.sandbox.emulator import EmulatorThread
 
 NAMESPACE = "bench"
@@ -78,7 +77,7 @@ def percentile(values: list[float], q: float) -> float:
 async def measure(kubeconfig: Path, repeat: int) -> tuple[list[float], list[float], int]:
     """Reconcile durations, evaluation-only durations, pods per list."""
     client = KubeClient.from_config(ClusterConfig(str(kubeconfig)))
-    metrics = build_metrics(Component.RECONCILE, CollectorRegistry())
+    metrics = ReconcileMetrics.build(CollectorRegistry())
     enforcer = Enforcer(client, metrics, "bench", "bench")
     reconciler = PolicyReconciler(client, metrics, enforcer, "bench", DEFAULT_SYSTEM_NAMESPACES)
     obj = await client.get(DEVOPSPOLICIES, "bench-policy", NAMESPACE)

@@ -33,6 +33,7 @@ from aiohttp import web
 from kube_devops.components.webhook.cache import PolicyCache
 from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.components.webhook.server import WebhookSettings, run_webhook
+from kube_devops.runtime.settings import ServeSettings, TlsSettings
 
 NAMESPACE = "team-a"
 CHECKS = {"forbidLatestTag": True, "requireLivenessProbe": True, "requireReadinessProbe": True}
@@ -87,10 +88,9 @@ def _serve_webhook(cert_dir: str, ports: Any) -> None:
         await asyncio.Event().wait()
 
     settings = WebhookSettings(
-        host="127.0.0.1",
-        port=0,
-        tls_cert=Path(cert_dir) / "tls.crt",
-        tls_key=Path(cert_dir) / "tls.key",
+        serve=ServeSettings(
+            "127.0.0.1", 0, tls=TlsSettings(Path(cert_dir) / "tls.crt", Path(cert_dir) / "tls.key")
+        ),
     )
     asyncio.run(run_webhook(settings, feed=feed, on_listening=ports.put))
 

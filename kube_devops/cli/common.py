@@ -1,5 +1,11 @@
 """Helpers shared by the command modules: verb parsers with examples, flags, exit codes, errors.
 
+The flags every component takes are declared here once: ``add_server_flags`` (``--port``,
+``--host``), ``add_log_level_flag``, ``add_cluster_flags`` and, for the components that elect a
+leader (watch, reconcile), ``add_lease_flags`` (``--lease-name``, ``--lease-namespace``,
+``--lease-duration``, ``--identity``, ``--no-leader-election``). ``cluster_settings(args, base)``
+and ``lease_settings(args, base)`` turn them into the runtime's settings branches.
+
 Kept light (argparse and constants only): every command module imports it while the parser is
 built, also for ``--help`` and ``--version``.
 """
@@ -7,10 +13,15 @@ built, also for ``--help`` and ``--version``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
+from kube_devops.core.catalog import LEASE_NAMES, LEASE_SECONDS, Component
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE
+
+if TYPE_CHECKING:
+    from kube_devops.runtime.settings import ClusterSettings, LeaseSettings
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -136,3 +147,56 @@ def add_server_flags(parser: argparse.ArgumentParser, default_port: int) -> None
     parser.add_argument(
         "--host", default="0.0.0.0", help="interface to listen on (default: %(default)s)"
     )
+
+
+def add_lease_flags(parser: argparse.ArgumentParser, component: Component) -> None:
+    """Leader-election flags of ``component``, whose Lease is ``LEASE_NAMES[component]``."""
+    add_lease_namespace_flag(parser)
+    parser.add_argument(
+        "--lease-name",
+        default=LEASE_NAMES[component],
+        help="name of the leader-election Lease (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--lease-duration",
+        type=positive_seconds,
+        default=LEASE_SECONDS,
+        help="lease validity in seconds (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--identity", default=None, help="holder identity (default: host-pid-random, unique)"
+    )
+    parser.add_argument(
+        "--no-leader-election",
+        action="store_true",
+        help="act as the leader without a Lease (single replica only)",
+    )
+
+
+def lease_settings(args: argparse.Namespace, base: LeaseSettings) -> LeaseSettings:
+    """``base`` with the values of the flags of ``add_lease_flags``."""
+    return dataclasses.replace(
+        base,
+        enabled=not args.no_leader_election,
+        name=args.lease_name,
+        namespace=args.lease_namespace,
+        identity=args.identity,
+        duration=args.lease_duration,
+    )
+
+
+def add_log_level_flag(parser: argparse.ArgumentParser) -> None:
+    """``--log-level`` of a long-running component (JSON lines on stderr)."""
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        metavar="LEVEL",
+        help="DEBUG, INFO, WARNING or ERROR (default: %(default)s)",
+    )
+
+
+def cluster_settings(args: argparse.Namespace, base: ClusterSettings) -> ClusterSettings:
+    """``base`` with the values of the flags of ``add_cluster_flags``."""
+    return dataclasses.replace(base, kubeconfig=args.kubeconfig, context=args.context)

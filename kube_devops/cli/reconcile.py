@@ -11,9 +11,12 @@ from kube_devops.cli.common import (
     CliError,
     SubParsers,
     add_cluster_flags,
-    add_lease_namespace_flag,
+    add_lease_flags,
+    add_log_level_flag,
     add_server_flags,
     add_verb,
+    cluster_settings,
+    lease_settings,
     positive_seconds,
 )
 from kube_devops.core.catalog import PORTS, Component
@@ -41,7 +44,8 @@ def register(subparsers: SubParsers) -> None:
         default=30.0,
         help="seconds between full re-evaluations (default: %(default)g)",
     )
-    add_lease_namespace_flag(parser)
+    add_lease_flags(parser, Component.RECONCILE)
+    add_log_level_flag(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 
@@ -49,14 +53,14 @@ def register(subparsers: SubParsers) -> None:
 def settings_from(args: argparse.Namespace) -> ReconcileSettings:
     """The operator settings for parsed ``args``."""
     from kube_devops.components.reconcile import ReconcileSettings
-    from kube_devops.kube.config import ClusterConfig
+    from kube_devops.components.reconcile.settings import RECONCILE_LEASE
+    from kube_devops.runtime.settings import ClusterSettings, ServeSettings
 
     return ReconcileSettings(
-        cluster=ClusterConfig(args.kubeconfig, args.context),
-        host=args.host,
-        port=args.port,
+        serve=ServeSettings(host=args.host, port=args.port),
+        cluster=cluster_settings(args, ClusterSettings()),
+        lease=lease_settings(args, RECONCILE_LEASE),
         interval=args.interval,
-        lease_namespace=args.lease_namespace,
     )
 
 
@@ -67,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     from kube_devops.kube.errors import ConfigError
     from kube_devops.runtime.logging import configure_logging
 
-    configure_logging()
+    configure_logging(args.log_level)
     try:
         return asyncio.run(run_reconcile(settings_from(args)))
     except ConfigError as err:

@@ -11,9 +11,12 @@ from kube_devops.cli.common import (
     CliError,
     SubParsers,
     add_cluster_flags,
-    add_lease_namespace_flag,
+    add_lease_flags,
+    add_log_level_flag,
     add_server_flags,
     add_verb,
+    cluster_settings,
+    lease_settings,
     positive_seconds,
 )
 from kube_devops.core.catalog import PORTS, Component
@@ -35,7 +38,7 @@ def register(subparsers: SubParsers) -> None:
         exit_codes=SERVER_EXIT_CODES,
     )
     add_server_flags(parser, PORTS[Component.WATCH])
-    _add_lease_flags(parser)
+    add_lease_flags(parser, Component.WATCH)
     parser.add_argument(
         "--readiness-grace",
         type=positive_seconds,
@@ -48,55 +51,21 @@ def register(subparsers: SubParsers) -> None:
         default=60.0,
         help="server-side timeout of each watch in seconds (default: %(default)g)",
     )
-    parser.add_argument(
-        "--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR (default: %(default)s)"
-    )
+    add_log_level_flag(parser)
     add_cluster_flags(parser)
     parser.set_defaults(func=_run)
 
 
-def _add_lease_flags(parser: argparse.ArgumentParser) -> None:
-    add_lease_namespace_flag(parser)
-    parser.add_argument(
-        "--lease-name",
-        default="kube-devops-watch",
-        help="name of the leader-election Lease (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--lease-duration",
-        type=positive_seconds,
-        default=15.0,
-        help="lease validity in seconds (default: %(default)g)",
-    )
-    parser.add_argument(
-        "--identity", default=None, help="holder identity (default: host-pid-random, unique)"
-    )
-    parser.add_argument(
-        "--no-leader-election",
-        action="store_true",
-        help="always export governance series (single replica only)",
-    )
-
-
 def settings_from(args: argparse.Namespace) -> WatchControllerSettings:
     """The controller settings for parsed ``args``."""
-    from kube_devops.components.watch.controller import WatchControllerSettings
-    from kube_devops.kube.config import ClusterConfig
-    from kube_devops.kube.leader import LeaseSettings, unique_identity
+    from kube_devops.components.watch.controller import WATCH_LEASE, WatchControllerSettings
     from kube_devops.kube.watch import WatchSettings
-    from kube_devops.runtime.runner import ServeSettings
+    from kube_devops.runtime.settings import ClusterSettings, ServeSettings
 
-    lease = LeaseSettings(
-        namespace=args.lease_namespace,
-        name=args.lease_name,
-        identity=args.identity or unique_identity(),
-        lease_duration=args.lease_duration,
-    )
     return WatchControllerSettings(
-        cluster=ClusterConfig(args.kubeconfig, args.context),
         serve=ServeSettings(host=args.host, port=args.port),
-        lease=lease,
-        leader_election=not args.no_leader_election,
+        cluster=cluster_settings(args, ClusterSettings()),
+        lease=lease_settings(args, WATCH_LEASE),
         watch=WatchSettings(timeout_seconds=max(1, round(args.watch_timeout))),
         readiness_grace=args.readiness_grace,
     )

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from kube_devops.cli.common import (
+    EXIT_FAILURE,
     EXIT_OK,
     PRINT_EXIT_CODES,
     SERVER_EXIT_CODES,
@@ -13,7 +14,9 @@ from kube_devops.cli.common import (
     SubParsers,
     add_cluster_flags,
     add_group,
+    add_log_level_flag,
     add_verb,
+    cluster_settings,
 )
 from kube_devops.cli.output import add_manifest_output_flag, manifests
 from kube_devops.core.catalog import PORTS, Component
@@ -50,6 +53,8 @@ def _register_serve(verbs: SubParsers) -> None:
             "kube-devops webhook serve --addr 127.0.0.1:0 --fail-closed --deny-severity critical",
         ),
         exit_codes=SERVER_EXIT_CODES,
+        description="Serve POST /validate over HTTPS. No leader election: every replica answers"
+        " admission requests, so there is no Lease to configure.",
     )
     serve.add_argument("--addr", default=f"0.0.0.0:{PORTS[Component.WEBHOOK]}", help="HOST:PORT")
     serve.add_argument("--tls-cert", type=Path, default=Path("tls.crt"), help="PEM certificate")
@@ -63,6 +68,7 @@ def _register_serve(verbs: SubParsers) -> None:
         default=Severity.HIGH,
         help="enforce-mode findings at or above this severity are denied (default high)",
     )
+    add_log_level_flag(serve)
     add_cluster_flags(serve)
     serve.set_defaults(func=_serve)
 
@@ -125,10 +131,11 @@ def parse_addr(addr: str) -> tuple[str, int]:
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from kube_devops.components.webhook.server import WebhookSettings, run_webhook
+    from kube_devops.components.webhook.server import WEBHOOK_CLUSTER, WebhookSettings, run_webhook
     from kube_devops.core.admission import AdmissionSettings
-    from kube_devops.kube.config import ClusterConfig
+    from kube_devops.kube.errors import ConfigError
     from kube_devops.runtime.logging import configure_logging
+    from kube_devops.runtime.settings import ServeSettings, TlsSettings
     from kube_devops.runtime.tls import TlsFilesError, server_context
 
     host, port = parse_addr(args.addr)
@@ -136,19 +143,18 @@ def _serve(args: argparse.Namespace) -> int:
         server_context(args.tls_cert, args.tls_key)  # fail before anything starts
     except TlsFilesError as err:
         raise CliError(str(err)) from None
-    configure_logging()
+    configure_logging(args.log_level)
     settings = WebhookSettings(
-        host=host,
-        port=port,
-        tls_cert=args.tls_cert,
-        tls_key=args.tls_key,
+        serve=ServeSettings(host, port, tls=TlsSettings(args.tls_cert, args.tls_key)),
+        cluster=cluster_settings(args, WEBHOOK_CLUSTER),
         admission=AdmissionSettings(deny_severity=args.deny_severity, fail_closed=args.fail_closed),
-        cluster=ClusterConfig(args.kubeconfig, args.context),
     )
     try:
         return asyncio.run(run_webhook(settings))
     except TlsFilesError as err:
         raise CliError(str(err)) from None
+    except ConfigError as err:
+        raise CliError(str(err), EXIT_FAILURE) from None
 
 
 def _cert_generate(args: argparse.Namespace) -> int:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from kube_devops.core.admission_pod import admission_findings, admission_pod, policy_findings
 from kube_devops.core.admission_review import AdmissionRequest, render_response
 from kube_devops.core.checks import CheckId, Severity
-from kube_devops.core.evaluation import Finding
+from kube_devops.core.findings import Finding
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy
 
@@ -51,12 +52,41 @@ class Violation:
     message: str
 
 
+class AdmissionReason(StrEnum):
+    """Short machine-readable reason of an admission answer (logged with every answer)."""
+
+    COMPLIANT = "compliant"
+    """Judged: no finding."""
+    VIOLATIONS_WARNED = "violations-warned"
+    """Judged: findings, none denied (audit mode or below the deny severity)."""
+    VIOLATIONS = "violations"
+    """Judged: denied."""
+    NO_POLICY = "no-policy"
+    """No DevOpsPolicy in the namespace."""
+    SUBRESOURCE = "subresource"
+    """A subresource request: not judged."""
+    NOT_A_POD = "not-a-pod"
+    """Another kind: not judged."""
+    SYSTEM_NAMESPACE = "system-namespace"
+    """A system namespace: not judged."""
+    OPERATION_DELETE = "operation-delete"
+    """DELETE: not judged."""
+    OPERATION_CONNECT = "operation-connect"
+    """CONNECT: not judged."""
+    OPERATION_UNKNOWN = "operation-unknown"
+    """An operation the API server does not send: not judged."""
+    FAIL_OPEN = "fail-open"
+    """Could not judge; allowed with a warning."""
+    FAIL_CLOSED = "fail-closed"
+    """Could not judge; denied."""
+
+
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class AdmissionVerdict:
     """The answer: allowed or not, why, and what to tell the user."""
 
     allowed: bool
-    reason: str
+    reason: AdmissionReason
     """Short machine-readable reason, e.g. ``compliant``, ``violations``, ``subresource``."""
     warnings: tuple[str, ...] = ()
     code: int | None = None
@@ -71,20 +101,20 @@ def verdict(
     request: AdmissionRequest,
     policies: Sequence[Policy] | None,
     settings: AdmissionSettings,
-) -> Verdict:
+) -> AdmissionVerdict:
     """Judge ``request`` under the ``policies`` of its namespace (None: cache unavailable)."""
     skip = _skip_reason(request, settings)
     if skip is not None:
-        return Verdict(True, skip)
+        return AdmissionVerdict(True, skip)
     if policies is None:
         return unable_verdict("policy cache not synced", settings, code=503)
     if not policies:
-        return Verdict(True, "no-policy")
+        return AdmissionVerdict(True, AdmissionReason.NO_POLICY)
     if request.object is None:
         return unable_verdict("request.object is missing or not an object", settings, code=400)
     found = admission_findings(admission_pod(request.object, request.namespace))
     if not found:
-        return Verdict(True, "compliant")
+        return AdmissionVerdict(True, AdmissionReason.COMPLIANT)
     old = request.old_object
     was = admission_findings(admission_pod(old, request.namespace)) if old else ()
     denials: dict[tuple[str, CheckId], Violation] = {}
@@ -94,15 +124,15 @@ def verdict(
     return _conclude(list(denials.values()), warnings)
 
 
-def _skip_reason(request: AdmissionRequest, settings: AdmissionSettings) -> str | None:
+def _skip_reason(request: AdmissionRequest, settings: AdmissionSettings) -> AdmissionReason | None:
     if request.operation not in ("CREATE", "UPDATE"):
-        return f"operation-{request.operation_label.lower()}"
+        return AdmissionReason(f"operation-{request.operation_label.lower()}")
     if request.sub_resource:
-        return "subresource"
+        return AdmissionReason.SUBRESOURCE
     if request.kind != "Pod" or request.kind_group != "":
-        return "not-a-pod"
+        return AdmissionReason.NOT_A_POD
     if request.namespace in settings.system_namespaces:
-        return "system-namespace"
+        return AdmissionReason.SYSTEM_NAMESPACE
     return None
 
 
@@ -126,9 +156,9 @@ def _judge(
             enforce and _RANK[f.severity] >= threshold and (f.container, f.check) not in existing
         )
         if denies:
-            key = (container, f.check)
+            check = CheckId(f.check)  # admission sees only built-in checks
             denials.setdefault(
-                key, Violation(policy.key, container, f.check, f.severity, f.message)
+                (container, check), Violation(policy.key, container, check, f.severity, f.message)
             )
         else:
             warnings.append(_warning(policy, f, (f.container, f.check) in existing))
@@ -137,18 +167,20 @@ def _judge(
 def _warning(policy: Policy, f: Finding, existed: bool) -> str:
     mode = policy.spec.enforcement_mode.value
     tail = "; already present before this update" if existed else ""
-    head = f"DevOpsPolicy {policy.key} ({mode}): {f.check.value} [{f.severity.value}]"
+    head = f"DevOpsPolicy {policy.key} ({mode}): {f.check} [{f.severity.value}]"
     return f"{head} {f.message}{tail}"
 
 
-def _conclude(denials: list[Violation], warnings: list[str]) -> Verdict:
+def _conclude(denials: list[Violation], warnings: list[str]) -> AdmissionVerdict:
     if len(warnings) > MAX_WARNINGS:
         left = len(warnings) - (MAX_WARNINGS - 1)
         warnings = [*warnings[: MAX_WARNINGS - 1], f"... and {left} more DevOpsPolicy warnings"]
     if not denials:
-        return Verdict(True, "violations-warned" if warnings else "compliant", tuple(warnings))
-    return Verdict(
-        False, "violations", tuple(warnings), 403, denial_message(denials), tuple(denials)
+        reason = AdmissionReason.VIOLATIONS_WARNED if warnings else AdmissionReason.COMPLIANT
+        return AdmissionVerdict(True, reason, tuple(warnings))
+    message = denial_message(denials)
+    return AdmissionVerdict(
+        False, AdmissionReason.VIOLATIONS, tuple(warnings), 403, message, tuple(denials)
     )
 
 
@@ -162,14 +194,16 @@ def denial_message(denials: Sequence[Violation]) -> str:
     return f"denied by DevOpsPolicy, {len(denials)} violation(s): " + " ".join(parts)
 
 
-def unable_verdict(why: str, settings: AdmissionSettings, *, code: int = 500) -> Verdict:
+def unable_verdict(why: str, settings: AdmissionSettings, *, code: int = 500) -> AdmissionVerdict:
     """When the webhook cannot judge: allowed with a warning saying why, or denied fail-closed."""
     if settings.fail_closed:
-        return Verdict(False, "fail-closed", (), code, f"kube-devops webhook cannot judge: {why}")
-    return Verdict(True, "fail-open", (f"kube-devops webhook allowed without checks: {why}",))
+        message = f"kube-devops webhook cannot judge: {why}"
+        return AdmissionVerdict(False, AdmissionReason.FAIL_CLOSED, (), code, message)
+    warning = f"kube-devops webhook allowed without checks: {why}"
+    return AdmissionVerdict(True, AdmissionReason.FAIL_OPEN, (warning,))
 
 
-def review_for(uid: str, answer: Verdict) -> dict[str, Any]:
+def review_for(uid: str, answer: AdmissionVerdict) -> dict[str, Any]:
     """The AdmissionReview response carrying ``answer`` for request ``uid``."""
     return render_response(
         uid, allowed=answer.allowed, warnings=answer.warnings, code=answer.code,

@@ -15,33 +15,42 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from kube_devops.core.checks import CHECKS, CheckId
-from kube_devops.core.evaluation import Finding, evaluate_pod
+from kube_devops.core.bodies import Container, Pod, PodSpec
+from kube_devops.core.checks import CHECKS
+from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.findings import Finding
+from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES
 from kube_devops.core.policy import PolicySpec
 
-_CONTAINER_LISTS = ("containers", "initContainers")
 _VISIBLE = frozenset(c for c, check in CHECKS.items() if check.admission_visible)
 
 
-def admission_pod(obj: Mapping[str, Any], namespace: str) -> dict[str, Any]:
+def admission_pod(obj: Mapping[str, Any], namespace: str) -> Pod:
     """A well-typed pod dict holding only what admission-visible checks need."""
-    meta = obj.get("metadata")
-    name = meta.get("name") if isinstance(meta, dict) else None
     spec = obj.get("spec")
     spec = spec if isinstance(spec, dict) else {}
-    clean: dict[str, Any] = {}
-    for key in _CONTAINER_LISTS:
-        items = spec.get(key)
-        if isinstance(items, list):
-            clean[key] = [_container(item, key, i) for i, item in enumerate(items)]
+    clean: PodSpec = {}
+    containers = _containers(spec, "containers")
+    if containers is not None:
+        clean["containers"] = containers
+    init = _containers(spec, "initContainers")
+    if init is not None:
+        clean["initContainers"] = init
     return {
-        "metadata": {"namespace": namespace, "name": name if isinstance(name, str) else ""},
+        "metadata": {"namespace": namespace, "name": Meta.of(obj).name},
         "spec": clean,
     }
 
 
-def _container(item: object, key: str, index: int) -> dict[str, Any]:
+def _containers(spec: Mapping[str, Any], key: str) -> list[Container] | None:
+    items = spec.get(key)
+    if not isinstance(items, list):
+        return None
+    return [_container(item, key, i) for i, item in enumerate(items)]
+
+
+def _container(item: object, key: str, index: int) -> Container:
     c = item if isinstance(item, dict) else {}
     name = c.get("name")
     image = c.get("image")
@@ -63,7 +72,6 @@ def _probe(value: object) -> dict[str, Any] | None:
 ALL_VISIBLE = PolicySpec(
     forbid_latest_tag=True, require_liveness_probe=True, require_readiness_probe=True
 )
-_INDEX = {check: i for i, check in enumerate(CheckId)}
 
 
 def admission_findings(pod: Mapping[str, Any]) -> tuple[Finding, ...]:
@@ -74,12 +82,10 @@ def admission_findings(pod: Mapping[str, Any]) -> tuple[Finding, ...]:
 
 def policy_findings(findings: tuple[Finding, ...], spec: PolicySpec) -> list[Finding]:
     """The ``findings`` of checks ``spec`` enables, with ``spec``'s severities."""
-    enabled = (spec.forbid_latest_tag, spec.require_liveness_probe, spec.require_readiness_probe)
-    severities = spec.severities
+    enabled, severities = spec.enabled, spec.severities
     kept = []
     for f in findings:
-        i = _INDEX[f.check]
-        if enabled[i]:
-            severity = severities[i]
+        if getattr(enabled, f.check):
+            severity = getattr(severities, f.check)
             kept.append(f if f.severity is severity else replace(f, severity=severity))
     return kept

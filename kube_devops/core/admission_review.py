@@ -10,7 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
+
+from kube_devops.core.bodies import RawAdmissionRequest
+from kube_devops.core.meta import Meta
 
 API_VERSION = "admission.k8s.io/v1"
 KIND = "AdmissionReview"
@@ -67,10 +70,10 @@ def parse_review(body: bytes | str) -> AdmissionRequest:
         raise MalformedReviewError(f"apiVersion/kind must be {API_VERSION} {KIND}", uid)
     if not uid:
         raise MalformedReviewError("field 'request.uid' is missing or not a string")
-    return _request(request, uid)
+    return _request(cast(RawAdmissionRequest, request), uid)
 
 
-def _request(request: Mapping[str, Any], uid: str) -> AdmissionRequest:
+def _request(request: RawAdmissionRequest, uid: str) -> AdmissionRequest:
     kind = _mapping(request.get("kind"))
     resource = _mapping(request.get("resource"))
     obj = request.get("object")
@@ -91,8 +94,8 @@ def _request(request: Mapping[str, Any], uid: str) -> AdmissionRequest:
 
 
 def _object_namespace(obj: object) -> str:
-    meta = obj.get("metadata") if isinstance(obj, dict) else None
-    return _text(meta.get("namespace")) if isinstance(meta, dict) else ""
+    """The object's own namespace, as written ("" when it names none: the request decides)."""
+    return (Meta.of(obj).declared_namespace or "") if isinstance(obj, dict) else ""
 
 
 def _mapping(value: object) -> Mapping[str, Any]:

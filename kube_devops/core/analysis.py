@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kube_devops.core.evaluation import PodResult, evaluate_pod
+from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.findings import PodResult
+from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.objects import ObjectError, check_pod_shape, expand, label, pod_spec_path
 from kube_devops.core.policy import (
@@ -106,8 +108,7 @@ def _by_namespace(policies: list[Policy], warnings: list[str]) -> dict[str, Poli
 
 
 def _policy_for(pod: Mapping[str, Any], policies: Mapping[str, Policy]) -> PolicySpec:
-    namespace = (pod.get("metadata") or {}).get("namespace") or "default"
-    policy = policies.get(namespace)
+    policy = policies.get(Meta.of(pod).namespace)
     return DEFAULT_POLICY if policy is None else policy.spec
 
 
@@ -135,7 +136,7 @@ def report(analysis: Analysis) -> dict[str, Any]:
                 "namespace": r.namespace,
                 "pod": r.name,
                 "container": f.container,
-                "check": f.check.value,
+                "check": str(f.check),
                 "severity": f.severity.value,
                 "message": f.message,
             }

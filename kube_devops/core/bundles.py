@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
+from kube_devops.core.bodies import DevOpsPolicy
 from kube_devops.core.checks import CheckId, Severity
 from kube_devops.core.policy import EnforcementMode, PolicySpec, policy_object
 
@@ -81,7 +81,7 @@ def get_bundle(name: str) -> Bundle:
         raise ValueError(f"unknown policy bundle {name!r}; use one of: {known}") from None
 
 
-def bundle_policy(name: str, *, namespace: str, policy_name: str) -> dict[str, Any]:
+def bundle_policy(name: str, *, namespace: str, policy_name: str) -> DevOpsPolicy:
     """The ``DevOpsPolicy`` object applying bundle ``name`` in ``namespace``."""
     bundle = get_bundle(name)
     labels = {"app.kubernetes.io/name": "kube-devops", "devops.stochastic.io/bundle": bundle.name}

@@ -25,6 +25,14 @@ PORTS: dict[Component, int] = {
     Component.WEBHOOK: 8443,
 }
 
+#: Leader-election Lease of each component that elects a leader (the webhook does not).
+LEASE_NAMES: dict[Component, str] = {
+    Component.WATCH: "kube-devops-watch",
+    Component.RECONCILE: "kube-devops-reconcile",
+}
+#: Default validity of a leader-election Lease, in seconds.
+LEASE_SECONDS = 15.0
+
 
 class MetricType(StrEnum):
     """Prometheus metric types used by the catalog."""

@@ -1,19 +1,22 @@
 """The five governance checks as one table: id, weight, severity, message and admission visibility.
 
 Everything that detects, scores, reports or denies reads this table; nothing else hard-codes a
-weight or a check name.
+weight or a check name. A new check is a new row with a ``detect`` function; ``core.check_table``
+derives the units record, weights and memo that evaluation, tallies and the watch state use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import mul
 from types import MappingProxyType
+from typing import Any, NamedTuple
 
 
 class CheckId(StrEnum):
-    """Check identifiers, in the fixed order used for unit tuples."""
+    """Identifiers of the built-in checks, in table order."""
 
     LATEST_TAG = "latest_tag"
     MISSING_LIVENESS = "missing_liveness"
@@ -48,12 +51,27 @@ class Severity(StrEnum):
             raise ValueError(f"unknown severity {text!r}; use one of: {allowed}") from None
 
 
+class Hit(NamedTuple):
+    """One violation a check's ``detect`` function found on a pod."""
+
+    container: str | None
+    """Container name; None for a pod-level violation."""
+    units: int
+    """Units it adds to the check."""
+    detail: str
+    """Fills ``{detail}`` in the check's message."""
+
+
+#: ``detect(pod, now)``: the violations of one check on a pod (API-server JSON) at ``now``.
+Detector = Callable[[Mapping[str, Any], float], Iterable[Hit]]
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """One governance check."""
 
-    id: CheckId
-    """Stable identifier (also the metric/JSON key)."""
+    id: str
+    """Stable identifier (also the metric/JSON key and the units field name)."""
     weight: int
     """Score weight per unit."""
     severity: Severity
@@ -64,9 +82,11 @@ class Check:
     """Whether admission can judge it from the pod spec alone (restarts and pending it cannot)."""
     override_key: str
     """Key of this check under ``spec.severityOverrides``."""
+    detect: Detector | None = None
+    """How to find it, for a check after the built-in five (the pod scan finds those)."""
 
 
-CHECKS: Mapping[CheckId, Check] = MappingProxyType(
+CHECKS: Mapping[str, Check] = MappingProxyType(
     {
         CheckId.LATEST_TAG: Check(
             CheckId.LATEST_TAG, 5, Severity.HIGH,
@@ -97,10 +117,10 @@ CHECKS: Mapping[CheckId, Check] = MappingProxyType(
     }
 )  # fmt: skip
 
-#: Check ids in unit-tuple order.
+#: Built-in check ids in table order.
 CHECK_ORDER: tuple[CheckId, ...] = tuple(CheckId)
 
-#: Weights in unit-tuple order.
+#: Weights in table order.
 WEIGHTS: tuple[int, ...] = tuple(CHECKS[c].weight for c in CHECK_ORDER)
 
 #: ``severityOverrides`` key -> check.
@@ -109,10 +129,6 @@ OVERRIDE_KEYS: Mapping[str, CheckId] = MappingProxyType(
 )
 
 
-_W1, _W2, _W3, _W4, _W5 = WEIGHTS
-
-
-def weighted(units: tuple[int, ...]) -> int:
-    """Raw score contribution of a unit tuple (units x weight, summed)."""
-    a, b, c, d, e = units
-    return a * _W1 + b * _W2 + c * _W3 + d * _W4 + e * _W5
+def weighted(units: Iterable[int]) -> int:
+    """Raw score contribution of units in table order (units x weight, summed)."""
+    return sum(map(mul, units, WEIGHTS))

@@ -12,66 +12,28 @@ neither pending nor restarting. Hot path: no allocation for a compliant pod beyo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from kube_devops.core.checks import CHECKS, CheckId, Severity, weighted
+from kube_devops.core.bodies import PodPhase
+from kube_devops.core.check_table import CHECK_TABLE, CheckTable
+from kube_devops.core.checks import CHECKS, Check, CheckId, Severity
+from kube_devops.core.findings import Finding as Finding
+from kube_devops.core.findings import PodResult as PodResult
 from kube_devops.core.images import is_latest_image
+from kube_devops.core.meta import IMPLICIT_NAMESPACE
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 
-Units = tuple[int, int, int, int, int]
-ZERO_UNITS: Units = (0, 0, 0, 0, 0)
 _EMPTY: Mapping[str, Any] = {}
-_FINISHED = frozenset({"Succeeded", "Failed"})
-_LATEST, _LIVE, _READY, _RESTARTS, _PENDING = tuple(CheckId)
-_TEXT = {c: CHECKS[c].message for c in CheckId}
+_FINISHED = frozenset({PodPhase.SUCCEEDED.value, PodPhase.FAILED.value})
+_PENDING_PHASE = PodPhase.PENDING.value
+_LATEST, _LIVE, _READY = CheckId.LATEST_TAG, CheckId.MISSING_LIVENESS, CheckId.MISSING_READINESS
+_RESTARTS, _PENDING = CheckId.HIGH_RESTARTS, CheckId.PENDING
+_TEXT: dict[str, str] = {c: CHECKS[c].message for c in CheckId}
 #: A container's restart units are capped at this many.
 RESTART_UNIT_CAP = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One violation found on a pod."""
-
-    check: CheckId
-    """Which check."""
-    container: str | None
-    """Container name; None for pod-level findings (pending)."""
-    severity: Severity
-    """Severity under the policy used."""
-    message: str
-    """Human-readable message with the fix."""
-    units: int = 1
-    """Units this finding adds to its check."""
-
-
-@dataclass(frozen=True, slots=True)
-class PodResult:
-    """The evaluation of one pod."""
-
-    namespace: str
-    """Pod namespace."""
-    name: str
-    """Pod name."""
-    scored: bool
-    """False for finished pods and pods in system namespaces (they count nowhere)."""
-    units: Units
-    """Units per check, in ``CheckId`` order."""
-    findings: tuple[Finding, ...]
-    """Violations, in container order."""
-
-    @property
-    def raw(self) -> int:
-        """Weighted units: this pod's contribution to a raw score."""
-        return weighted(self.units)
-
-    @property
-    def key(self) -> str:
-        """``namespace/name``."""
-        return f"{self.namespace}/{self.name}"
 
 
 def evaluate_pod(
@@ -80,15 +42,16 @@ def evaluate_pod(
     *,
     now: float,
     namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES,
+    table: CheckTable = CHECK_TABLE,
 ) -> PodResult:
     """Evaluate ``pod`` (API-server JSON dict) under ``policy`` at ``now`` (epoch seconds)."""
-    meta = pod.get("metadata") or _EMPTY
-    namespace = meta.get("namespace") or "default"
+    meta = pod.get("metadata") or _EMPTY  # hot path: the rules of core.meta.Meta, inline
+    namespace = meta.get("namespace") or IMPLICIT_NAMESPACE
     name = meta.get("name") or ""
     status = pod.get("status") or _EMPTY
     phase = status.get("phase")
     if phase in _FINISHED or namespace in namespaces:
-        return PodResult(namespace, name, False, ZERO_UNITS, ())
+        return PodResult(namespace, name, False, table.zero, (), table)
     spec = pod.get("spec") or _EMPTY
     found: list[Finding] = []
     latest, live, ready = _scan(spec.get("containers"), policy, found, sidecars_only=False)
@@ -100,11 +63,39 @@ def evaluate_pod(
     if policy.max_restart_count is not None and status:
         restarts = _restarts(status, policy, found)
     pending = 0
-    if phase == "Pending" and policy.forbid_pending_duration is not None:
+    if phase == _PENDING_PHASE and policy.forbid_pending_duration is not None:
         pending = _pending(meta, policy, now, found)
+    units: tuple[int, ...] = (latest, live, ready, restarts, pending)
+    if table.extras:
+        units += _extras(pod, policy, now, table.extras, found)
     if not found:
-        return PodResult(namespace, name, True, ZERO_UNITS, ())
-    return PodResult(namespace, name, True, (latest, live, ready, restarts, pending), tuple(found))
+        return PodResult(namespace, name, True, table.zero, (), table)
+    record = table.records.get(units)
+    if record is None:
+        record = table.record(units)
+    return PodResult(namespace, name, True, record, tuple(found), table)
+
+
+def _extras(
+    pod: Mapping[str, Any],
+    policy: PolicySpec,
+    now: float,
+    checks: tuple[Check, ...],
+    found: list[Finding],
+) -> tuple[int, ...]:
+    """Units of the checks after the built-in five, each found by its own ``detect``."""
+    overrides = dict(policy.severity_overrides)
+    units = []
+    for check in checks:
+        assert check.detect is not None  # CheckTable guarantees it
+        severity = overrides.get(check.id, check.severity)  # type: ignore[call-overload]
+        total = 0
+        for hit in check.detect(pod, now):
+            total += hit.units
+            message = check.message.format(container=hit.container, detail=hit.detail)
+            found.append(Finding(check.id, hit.container, severity, message, hit.units))
+        units.append(total)
+    return tuple(units)
 
 
 def _scan(
@@ -122,15 +113,15 @@ def _scan(
         image = c.get("image")
         if check_image and is_latest_image(image):
             latest += 1
-            found.append(_finding(_LATEST, cname, sev[0], image, 1))
+            found.append(_finding(_LATEST, cname, sev.latest_tag, image, 1))
         if sidecars_only and c.get("restartPolicy") != "Always":
             continue
         if check_live and not c.get("livenessProbe"):
             live += 1
-            found.append(_finding(_LIVE, cname, sev[1], None, 1))
+            found.append(_finding(_LIVE, cname, sev.missing_liveness, None, 1))
         if check_ready and not c.get("readinessProbe"):
             ready += 1
-            found.append(_finding(_READY, cname, sev[2], None, 1))
+            found.append(_finding(_READY, cname, sev.missing_readiness, None, 1))
     return latest, live, ready
 
 
@@ -143,7 +134,7 @@ def _restarts(status: Mapping[str, Any], policy: PolicySpec, found: list[Finding
             add = min(count, RESTART_UNIT_CAP)
             units += add
             detail = f"{count} times (threshold {threshold}); find the cause of the crashes"
-            sev = policy.severities[3]
+            sev = policy.severities.high_restarts
             found.append(
                 Finding(
                     _RESTARTS, cs.get("name"), sev, _say(_RESTARTS, cs.get("name"), detail), add
@@ -158,17 +149,17 @@ def _pending(meta: Mapping[str, Any], policy: PolicySpec, now: float, found: lis
     if created is None or now - created <= limit:
         return 0
     detail = f"{int(now - created)}s (threshold {limit}s); check scheduling and image pulls"
-    found.append(Finding(_PENDING, None, policy.severities[4], _say(_PENDING, None, detail)))
+    found.append(Finding(_PENDING, None, policy.severities.pending, _say(_PENDING, None, detail)))
     return 1
 
 
-def _say(check: CheckId, container: str | None, detail: str) -> str:
+def _say(check: str, container: str | None, detail: str) -> str:
     return _TEXT[check].format(container=container, detail=detail)
 
 
 @lru_cache(maxsize=65536)
 def _finding(
-    check: CheckId, container: str | None, severity: Severity, image: object, units: int
+    check: str, container: str | None, severity: Severity, image: object, units: int
 ) -> Finding:
     """Static findings are immutable and repeat across pods: build each one once."""
     detail = repr(image) if check is _LATEST else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kube_devops.core.meta import Meta
 from kube_devops.core.workloads import TEMPLATE_KINDS
 
 
@@ -26,10 +27,8 @@ class ObjectError(ValueError):
 
 
 def label(obj: Mapping[str, Any]) -> str:
-    """``Kind/namespace/name`` of an object (namespace ``default`` when absent)."""
-    meta = obj.get("metadata")
-    meta = meta if isinstance(meta, Mapping) else {}
-    return f"{obj.get('kind')}/{meta.get('namespace') or 'default'}/{meta.get('name') or '?'}"
+    """``Kind/namespace/name`` of an object for messages (rules of ``Meta``)."""
+    return Meta.of(obj).label(obj.get("kind"))
 
 
 def expand(doc: object, where: str) -> Iterator[tuple[str, Mapping[str, Any]]]:

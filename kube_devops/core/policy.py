@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.core.bodies import DevOpsPolicy, ObjectMeta
+from kube_devops.core.meta import Meta
 from kube_devops.core.policy_spec import (
     DEFAULT_POLICY,
     EnforcementMode,
@@ -74,35 +76,29 @@ def parse_policy(obj: Mapping[str, Any], *, where: str | None = None) -> Policy:
     ``where`` defaults to ``DevOpsPolicy/<namespace>/<name>``; pass e.g. ``file.yaml#2`` to add
     the source. A missing namespace is ``default``, as kubectl would apply it.
     """
-    meta = obj.get("metadata")
-    meta = meta if isinstance(meta, Mapping) else {}
-    name = meta.get("name")
-    namespace = meta.get("namespace") or "default"
-    label = f"{KIND}/{namespace}/{name or '?'}"
+    meta = Meta.of(obj)
+    name, namespace = meta.name, meta.namespace
+    label = meta.label(KIND)
     where = f"{where} ({label})" if where else label
     if obj.get("kind") != KIND:
         raise PolicyError(where, "kind", f"{obj.get('kind')!r} is not {KIND}", f"set kind: {KIND}")
-    if not isinstance(name, str) or not name:
+    if not name:
         raise PolicyError(where, "metadata.name", "missing", "give the policy a name")
     spec = PolicySpec.from_dict(obj.get("spec"), where=where)
     return Policy(
-        namespace=str(namespace),
+        namespace=namespace,
         name=name,
         spec=spec,
-        generation=_int_or_none(meta.get("generation")),
-        uid=meta.get("uid"),
+        generation=meta.generation,
+        uid=meta.uid,
     )
 
 
 def policy_object(
     name: str, namespace: str, spec: PolicySpec, *, labels: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+) -> DevOpsPolicy:
     """A ``DevOpsPolicy`` manifest for ``spec`` (ready for ``kubectl apply``)."""
-    metadata: dict[str, Any] = {"name": name, "namespace": namespace}
+    metadata: ObjectMeta = {"name": name, "namespace": namespace}
     if labels:
         metadata["labels"] = dict(labels)
     return {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec.to_dict()}
-
-
-def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from kube_devops.core.check_table import PerCheck
 from kube_devops.core.checks import CHECKS, OVERRIDE_KEYS, CheckId, Severity
 from kube_devops.core.validation import Fields
 
@@ -19,7 +20,6 @@ _SPEC_KEYS = (
     "severityOverrides",
 )  # fmt: skip
 _SEVERITIES = tuple(s.value for s in Severity)
-_INDEX = {c: i for i, c in enumerate(CheckId)}
 
 
 class EnforcementMode(StrEnum):
@@ -106,28 +106,35 @@ class PolicySpec:
     """When set, enforce mode fills missing resource keys."""
     severity_overrides: tuple[tuple[CheckId, Severity], ...] = ()
     """(check, severity) pairs replacing default severities."""
-    severities: tuple[Severity, ...] = field(init=False, repr=False, compare=False)
-    """Effective severity per check, in ``CheckId`` order (derived)."""
+    severities: PerCheck[Severity] = field(init=False, repr=False, compare=False)
+    """Effective severity per built-in check (derived)."""
 
     def __post_init__(self) -> None:
         overrides = dict(self.severity_overrides)
-        sev = tuple(overrides.get(c, CHECKS[c].severity) for c in CheckId)
+        sev: PerCheck[Severity] = PerCheck._make(
+            overrides.get(c, CHECKS[c].severity) for c in CheckId
+        )
         object.__setattr__(self, "severities", sev)
+
+    @property
+    def enabled(self) -> PerCheck[bool]:
+        """Per built-in check: does this policy turn it on."""
+        return PerCheck(
+            latest_tag=self.forbid_latest_tag,
+            missing_liveness=self.require_liveness_probe,
+            missing_readiness=self.require_readiness_probe,
+            high_restarts=self.max_restart_count is not None,
+            pending=self.forbid_pending_duration is not None,
+        )
 
     def enabled_checks(self) -> frozenset[CheckId]:
         """The checks this policy turns on."""
-        flags = (
-            self.forbid_latest_tag,
-            self.require_liveness_probe,
-            self.require_readiness_probe,
-            self.max_restart_count is not None,
-            self.forbid_pending_duration is not None,
-        )
-        return frozenset(c for c, on in zip(CheckId, flags, strict=True) if on)
+        return frozenset(c for c, on in zip(CheckId, self.enabled, strict=True) if on)
 
     def severity_of(self, check: CheckId) -> Severity:
         """Severity of ``check`` under this policy (override, else the check's default)."""
-        return self.severities[_INDEX[check]]
+        severity: Severity = getattr(self.severities, check.value)
+        return severity
 
     @classmethod
     def from_dict(cls, spec: object, *, where: str) -> PolicySpec:

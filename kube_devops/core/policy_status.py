@@ -1,9 +1,10 @@
 """The ``DevOpsPolicy`` status written after every evaluation (pure).
 
-``build_status`` turns one evaluation of a policy's namespace into the ``status`` object sent as a
-JSON merge patch to the status subresource. Every field is always present: the remediation fields
-are ``None`` (JSON ``null``, which a merge patch deletes) when the cycle did not enforce, so no
-stale value survives a switch from enforce to audit.
+``render_status`` turns one ``PolicyEvaluation`` into the ``status`` object sent as a JSON merge
+patch to the status subresource (``build_status`` assesses pod results and renders in one call).
+Every field is always present: the remediation fields are ``None`` (JSON ``null``, which a merge
+patch deletes) when the cycle did not enforce, so no stale value survives a switch from enforce to
+audit.
 
 Fields (camelCase, as in the CRD): ``observedGeneration``, ``lastEvaluated`` (RFC 3339 UTC),
 ``healthScore``, ``healthy`` (score >= 80), ``classification``, ``violations`` (units, so the score
@@ -17,30 +18,30 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from kube_devops.core.checks import CHECKS
-from kube_devops.core.evaluation import Finding, PodResult
+from kube_devops.core.findings import Finding, PodResult
 from kube_devops.core.policy import Policy
-from kube_devops.core.scoring import HEALTHY_SCORE, Tally
+from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
+from kube_devops.core.policy_evaluation import RemediationSummary as RemediationSummary
 
 #: At most this many entries in ``topViolations`` and ``notRemediable``.
 TOP_VIOLATIONS = 20
 READY = "Ready"
 
 
-@dataclass(frozen=True, slots=True)
-class RemediationSummary:
-    """What enforcement did to the policy's workloads in one cycle."""
+class ConditionReason(StrEnum):
+    """``reason`` of the ``Ready`` condition."""
 
-    applied: tuple[str, ...] = ()
-    """Keys (``kind/namespace/name``) of workloads patched."""
-    failed: tuple[tuple[str, str], ...] = ()
-    """(workload key, error) of patches that failed."""
-    not_remediable: tuple[tuple[str, str, str, str], ...] = ()
-    """(workload key, container, check, reason) of violations enforcement cannot repair."""
+    EVALUATED = "Evaluated"
+    """The namespace was evaluated and the status is current."""
+    INVALID_SPEC = "InvalidSpec"
+    """The policy's spec does not validate; the message says which field and how to fix it."""
+    EVALUATION_FAILED = "EvaluationFailed"
+    """The evaluation failed (API error); retried with backoff."""
 
 
 def rfc3339(epoch: float, *, millis: bool = False) -> str:
@@ -59,36 +60,37 @@ def build_status(
     remediation: RemediationSummary | None = None,
     previous: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The full status of ``policy`` after evaluating ``results`` at ``now``.
+    """The full status of ``policy`` after evaluating ``results`` at ``now`` (see ``assess``)."""
+    evaluation = assess(policy, results, now=now, remediation=remediation)
+    return render_status(evaluation, previous)
 
-    ``remediation`` is None when the cycle did not enforce (audit mode, protected namespace).
-    ``previous`` is the status currently on the object, used to keep ``lastTransitionTime`` of a
-    condition whose status did not change.
+
+def render_status(
+    evaluation: PolicyEvaluation, previous: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The full status of one evaluation.
+
+    ``evaluation.remediation`` is None when the cycle did not enforce (audit mode, protected
+    namespace). ``previous`` is the status currently on the object, used to keep
+    ``lastTransitionTime`` of a condition whose status did not change.
     """
-    tally = Tally()
-    scored: list[PodResult] = []
-    for result in results:
-        if result.scored:
-            tally.add(result)
-            scored.append(result)
-    value = tally.score
-    cls = tally.classification
-    violations = tally.total_violations
-    message = f"{violations} violations across {tally.pods} pods — {cls.value} ({value})"
+    policy, now, message = evaluation.policy, evaluation.evaluated_at, evaluation.message
     status: dict[str, Any] = {
         "observedGeneration": policy.generation,
         "lastEvaluated": rfc3339(now, millis=True),
-        "healthScore": value,
-        "healthy": value >= HEALTHY_SCORE,
-        "classification": cls.value,
-        "violations": violations,
-        "violationsByCheck": tally.violations,
-        "podsEvaluated": tally.pods,
+        "healthScore": evaluation.score,
+        "healthy": evaluation.healthy,
+        "classification": evaluation.classification.value,
+        "violations": evaluation.violations,
+        "violationsByCheck": evaluation.tally.violations,
+        "podsEvaluated": evaluation.tally.pods,
         "message": message,
-        "topViolations": top_violations(scored),
-        "conditions": [ready_condition(True, "Evaluated", message, policy, now, previous)],
+        "topViolations": top_violations(evaluation.scored),
+        "conditions": [
+            ready_condition(True, ConditionReason.EVALUATED, message, policy, now, previous)
+        ],
     }
-    status.update(remediation_fields(remediation))
+    status.update(remediation_fields(evaluation.remediation))
     return status
 
 
@@ -98,7 +100,7 @@ def failed_status(
     *,
     now: float,
     previous: Mapping[str, Any] | None = None,
-    reason: str = "EvaluationFailed",
+    reason: ConditionReason = ConditionReason.EVALUATION_FAILED,
 ) -> dict[str, Any]:
     """A status patch saying the evaluation failed (only the condition changes)."""
     condition = ready_condition(False, reason, error, policy, now, previous)
@@ -114,7 +116,7 @@ def top_violations(
         {
             "pod": pod,
             "container": f.container,
-            "check": f.check.value,
+            "check": str(f.check),
             "severity": f.severity.value,
             "message": f.message,
         }
@@ -130,12 +132,12 @@ def _findings(results: Iterable[PodResult]) -> Iterator[tuple[str, Finding]]:
 
 def _rank(item: tuple[str, Finding]) -> tuple[int, int, str, str, str]:
     pod, f = item
-    return (-f.severity.rank, -CHECKS[f.check].weight, pod, f.container or "", f.check.value)
+    return (-f.severity.rank, -CHECKS[f.check].weight, pod, f.container or "", f.check)
 
 
 def ready_condition(
     ok: bool,
-    reason: str,
+    reason: ConditionReason,
     message: str,
     policy: Policy,
     now: float,
@@ -150,7 +152,7 @@ def ready_condition(
     return {
         "type": READY,
         "status": state,
-        "reason": reason,
+        "reason": reason.value,
         "message": message,
         "lastTransitionTime": since,
         "observedGeneration": policy.generation,
@@ -167,10 +169,10 @@ def remediation_fields(summary: RemediationSummary | None) -> dict[str, Any]:
             "remediationFailures": None,
             "notRemediable": None,
         }
-    failures = [{"workload": key, "message": error} for key, error in summary.failed]
+    failures = [{"workload": f.workload, "message": f.error} for f in summary.failed]
     skipped = [
-        {"workload": key, "container": container, "check": check, "reason": reason}
-        for key, container, check, reason in summary.not_remediable[:TOP_VIOLATIONS]
+        {"workload": s.workload, "container": s.container, "check": s.check, "reason": s.reason}
+        for s in summary.not_remediable[:TOP_VIOLATIONS]
     ]
     return {
         "remediationsApplied": len(summary.applied),

@@ -27,7 +27,9 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.core.bodies import PatchOp, Workload
 from kube_devops.core.checks import CheckId
+from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, PolicySpec
 from kube_devops.core.remediation_resources import resource_ops
@@ -42,8 +44,6 @@ REMEDIABLE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 LIVENESS_EXTRA_DELAY = 10
 #: failureThreshold of the injected liveness probe (readiness keeps the Kubernetes default, 3).
 LIVENESS_FAILURE_THRESHOLD = 6
-
-_Op = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -73,6 +73,8 @@ class Action:
 class NotRemediable:
     """A violation enforcement cannot repair, with the reason and what to do instead."""
 
+    workload: str
+    """Key of the workload (``kind/namespace/name``), or ``pod/namespace/name`` without one."""
     container: str
     check: str
     reason: str
@@ -85,7 +87,7 @@ class RemediationPlan:
     workload: WorkloadRef
     actions: tuple[Action, ...]
     not_remediable: tuple[NotRemediable, ...]
-    patch: tuple[_Op, ...]
+    patch: tuple[PatchOp, ...]
     """RFC 6902 operations; empty when there is nothing to do."""
 
     @property
@@ -103,8 +105,8 @@ def enforcement_applies(
 
 def workload_ref(obj: Mapping[str, Any]) -> WorkloadRef:
     """The reference of a workload object (kind, namespace, name from the object itself)."""
-    meta = obj.get("metadata") or {}
-    return WorkloadRef(str(obj.get("kind", "")), str(meta.get("namespace", "")), meta["name"])
+    meta = Meta.of(obj)
+    return WorkloadRef(str(obj.get("kind", "")), meta.namespace, meta.name)
 
 
 def json_pointer_token(key: str) -> str:
@@ -113,7 +115,7 @@ def json_pointer_token(key: str) -> str:
 
 
 def plan_remediation(
-    workload: Mapping[str, Any], spec: PolicySpec, *, containers: Collection[str] | None = None
+    workload: Workload, spec: PolicySpec, *, containers: Collection[str] | None = None
 ) -> RemediationPlan:
     """Plan the repair of ``workload`` under ``spec``.
 
@@ -124,16 +126,16 @@ def plan_remediation(
     ref = workload_ref(workload)
     slots = _template_slots(workload)
     names = list(slots) if containers is None else list(dict.fromkeys(containers))
-    tests: list[_Op] = []
-    changes: list[_Op] = []
+    tests: list[PatchOp] = []
+    changes: list[PatchOp] = []
     actions: list[Action] = []
     skipped: list[NotRemediable] = []
     for name in names:
         if name not in slots:
-            skipped.append(NotRemediable(name, "*", _NOT_IN_TEMPLATE))
+            skipped.append(NotRemediable(ref.key, name, "*", _NOT_IN_TEMPLATE))
             continue
         base, container = slots[name]
-        ops, acts, skips = _container_plan(base, container, spec)
+        ops, acts, skips = _container_plan(ref.key, base, container, spec)
         skipped.extend(skips)
         if ops:
             tests.append({"op": "test", "path": f"{base}/name", "value": name})
@@ -171,16 +173,16 @@ def _template_slots(workload: Mapping[str, Any]) -> dict[str, tuple[str, Mapping
 
 
 def _container_plan(
-    base: str, container: Mapping[str, Any], spec: PolicySpec
-) -> tuple[list[_Op], list[Action], list[NotRemediable]]:
-    ops: list[_Op] = []
+    workload: str, base: str, container: Mapping[str, Any], spec: PolicySpec
+) -> tuple[list[PatchOp], list[Action], list[NotRemediable]]:
+    ops: list[PatchOp] = []
     actions: list[Action] = []
     skipped: list[NotRemediable] = []
     name = str(container["name"])
     for field, check in _missing_probes(container, spec):
         port = _probe_port(container, spec)
         if port is None:
-            skipped.append(NotRemediable(name, check, _NO_PORT))
+            skipped.append(NotRemediable(workload, name, check, _NO_PORT))
             continue
         ops.append({"op": "add", "path": f"{base}/{field}", "value": _probe(field, port, spec)})
         actions.append(Action(name, field))
@@ -189,7 +191,7 @@ def _container_plan(
         for op, changes in adds:
             ops.append(op)
             actions.extend(Action(name, change) for change in changes)
-        skipped.extend(NotRemediable(name, "resources", reason) for reason in reasons)
+        skipped.extend(NotRemediable(workload, name, "resources", r) for r in reasons)
     return ops, actions, skipped
 
 
@@ -230,7 +232,7 @@ def _probe(field: str, port: int, spec: PolicySpec) -> dict[str, Any]:
     return probe
 
 
-def _annotate(workload: Mapping[str, Any]) -> _Op:
+def _annotate(workload: Mapping[str, Any]) -> PatchOp:
     meta = ((workload.get("spec") or {}).get("template") or {}).get("metadata")
     entry = {PATCHED_BY_ANNOTATION: PATCHED_BY_VALUE}
     if not isinstance(meta, dict):

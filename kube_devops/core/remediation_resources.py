@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, Protocol
 
+from kube_devops.core.bodies import PatchOp
+
 #: (section, key, attribute of the policy's resource defaults)
 RESOURCE_KEYS = (
     ("requests", "cpu", "cpu_request"),
@@ -40,8 +42,6 @@ _SUFFIX: Mapping[str, Fraction] = {
     "Pi": Fraction(2**50),
     "Ei": Fraction(2**60),
 }
-
-_Op = dict[str, Any]
 
 
 class ResourceDefaultsLike(Protocol):
@@ -74,7 +74,7 @@ def parse_quantity(text: str) -> Fraction:
 
 def resource_ops(
     base: str, present: Any, defaults: ResourceDefaultsLike
-) -> tuple[list[tuple[_Op, tuple[str, ...]]], list[str]]:
+) -> tuple[list[tuple[PatchOp, tuple[str, ...]]], list[str]]:
     """JSON-patch adds for the missing keys of the container at ``base``, and skip reasons.
 
     ``present`` is the container's ``resources`` value as read (any type; non-dicts count as
@@ -98,20 +98,24 @@ def resource_ops(
 
 def _adds(
     base: str, present: Mapping[str, Any] | None, wanted: Mapping[str, Mapping[str, str]]
-) -> list[tuple[_Op, tuple[str, ...]]]:
+) -> list[tuple[PatchOp, tuple[str, ...]]]:
     if not wanted:
         return []
     if present is None:
         whole = {section: dict(keys) for section, keys in wanted.items()}
         return [({"op": "add", "path": f"{base}/resources", "value": whole}, _changes(wanted))]
-    result: list[tuple[_Op, tuple[str, ...]]] = []
+    result: list[tuple[PatchOp, tuple[str, ...]]] = []
     for section, keys in wanted.items():
         if not isinstance(present.get(section), dict):
-            block: _Op = {"op": "add", "path": f"{base}/resources/{section}", "value": dict(keys)}
+            block: PatchOp = {
+                "op": "add",
+                "path": f"{base}/resources/{section}",
+                "value": dict(keys),
+            }
             result.append((block, _changes({section: keys})))
             continue
         for key, value in keys.items():
-            op = {"op": "add", "path": f"{base}/resources/{section}/{key}", "value": value}
+            op: PatchOp = {"op": "add", "path": f"{base}/resources/{section}/{key}", "value": value}
             result.append((op, (f"resources.{section}.{key}",)))
     return result
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kube_devops.core.checks import CheckId, weighted
-from kube_devops.core.evaluation import ZERO_UNITS, PodResult
+from kube_devops.core.check_table import CHECK_TABLE, CheckTable
+from kube_devops.core.findings import PodResult
 
 #: Score at or above which a namespace or policy counts as healthy.
 HEALTHY_SCORE = 80
@@ -49,12 +49,17 @@ def classify(value: int) -> Classification:
 class Tally:
     """Running totals over scored pods; O(1) ``add``/``remove``; unscored results are ignored."""
 
+    table: CheckTable = field(default=CHECK_TABLE, repr=False)
+    """The checks the units follow."""
     pods: int = 0
     """Number of scored pods."""
     raw: int = 0
     """Sum of weighted units."""
-    units: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
-    """Units per check, in ``CheckId`` order."""
+    units: list[int] = field(init=False)
+    """Units per check, in table order."""
+
+    def __post_init__(self) -> None:
+        self.units = list(self.table.zero)
 
     def add(self, result: PodResult) -> None:
         """Count ``result`` in."""
@@ -68,12 +73,13 @@ class Tally:
 
     def _apply(self, result: PodResult, sign: int) -> None:
         self.pods += sign
-        units = result.units
-        if units is not ZERO_UNITS:
-            self.raw += sign * weighted(units)
+        units, table = result.units, self.table
+        if units is not table.zero:
+            raw = table.raws.get(units)
+            self.raw += sign * (table.weighted(units) if raw is None else raw)
             mine = self.units
-            for i in range(5):
-                mine[i] += sign * units[i]
+            for i, n in enumerate(units):
+                mine[i] += sign * n
 
     @property
     def score(self) -> int:
@@ -88,7 +94,7 @@ class Tally:
     @property
     def violations(self) -> dict[str, int]:
         """Units per check, keyed by check id (``latest_tag`` ...)."""
-        return {c.value: n for c, n in zip(CheckId, self.units, strict=True)}
+        return self.table.by_id(self.units)
 
     @property
     def total_violations(self) -> int:
@@ -106,26 +112,29 @@ class Summary:
     """Per namespace, sorted by name."""
 
 
-def summarize(results: Iterable[PodResult]) -> Summary:
+def summarize(results: Iterable[PodResult], table: CheckTable = CHECK_TABLE) -> Summary:
     """Pool ``results`` into a cluster tally and per-namespace tallies (scored pods only)."""
-    cluster = Tally()
+    cluster = Tally(table)
     per_ns: dict[str, Tally] = {}
     total = cluster.units
+    zero, raws, weighted = table.zero, table.raws, table.weighted
     for result in results:
         if not result.scored:
             continue
         tally = per_ns.get(result.namespace)
         if tally is None:
-            tally = per_ns[result.namespace] = Tally()
+            tally = per_ns[result.namespace] = Tally(table)
         cluster.pods += 1
         tally.pods += 1
         units = result.units
-        if units is not ZERO_UNITS:
-            raw = weighted(units)
+        if units is not zero:
+            raw = raws.get(units)
+            if raw is None:
+                raw = weighted(units)
             cluster.raw += raw
             tally.raw += raw
             mine = tally.units
-            for i in range(5):
-                total[i] += units[i]
-                mine[i] += units[i]
+            for i, n in enumerate(units):
+                total[i] += n
+                mine[i] += n
     return Summary(cluster, dict(sorted(per_ns.items())))

@@ -8,7 +8,10 @@ name and no status (so it is neither pending nor restarting). Other kinds give n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
+
+from kube_devops.core.bodies import ObjectMeta, Pod, PodSpec
+from kube_devops.core.meta import Meta
 
 #: Kinds whose ``spec.template`` is a pod template.
 TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"})
@@ -16,29 +19,25 @@ TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSe
 WORKLOAD_KINDS = TEMPLATE_KINDS | {"Pod", "CronJob"}
 
 
-def pods_from_object(obj: Mapping[str, Any]) -> list[dict[str, Any]]:
+def pods_from_object(obj: Mapping[str, Any]) -> list[Pod]:
     """The pods ``obj`` stands for: ``[obj]`` for a Pod, ``[template pod]`` for a controller."""
     kind = obj.get("kind")
     if kind == "Pod":
-        return [dict(obj)]
+        return [cast(Pod, dict(obj))]
     template = pod_template(obj)
     if template is None:
         return []
-    meta = _mapping(obj.get("metadata"))
-    tmeta = _mapping(template.get("metadata"))
-    metadata: dict[str, Any] = {
-        "name": meta.get("name") or "",
-        "namespace": meta.get("namespace") or "default",
-    }
-    if tmeta.get("labels"):
-        metadata["labels"] = dict(_mapping(tmeta["labels"]))
-    metadata["annotations"] = {**_mapping(tmeta.get("annotations")), TEMPLATE_OF: f"{kind}"}
+    meta, tmeta = Meta.of(obj), Meta.of(template)
+    metadata: ObjectMeta = {"name": meta.name, "namespace": meta.namespace}
+    if tmeta.labels:
+        metadata["labels"] = dict(tmeta.labels)
+    metadata["annotations"] = {**tmeta.annotations, TEMPLATE_OF: f"{kind}"}
     return [
         {
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": metadata,
-            "spec": template.get("spec") or {},
+            "spec": cast(PodSpec, template.get("spec") or {}),
         }
     ]
 

@@ -21,7 +21,12 @@ Public API:
   - ``await delete(resource, name, namespace=None)``;
   - ``await request(method, path, *, query=(), body=None, content_type=None)`` — anything else.
 - ``open_stream(path, query, read_timeout)`` — blocking: a streaming response for watches (used by
-  ``kube_devops.kube.watch``); ``close()`` releases the connection pool.
+  ``kube_devops.kube.watch``).
+- Lifecycle: the client counts the requests running in worker threads (``in_flight``; cancelling
+  the awaiting task does not stop its thread). ``await drain(limit) -> bool`` waits up to
+  ``limit`` seconds until none is left; ``await aclose(grace)`` drains, then releases the
+  connection pool, so no request is cut off by the pool closing under it. ``close()`` releases
+  the pool at once (for synchronous code).
 
 Failures raise the ``kube_devops.kube.errors`` hierarchy (``NotFound``, ``Conflict``, ``Gone``,
 ``Forbidden``, ``TransientError`` ...), each naming the request.
@@ -30,8 +35,11 @@ Failures raise the ``kube_devops.kube.errors`` hierarchy (``NotFound``, ``Confli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+import logging
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -42,8 +50,11 @@ from kube_devops.kube.config import ClusterConfig, load_api_client
 from kube_devops.kube.errors import KubeError, TransientError, error_from_status
 from kube_devops.kube.resources import Resource
 
+log = logging.getLogger(__name__)
+
 JsonDict = dict[str, Any]
 Query = Sequence[tuple[str, str]]
+_Waiter = tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
 
 
 class PatchType(StrEnum):
@@ -61,6 +72,9 @@ class KubeClient:
     def __init__(self, api: client.ApiClient, *, request_timeout: float = 30.0) -> None:
         self.api = api
         self.request_timeout = request_timeout
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._idle_waiters: list[_Waiter] = []
 
     @classmethod
     def from_config(cls, cfg: ClusterConfig, *, request_timeout: float = 30.0) -> KubeClient:
@@ -73,8 +87,55 @@ class KubeClient:
         return str(self.api.configuration.host)
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Release pooled connections now (requests still running are not waited for)."""
         self.api.close()  # type: ignore[no-untyped-call]
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    @property
+    def in_flight(self) -> int:
+        """Requests running in worker threads right now (watch streams count while opening)."""
+        return self._in_flight
+
+    async def drain(self, limit: float) -> bool:
+        """Wait up to ``limit`` seconds until no request is in flight; True when none is."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if not self._in_flight:
+                return True
+            idle: asyncio.Future[None] = loop.create_future()
+            self._idle_waiters.append((loop, idle))
+        try:
+            async with asyncio.timeout(limit):
+                await idle
+        except TimeoutError:
+            return False
+        return True
+
+    async def aclose(self, grace: float = 5.0) -> None:
+        """Drain requests in flight (at most ``grace`` seconds), then release the pool."""
+        if not await self.drain(grace):
+            log.warning(
+                "closing the API client with requests still running",
+                extra={"in_flight": self._in_flight, "grace": grace},
+            )
+        self.close()
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        with self._lock:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                waiters: list[_Waiter] = []
+                if not self._in_flight:
+                    waiters, self._idle_waiters = self._idle_waiters, []
+            for loop, idle in waiters:
+                with contextlib.suppress(RuntimeError):  # that event loop is already closed
+                    loop.call_soon_threadsafe(_resolve, idle)
 
     # -- generic -------------------------------------------------------------------------------
 
@@ -100,11 +161,12 @@ class KubeClient:
     ) -> Any:
         """Blocking form of ``request`` (for worker threads only)."""
         where = f"{method} {path}"
-        response = self._send(method, path, query, body, content_type, self.request_timeout)
-        try:
-            data = response.data
-        finally:
-            response.release_conn()
+        with self._tracked():
+            response = self._send(method, path, query, body, content_type, self.request_timeout)
+            try:
+                data = response.data
+            finally:
+                response.release_conn()
         if not 200 <= response.status < 300:
             raise error_from_status(response.status, response.reason or "", data, where)
         return json.loads(data) if data else {}
@@ -113,7 +175,8 @@ class KubeClient:
         self, path: str, query: Query, read_timeout: float
     ) -> urllib3.response.BaseHTTPResponse:
         """Blocking: start a streaming GET (a watch); raises typed errors on a non-2xx status."""
-        response = self._send("GET", path, query, None, None, read_timeout)
+        with self._tracked():
+            response = self._send("GET", path, query, None, None, read_timeout)
         if not 200 <= response.status < 300:
             data = response.data
             response.release_conn()
@@ -280,6 +343,11 @@ def _list_query(
     if continue_token:
         query.append(("continue", continue_token))
     return query
+
+
+def _resolve(idle: asyncio.Future[None]) -> None:
+    if not idle.done():
+        idle.set_result(None)
 
 
 def _as_dict(answer: Any) -> JsonDict:

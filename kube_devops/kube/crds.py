@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kube_devops.core.meta import Meta
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Conflict, NotFound
 from kube_devops.kube.resources import CRDS
@@ -16,7 +17,7 @@ from kube_devops.kube.resources import CRDS
 
 async def install_crd(client: KubeClient, crd: Mapping[str, Any]) -> str:
     """Create ``crd``, or replace the spec/labels of the one with the same name."""
-    name = crd["metadata"]["name"]
+    name = Meta.of(crd).name
     for _attempt in range(2):
         try:
             current = await client.get(CRDS, name)
@@ -38,8 +39,8 @@ async def install_crd(client: KubeClient, crd: Mapping[str, Any]) -> str:
 
 
 def _updated(current: Mapping[str, Any], crd: Mapping[str, Any]) -> dict[str, Any]:
-    meta = dict(current.get("metadata") or {})
-    meta["labels"] = {**(meta.get("labels") or {}), **(crd["metadata"].get("labels") or {})}
+    meta = dict(Meta.of(current).raw)
+    meta["labels"] = {**Meta.of(current).labels, **Meta.of(crd).labels}
     return {
         "apiVersion": crd["apiVersion"],
         "kind": crd["kind"],
@@ -49,8 +50,7 @@ def _updated(current: Mapping[str, Any], crd: Mapping[str, Any]) -> dict[str, An
 
 
 def _same(current: Mapping[str, Any], crd: Mapping[str, Any]) -> bool:
-    labels = (current.get("metadata") or {}).get("labels") or {}
-    wanted = crd["metadata"].get("labels") or {}
+    labels, wanted = Meta.of(current).labels, Meta.of(crd).labels
     if any(labels.get(k) != v for k, v in wanted.items()):
         return False
     return _contains(current.get("spec"), crd["spec"])

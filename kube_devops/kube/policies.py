@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kube_devops.kube.client import JsonDict, KubeClient, PatchType
+from kube_devops.core.bodies import JsonDict
+from kube_devops.kube.client import KubeClient, PatchType
 from kube_devops.kube.resources import DEVOPSPOLICIES, EVENTS
 
 

@@ -31,15 +31,32 @@ import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 import urllib3
 
-from kube_devops.kube.client import JsonDict, KubeClient
+from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
+from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Gone, KubeError, TransientError, error_from_status
 from kube_devops.kube.resources import Resource
 
 log = logging.getLogger(__name__)
+
+
+class WatchEvent(StrEnum):
+    """``type`` of a watch event."""
+
+    ADDED = "ADDED"
+    MODIFIED = "MODIFIED"
+    DELETED = "DELETED"
+    ERROR = "ERROR"
+
+
+_OBJECT_EVENTS = frozenset(
+    e.value for e in (WatchEvent.ADDED, WatchEvent.MODIFIED, WatchEvent.DELETED)
+)
 
 
 class WatchHandler(Protocol):
@@ -49,7 +66,7 @@ class WatchHandler(Protocol):
         """Replace all known state with ``items`` (after a list)."""
 
     def apply(self, event_type: str, obj: JsonDict) -> None:
-        """Apply one ADDED, MODIFIED or DELETED event."""
+        """Apply one ADDED, MODIFIED or DELETED event (``event_type`` a ``WatchEvent`` value)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +127,7 @@ class Watcher:
         self.synced = True
         self.relists += 1
         self._healthy()
-        version = str((answer.get("metadata") or {}).get("resourceVersion") or "")
+        version = Meta.of(answer).resource_version or ""
         log.info("listed", extra={"resource": self.resource.plural, "items": len(items)})
         return version
 
@@ -119,10 +136,10 @@ class Watcher:
             async for event in events:
                 kind = event.get("type")
                 obj = event.get("object") or {}
-                if kind == "ERROR":
+                if kind == WatchEvent.ERROR:
                     raise _status_error(obj, self.resource)
-                version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
-                if kind in ("ADDED", "MODIFIED", "DELETED"):
+                version = Meta.of(obj).resource_version or version
+                if kind in _OBJECT_EVENTS:
                     handler.apply(kind, obj)
         return version
 

@@ -14,9 +14,11 @@ Public API:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from kube_devops.kube.client import JsonDict, KubeClient
+from kube_devops.core.bodies import JsonDict, OwnerReference, Workload
+from kube_devops.core.meta import Meta
+from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.resources import DAEMONSETS, DEPLOYMENTS, REPLICASETS, STATEFULSETS, Resource
 
@@ -28,12 +30,12 @@ WORKLOAD_RESOURCES: Mapping[str, Resource] = {
 }
 
 
-def controller_owner(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def controller_owner(obj: Mapping[str, Any]) -> OwnerReference | None:
     """The ``controller: true`` owner reference of ``obj``, else its first one, else None."""
-    refs = [r for r in (obj.get("metadata") or {}).get("ownerReferences") or [] if r]
+    refs = Meta.of(obj).owner_references
     for ref in refs:
         if ref.get("controller"):
-            return ref  # type: ignore[no-any-return]
+            return ref
     return refs[0] if refs else None
 
 
@@ -42,12 +44,12 @@ class OwnerResolver:
 
     def __init__(self, client: KubeClient) -> None:
         self.client = client
-        self._replicasets: dict[tuple[str, str], Mapping[str, Any] | None] = {}
-        self._workloads: dict[tuple[str, str, str], JsonDict | None] = {}
+        self._replicasets: dict[tuple[str, str], OwnerReference | None] = {}
+        self._workloads: dict[tuple[str, str, str], Workload | None] = {}
 
-    async def resolve(self, pod: Mapping[str, Any]) -> JsonDict | None:
+    async def resolve(self, pod: Mapping[str, Any]) -> Workload | None:
         """The Deployment/StatefulSet/DaemonSet owning ``pod``, or None."""
-        namespace = (pod.get("metadata") or {}).get("namespace") or "default"
+        namespace = Meta.of(pod).namespace
         ref = controller_owner(pod)
         if ref is None:
             return None
@@ -61,7 +63,7 @@ class OwnerResolver:
             return None
         return await self._workload(str(kind), namespace, name)
 
-    async def _replicaset_owner(self, namespace: str, name: str) -> Mapping[str, Any] | None:
+    async def _replicaset_owner(self, namespace: str, name: str) -> OwnerReference | None:
         key = (namespace, name)
         if key not in self._replicasets:
             try:
@@ -72,7 +74,7 @@ class OwnerResolver:
                 self._replicasets[key] = controller_owner(rs)
         return self._replicasets[key]
 
-    async def _workload(self, kind: str, namespace: str, name: str) -> JsonDict | None:
+    async def _workload(self, kind: str, namespace: str, name: str) -> Workload | None:
         key = (kind, namespace, name)
         if key not in self._workloads:
             try:
@@ -82,9 +84,9 @@ class OwnerResolver:
         return self._workloads[key]
 
 
-async def get_workload(client: KubeClient, kind: str, namespace: str, name: str) -> JsonDict:
+async def get_workload(client: KubeClient, kind: str, namespace: str, name: str) -> Workload:
     """Read one workload; ``KeyError`` for kinds that are not patchable."""
-    obj = await client.get(_resource(kind), name, namespace)
+    obj = cast(Workload, await client.get(_resource(kind), name, namespace))
     obj.setdefault("kind", kind)
     return obj
 

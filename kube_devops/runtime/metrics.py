@@ -9,11 +9,14 @@ Public API:
   zero so their series exist before the first event.
 - ``ComponentMetrics`` — a read-only mapping ``name -> collector`` with typed accessors
   ``gauge(name)``, ``counter(name)``, ``histogram(name)``; names are the catalog's exposed names
-  (counters include ``_total``), e.g. ``metrics.counter("pod_events_total").labels(event="ADDED")``.
+  (counters include ``_total``). Components look names up once, in the ``build`` of their typed
+  metrics dataclass (``WatchMetrics``, ``ReconcileMetrics``, ``WebhookMetrics``), and count through
+  its attributes.
 - ``DEFAULT_PRESETS`` — known label values per metric (pod event types).
 
 Counters are exposed without ``_created`` series (the dashboard and verifier read only the catalog
-names); this is a process-wide prometheus_client setting, applied on first build.
+names). That is a process-wide prometheus_client switch: it is set once, when this module is
+first imported (before any collector of ours exists), never per build.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from prometheus_client.metrics import MetricWrapperBase
 from kube_devops.core.catalog import Component, MetricSpec, MetricType, for_component
 
 _T = TypeVar("_T")
+
+prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
 
 #: Label values initialised at start-up, per metric name.
 DEFAULT_PRESETS: Mapping[str, tuple[tuple[str, ...], ...]] = {
@@ -83,7 +88,6 @@ def build_metrics(
     names: Iterable[str] | None = None,
 ) -> ComponentMetrics:
     """Register the catalog metrics of ``component`` (or only ``names``) on ``registry``."""
-    prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
     presets = DEFAULT_PRESETS if preset is None else preset
     wanted = None if names is None else frozenset(names)
     collectors: dict[str, MetricWrapperBase] = {}

@@ -2,9 +2,11 @@
 
 Public API:
 
-- ``ServeSettings`` — host, port (0 = ephemeral), optional ``ssl_context``, ``shutdown_timeout``.
+- ``ServeSettings`` (from ``runtime.settings``) — host, port (0 = ephemeral), ``tls``,
+  ``shutdown_timeout``.
 - ``BackgroundTask`` — ``() -> Coroutine``; each is started once the server listens.
-- ``serve(app, settings, tasks=(), *, stop=None, on_listening=None) -> int`` — the exit code.
+- ``serve(app, settings, tasks=(), *, ssl_context=None, stop=None, on_listening=None) -> int`` —
+  the exit code (HTTPS when ``ssl_context`` is given).
   It binds (a bind failure is logged and returns 1 at once), logs ``listening`` with the real
   port and calls ``on_listening(port)``, starts the tasks, then waits for SIGTERM/SIGINT, for
   ``stop`` (an ``asyncio.Event``) or for a task to raise. Shutdown stops accepting connections,
@@ -12,8 +14,8 @@ Public API:
   leader releasing its Lease), all within ``shutdown_timeout``. Returns 0 on a signal or ``stop``,
   1 when a task failed.
 
-Typical use from the CLI: ``return asyncio.run(run_component(settings))`` where the component's
-coroutine builds its app and tasks and ``return await serve(...)``.
+Components do not call it directly: ``runtime.component.run_component`` assembles the app and
+tasks and serves them through it.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ import logging
 import signal
 import ssl
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+
+from kube_devops.runtime.settings import ServeSettings
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +40,7 @@ _SETTLE = 0.25
 
 BackgroundTask = Callable[[], Coroutine[Any, Any, None]]
 
-
-@dataclass(frozen=True)
-class ServeSettings:
-    """Where and how a component listens."""
-
-    host: str = "0.0.0.0"
-    """Interface to bind; ``127.0.0.1`` for loopback only."""
-    port: int = 8080
-    """TCP port; 0 picks a free one (reported by the ``listening`` log and ``on_listening``)."""
-    ssl_context: ssl.SSLContext | None = None
-    """Serve HTTPS with this context (the webhook); plain HTTP when None."""
-    shutdown_timeout: float = 4.0
-    """Seconds granted to in-flight requests and task clean-up after a stop signal."""
+__all__ = ["BackgroundTask", "ServeSettings", "serve"]
 
 
 async def serve(
@@ -57,6 +48,7 @@ async def serve(
     settings: ServeSettings,
     tasks: Sequence[BackgroundTask] = (),
     *,
+    ssl_context: ssl.SSLContext | None = None,
     stop: asyncio.Event | None = None,
     on_listening: Callable[[int], None] | None = None,
 ) -> int:
@@ -64,7 +56,7 @@ async def serve(
     stop = stop if stop is not None else asyncio.Event()
     runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_timeout, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, ssl_context=settings.ssl_context)
+    site = web.TCPSite(runner, settings.host, settings.port, ssl_context=ssl_context)
     try:
         await site.start()
     except OSError as err:
@@ -76,7 +68,7 @@ async def serve(
         await runner.cleanup()
         return 1
     port = _bound_port(runner, settings.port)
-    scheme = "https" if settings.ssl_context else "http"
+    scheme = "https" if ssl_context else "http"
     log.info("listening", extra={"host": settings.host, "port": port, "scheme": scheme})
     if on_listening is not None:
         on_listening(port)

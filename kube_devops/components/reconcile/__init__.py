@@ -1,8 +1,9 @@
 """The reconcile operator (port 9090): keeps every DevOpsPolicy's status true and enforces.
 
-Public API: ``ReconcileSettings`` and ``run_reconcile(settings, *, registry=None, stop=None,
-on_listening=None) -> int``. Modules: ``settings``, ``run`` (assembly), ``leadership`` (Lease),
-``operator`` (watches, timer, worker), ``handlers`` (watch -> triggers), ``scheduler`` (due
+Public API: ``ReconcileSettings`` and ``run_reconcile(settings, *, stop=None, on_listening=None)
+-> int``. Modules: ``settings``, ``run`` (assembly through ``runtime.run_component``, which also
+gates the operator on leadership), ``metrics`` (typed collectors), ``operator`` (watches, timer,
+worker), ``handlers`` (watch -> triggers), ``scheduler`` (due
 times, debounce, backoff), ``cycle`` (one policy: evaluate, export, enforce, status),
 ``enforce`` (owners, plans, patches), ``finalizers`` and ``events`` (pure builders).
 """

@@ -18,28 +18,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kube_devops.core.bodies import PatchOp
 from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
-from kube_devops.core.policy_status import build_status, failed_status
+from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
+from kube_devops.core.policy_status import ConditionReason, failed_status, render_status
 from kube_devops.core.remediation import enforcement_applies
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Invalid, NotFound
 from kube_devops.kube.policies import json_patch_policy, patch_policy_status
 from kube_devops.kube.resources import DEVOPSPOLICIES, PODS
-from kube_devops.runtime.metrics import ComponentMetrics
 
 from .enforce import Enforcer
 from .finalizers import add_ops, remove_ops
+from .metrics import ReconcileMetrics
 
 log = logging.getLogger(__name__)
 
-_OpsBuilder = Callable[[Mapping[str, Any]], list[dict[str, Any]] | None]
-_PER_POLICY = (
-    "devopspolicy_violations_total",
-    "devopspolicy_health_score",
-    "devopspolicy_enforcement_mode",
-)
+_OpsBuilder = Callable[[Mapping[str, Any]], list[PatchOp] | None]
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ class PolicyReconciler:
     """Reconciles single policies; holds no per-policy state."""
 
     client: KubeClient
-    metrics: ComponentMetrics
+    metrics: ReconcileMetrics
     enforcer: Enforcer
     field_manager: str
     protected_namespaces: SystemNamespaces
@@ -56,28 +54,28 @@ class PolicyReconciler:
     async def reconcile(self, obj: Mapping[str, Any]) -> None:
         """Reconcile one policy object (as last seen by the watch); raises on API errors."""
         started = time.perf_counter()
-        self.metrics.counter("devopspolicy_reconcile_total").inc()
+        self.metrics.reconciles.inc()
         try:
             await self._reconcile(obj)
         except NotFound:
             # The policy vanished while we worked on it (deleted, finalizers gone): nothing to do.
-            meta = obj.get("metadata") or {}
-            self.forget(str(meta.get("namespace") or "default"), str(meta.get("name")))
-            log.info("policy gone during reconcile", extra={"policy": meta.get("name")})
+            meta = Meta.of(obj)
+            self.forget(meta.namespace, meta.name)
+            log.info("policy gone during reconcile", extra={"policy": meta.name})
         finally:
             elapsed = time.perf_counter() - started
-            self.metrics.histogram("devopspolicy_reconcile_duration_seconds").observe(elapsed)
+            self.metrics.duration.observe(elapsed)
 
     def forget(self, namespace: str, name: str) -> None:
         """Remove the per-policy series of ``namespace/name`` (absent ones are ignored)."""
-        for metric in _PER_POLICY:
+        for gauge in self.metrics.per_policy:
             with contextlib.suppress(KeyError):
-                self.metrics.gauge(metric).remove(namespace, name)
+                gauge.remove(namespace, name)
 
     async def _reconcile(self, obj: Mapping[str, Any]) -> None:
-        meta = obj.get("metadata") or {}
-        namespace, name = str(meta.get("namespace") or "default"), str(meta.get("name"))
-        if meta.get("deletionTimestamp"):
+        meta = Meta.of(obj)
+        namespace, name = meta.namespace, meta.name
+        if meta.deletion_timestamp:
             await self._finalize(obj, namespace, name)
             return
         await self._patch_finalizers(obj, add_ops)
@@ -96,32 +94,26 @@ class PolicyReconciler:
         spec, every = policy.spec, NO_SYSTEM_NAMESPACES
         results = [evaluate_pod(pod, spec, now=now, namespaces=every) for pod in pods]
         scored = sum(1 for r in results if r.scored)
-        self.metrics.counter("devopspolicy_pods_scanned_total").inc(scored)
+        self.metrics.pods_scanned.inc(scored)
         remediation = None
         if enforcement_applies(spec, policy.namespace, self.protected_namespaces):
             remediation = await self.enforcer.enforce(policy, pods, results, now=now)
-        status = build_status(
-            policy,
-            results,
-            now=now,
-            remediation=remediation,
-            previous=previous if isinstance(previous, dict) else None,
-        )
-        self._export(policy, status)
+        evaluation = assess(policy, results, now=now, remediation=remediation)
+        status = render_status(evaluation, previous if isinstance(previous, dict) else None)
+        self._export(evaluation)
         await patch_policy_status(
             self.client, policy.namespace, policy.name, status, self.field_manager
         )
-        facts = {"score": status["healthScore"], "violations": status["violations"], "pods": scored}
+        facts = {"score": evaluation.score, "violations": evaluation.violations, "pods": scored}
         log.info("policy evaluated", extra={"policy": policy.key, **facts})
 
-    def _export(self, policy: Policy, status: Mapping[str, Any]) -> None:
+    def _export(self, evaluation: PolicyEvaluation) -> None:
+        policy = evaluation.policy
         labels = (policy.namespace, policy.name)
-        self.metrics.gauge("devopspolicy_violations_total").labels(*labels).set(
-            status["violations"]
-        )
-        self.metrics.gauge("devopspolicy_health_score").labels(*labels).set(status["healthScore"])
+        self.metrics.violations.labels(*labels).set(evaluation.violations)
+        self.metrics.health_score.labels(*labels).set(evaluation.score)
         enforce = policy.spec.enforcement_mode is EnforcementMode.ENFORCE
-        self.metrics.gauge("devopspolicy_enforcement_mode").labels(*labels).set(int(enforce))
+        self.metrics.enforcement_mode.labels(*labels).set(int(enforce))
 
     async def _finalize(self, obj: Mapping[str, Any], namespace: str, name: str) -> None:
         self.forget(namespace, name)
@@ -130,8 +122,8 @@ class PolicyReconciler:
 
     async def _patch_finalizers(self, obj: Mapping[str, Any], build: _OpsBuilder) -> bool:
         """Apply ``build(obj)``; when its guard fails (``obj`` was stale) re-read and retry once."""
-        meta = obj.get("metadata") or {}
-        namespace, name = str(meta.get("namespace") or "default"), str(meta.get("name"))
+        meta = Meta.of(obj)
+        namespace, name = meta.namespace, meta.name
         for attempt in range(2):
             ops = build(obj)
             if ops is None:
@@ -148,9 +140,10 @@ class PolicyReconciler:
     async def _write_failure(
         self, obj: Mapping[str, Any], namespace: str, name: str, error: str
     ) -> None:
-        generation = (obj.get("metadata") or {}).get("generation")
+        generation = Meta.of(obj).generation
         stub = Policy(namespace, name, PolicySpec(), generation=generation)
         previous = obj.get("status")
         before = previous if isinstance(previous, dict) else None
-        status = failed_status(stub, error, now=self.clock(), previous=before, reason="InvalidSpec")
+        reason = ConditionReason.INVALID_SPEC
+        status = failed_status(stub, error, now=self.clock(), previous=before, reason=reason)
         await patch_policy_status(self.client, namespace, name, status, self.field_manager)

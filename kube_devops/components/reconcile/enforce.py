@@ -15,18 +15,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kube_devops.core.bodies import Workload
 from kube_devops.core.checks import CheckId
-from kube_devops.core.evaluation import PodResult
+from kube_devops.core.findings import PodResult
 from kube_devops.core.policy import Policy
-from kube_devops.core.policy_status import RemediationSummary
-from kube_devops.core.remediation import RemediationPlan, plan_remediation, workload_ref
+from kube_devops.core.policy_evaluation import PatchFailure, RemediationSummary
+from kube_devops.core.remediation import (
+    NotRemediable,
+    RemediationPlan,
+    plan_remediation,
+    workload_ref,
+)
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.policies import create_event
 from kube_devops.kube.workloads import OwnerResolver, json_patch_workload
-from kube_devops.runtime.metrics import ComponentMetrics
 
 from .events import remediation_event
+from .metrics import ReconcileMetrics
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +44,7 @@ _NO_OWNER = (
 
 @dataclass
 class _Group:
-    workload: dict[str, Any]
+    workload: Workload
     containers: dict[str, None] = field(default_factory=dict)
 
 
@@ -47,7 +53,7 @@ class Enforcer:
     """Patches the workloads of one policy; shared by all cycles."""
 
     client: KubeClient
-    metrics: ComponentMetrics
+    metrics: ReconcileMetrics
     field_manager: str
     instance: str
 
@@ -62,35 +68,36 @@ class Enforcer:
         """Repair what ``policy`` can repair in its namespace; the summary for its status."""
         groups, orphans = await self._group(policy, pods, results)
         applied: list[str] = []
-        failed: list[tuple[str, str]] = []
+        failed: list[PatchFailure] = []
         skipped = list(orphans)
         for group in groups.values():
             plan = plan_remediation(group.workload, policy.spec, containers=group.containers)
             key = plan.workload.key
-            skipped.extend((key, s.container, s.check, s.reason) for s in plan.not_remediable)
+            skipped.extend(plan.not_remediable)
             if not plan.needed:
                 continue
             error = await self._patch(plan)
             if error is None:
                 applied.append(key)
             else:
-                failed.append((key, error))
+                failed.append(PatchFailure(key, error))
             await self._record(policy, plan, error, now)
         return RemediationSummary(tuple(applied), tuple(failed), tuple(skipped))
 
     async def _group(
         self, policy: Policy, pods: Sequence[Mapping[str, Any]], results: Sequence[PodResult]
-    ) -> tuple[dict[str, _Group], list[tuple[str, str, str, str]]]:
+    ) -> tuple[dict[str, _Group], list[NotRemediable]]:
         resolver = OwnerResolver(self.client)
         groups: dict[str, _Group] = {}
-        orphans: list[tuple[str, str, str, str]] = []
+        orphans: list[NotRemediable] = []
         for pod, result in zip(pods, results, strict=True):
             names = _candidates(pod, result, policy)
             if not names:
                 continue
             workload = await resolver.resolve(pod)
             if workload is None:
-                orphans.append((f"pod/{result.namespace}/{result.name}", "*", "*", _NO_OWNER))
+                pod_key = f"pod/{result.namespace}/{result.name}"
+                orphans.append(NotRemediable(pod_key, "*", "*", _NO_OWNER))
                 continue
             group = groups.setdefault(workload_ref(workload).key, _Group(workload))
             group.containers.update(dict.fromkeys(names))
@@ -103,10 +110,10 @@ class Enforcer:
                 self.client, ref.kind, ref.namespace, ref.name, plan.patch, self.field_manager
             )
         except KubeError as err:
-            self.metrics.counter("devopspolicy_remediations_failed_total").inc()
+            self.metrics.remediations_failed.inc()
             log.warning("remediation failed", extra={"workload": ref.key, "error": str(err)})
             return str(err)
-        self.metrics.counter("devopspolicy_remediations_applied_total").inc()
+        self.metrics.remediations_applied.inc()
         changes = [f"{a.container}:{a.change}" for a in plan.actions]
         log.info("remediation applied", extra={"workload": ref.key, "changes": changes})
         return None

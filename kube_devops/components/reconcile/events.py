@@ -7,11 +7,22 @@
 from __future__ import annotations
 
 import zlib
-from typing import Any
+from enum import StrEnum
 
+from kube_devops.core.bodies import Event
 from kube_devops.core.policy import API_VERSION, KIND, Policy
 from kube_devops.core.policy_status import rfc3339
 from kube_devops.core.remediation import RemediationPlan
+
+
+class RemediationReason(StrEnum):
+    """``reason`` of a remediation Event."""
+
+    REMEDIATED = "Remediated"
+    """The workload was patched (type Normal)."""
+    REMEDIATION_FAILED = "RemediationFailed"
+    """The patch failed (type Warning)."""
+
 
 #: ``source.component`` / ``reportingComponent`` of our Events.
 COMPONENT = "kube-devops-reconcile"
@@ -24,14 +35,14 @@ def remediation_event(
     error: str | None,
     now: float,
     instance: str,
-) -> dict[str, Any]:
+) -> Event:
     """The Event for one remediation attempt (``error`` None means it was applied)."""
     changes = ", ".join(f"{a.container}: {a.change}" for a in plan.actions)
     if error is None:
-        reason, kind = "Remediated", "Normal"
+        reason, kind = RemediationReason.REMEDIATED, "Normal"
         message = f"patched {plan.workload.key} ({changes})"
     else:
-        reason, kind = "RemediationFailed", "Warning"
+        reason, kind = RemediationReason.REMEDIATION_FAILED, "Warning"
         message = f"could not patch {plan.workload.key} ({changes}): {error}"
     stamp = rfc3339(now)
     return {
@@ -48,7 +59,7 @@ def remediation_event(
             "namespace": policy.namespace,
             "uid": policy.uid,
         },
-        "reason": reason,
+        "reason": reason.value,
         "message": message[:1024],
         "type": kind,
         "source": {"component": COMPONENT},

@@ -11,36 +11,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kube_devops.core.bodies import PatchOp
+from kube_devops.core.meta import Meta
+
 FINALIZER = "devops.stochastic.io/cleanup"
 
-_Op = dict[str, Any]
 
-
-def finalizers_of(obj: Mapping[str, Any]) -> list[Any]:
+def finalizers_of(obj: Mapping[str, Any]) -> list[str]:
     """``metadata.finalizers`` of ``obj`` (empty when absent)."""
-    value = (obj.get("metadata") or {}).get("finalizers")
-    return list(value) if isinstance(value, list) else []
+    return Meta.of(obj).finalizers or []
 
 
-def add_ops(obj: Mapping[str, Any]) -> list[_Op] | None:
+def add_ops(obj: Mapping[str, Any]) -> list[PatchOp] | None:
     """Ops adding our finalizer to ``obj``; None when it is already there."""
-    current = finalizers_of(obj)
-    if FINALIZER in current:
+    meta = Meta.of(obj)
+    if FINALIZER in (meta.finalizers or ()):
         return None
-    if "finalizers" not in (obj.get("metadata") or {}):
-        ops: list[_Op] = []
-        version = (obj.get("metadata") or {}).get("resourceVersion")
+    if not meta.has_finalizers_field:
+        ops: list[PatchOp] = []
+        version = meta.resource_version
         if version:
             # The list is created whole: only if nobody changed the object since we read it.
             ops.append({"op": "test", "path": "/metadata/resourceVersion", "value": version})
         ops.append({"op": "add", "path": "/metadata/finalizers", "value": [FINALIZER]})
         return ops
-    if not isinstance((obj.get("metadata") or {}).get("finalizers"), list):
+    if meta.finalizers is None:
         return [{"op": "replace", "path": "/metadata/finalizers", "value": [FINALIZER]}]
     return [{"op": "add", "path": "/metadata/finalizers/-", "value": FINALIZER}]
 
 
-def remove_ops(obj: Mapping[str, Any]) -> list[_Op] | None:
+def remove_ops(obj: Mapping[str, Any]) -> list[PatchOp] | None:
     """Ops removing our finalizer from ``obj``; None when it is not there."""
     current = finalizers_of(obj)
     if FINALIZER not in current:

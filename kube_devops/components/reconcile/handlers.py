@@ -9,11 +9,12 @@ the pod's namespace due after the debounce delay; a relist re-evaluates every po
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
+from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
+from kube_devops.kube.watch import WatchEvent
 
 from .scheduler import Scheduler, policy_key
-
-JsonDict = dict[str, Any]
 
 
 class PolicyFeed:
@@ -36,7 +37,7 @@ class PolicyFeed:
     def apply(self, event_type: str, obj: JsonDict) -> None:
         """One watch event."""
         key = policy_key(obj)
-        if event_type == "DELETED":
+        if event_type == WatchEvent.DELETED:
             self._gone(key)
             return
         before = self.scheduler.policies.get(key)
@@ -52,10 +53,10 @@ class PolicyFeed:
 
 
 def _needs_evaluation(before: JsonDict, after: JsonDict) -> bool:
-    old, new = before.get("metadata") or {}, after.get("metadata") or {}
-    if old.get("generation") != new.get("generation"):
+    old, new = Meta.of(before), Meta.of(after)
+    if old.generation != new.generation:
         return True
-    if bool(old.get("deletionTimestamp")) != bool(new.get("deletionTimestamp")):
+    if bool(old.deletion_timestamp) != bool(new.deletion_timestamp):
         return True
     return before.get("spec") != after.get("spec")
 
@@ -75,6 +76,6 @@ class PodFeed:
 
     def apply(self, event_type: str, obj: JsonDict) -> None:
         """Any pod event: its namespace's policies are due after the debounce delay."""
-        namespace = (obj.get("metadata") or {}).get("namespace")
+        namespace = Meta.of(obj).declared_namespace
         if namespace:
             self.scheduler.pods_changed(namespace)

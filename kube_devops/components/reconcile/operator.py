@@ -18,11 +18,11 @@ from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.resources import DEVOPSPOLICIES, PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
-from kube_devops.runtime.metrics import ComponentMetrics
 
 from .cycle import PolicyReconciler
 from .enforce import Enforcer
 from .handlers import PodFeed, PolicyFeed
+from .metrics import ReconcileMetrics
 from .scheduler import Scheduler
 from .settings import ReconcileSettings
 
@@ -36,7 +36,7 @@ class ReconcileOperator:
         self,
         settings: ReconcileSettings,
         client: KubeClient,
-        metrics: ComponentMetrics,
+        metrics: ReconcileMetrics,
         identity: str,
     ) -> None:
         self.settings = settings
@@ -79,6 +79,7 @@ class ReconcileOperator:
             self.reconciler.forget(namespace, name)
         self.scheduler = self._new_scheduler()
         self.standby = True
+        log.info("standing by: another replica may reconcile")
 
     def _new_scheduler(self) -> Scheduler:
         s = self.settings
@@ -104,7 +105,7 @@ class ReconcileOperator:
                 scheduler.done(key)
 
     def _failed(self, scheduler: Scheduler, key: str, err: Exception) -> None:
-        self.metrics.counter("devopspolicy_reconcile_errors_total").inc()
+        self.metrics.errors.inc()
         delay = scheduler.failed(key)
         extra: dict[str, Any] = {"policy": key, "error": str(err), "retry_in": round(delay, 3)}
         if isinstance(err, (KubeError, ValueError)):

@@ -21,11 +21,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kube_devops.core.meta import Meta
+
 
 def policy_key(obj: Mapping[str, Any]) -> str:
     """``namespace/name`` of a policy object."""
-    meta = obj.get("metadata") or {}
-    return f"{meta.get('namespace') or 'default'}/{meta.get('name')}"
+    return Meta.of(obj).key
 
 
 class Scheduler:

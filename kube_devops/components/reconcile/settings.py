@@ -4,34 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kube_devops.core.catalog import LEASE_NAMES, PORTS, Component
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
-from kube_devops.kube.config import ClusterConfig
+from kube_devops.runtime.settings import ComponentSettings, LeaseSettings, ServeSettings
+
+#: The operator's Lease: renewed every 5 s, tried every second while standing by.
+RECONCILE_LEASE = LeaseSettings(
+    name=LEASE_NAMES[Component.RECONCILE], renew_period=5.0, retry_period=1.0
+)
 
 
-@dataclass(frozen=True)
-class ReconcileSettings:
-    """Everything ``run_reconcile`` needs."""
+@dataclass(frozen=True, kw_only=True)
+class ReconcileSettings(ComponentSettings):
+    """Everything ``run_reconcile`` needs (``serve``, ``cluster``, ``lease``, ``registry`` too)."""
 
-    cluster: ClusterConfig = field(default_factory=ClusterConfig)
-    """Which cluster to talk to (kubeconfig/context or in-cluster)."""
-    host: str = "0.0.0.0"
-    """Interface for /healthz, /readyz and /metrics."""
-    port: int = 9090
-    """Port for /healthz, /readyz and /metrics (0 picks a free one)."""
+    serve: ServeSettings = field(
+        default_factory=lambda: ServeSettings(port=PORTS[Component.RECONCILE])
+    )
+    """Listener of /healthz, /readyz and /metrics (port 9090; 0 picks a free one)."""
+    lease: LeaseSettings = RECONCILE_LEASE
+    """Leader election: only the Lease holder reconciles and enforces."""
     interval: float = 30.0
     """Seconds between full re-evaluations of every policy."""
     debounce: float = 0.5
     """Seconds from the first pod change in a namespace to the re-evaluation of its policies."""
-    lease_namespace: str = "kube-devops"
-    """Namespace of the leader-election Lease."""
-    lease_name: str = "kube-devops-reconcile"
-    """Name of the leader-election Lease."""
-    identity: str | None = None
-    """Unique holder identity of this replica; None derives one from host name and a random id."""
-    lease_duration: float = 15.0
-    """Seconds a Lease stays valid without renewal."""
-    renew_interval: float = 5.0
-    """Seconds between Lease renewals (and acquisition attempts while standing by)."""
     protected_namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES
     """Namespaces where enforcement never patches anything."""
     field_manager: str = "kube-devops-reconcile"

@@ -2,5 +2,7 @@
 
 - ``state.ClusterState`` — O(1) per-event per-pod contributions and per-namespace tallies;
 - ``exporter.GovernanceCollector`` — the leader-only score series, built at scrape time;
-- ``controller.WatchControllerSettings`` and ``controller.run_watch(settings) -> int``.
+- ``exporter.WatchMetrics`` — the controller's own collectors (``pod_events_total``);
+- ``controller.WatchControllerSettings`` and ``controller.run_watch(settings) -> int`` (assembled
+  by ``runtime.run_component``).
 """

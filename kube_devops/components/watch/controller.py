@@ -1,7 +1,8 @@
 """The watch controller process: list+watch pods, keep scores, serve :8080, elect a leader.
 
-Public API: ``WatchControllerSettings`` and ``await run_watch(settings, stop=None,
-on_listening=None) -> int`` (the exit code; ``on_listening`` receives the bound port).
+Public API: ``WatchControllerSettings`` (a ``runtime.settings.ComponentSettings``) and
+``await run_watch(settings, stop=None, on_listening=None) -> int`` (the exit code;
+``on_listening`` receives the bound port), assembled and run by ``runtime.run_component``.
 Every replica watches pods and keeps the state warm (so a new leader exports exact scores at
 once) and serves ``/healthz``, ``/readyz`` and ``/metrics``; only the Lease holder exports the
 governance series. ``/readyz`` is 200 once the first list is processed and 503 again while the
@@ -11,39 +12,31 @@ watch has been failing for longer than ``readiness_grace``.
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry
-
-from kube_devops.components.watch.exporter import event_counter, register_governance
+from kube_devops.components.watch.exporter import WatchMetrics, register_governance
 from kube_devops.components.watch.state import ClusterState
+from kube_devops.core.catalog import LEASE_NAMES, PORTS, Component
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
-from kube_devops.kube.client import KubeClient
-from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.leader import LeaderElector, LeaseSettings
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
-from kube_devops.runtime.app import create_app
-from kube_devops.runtime.runner import ServeSettings, serve
+from kube_devops.runtime.component import Kit, Parts, run_component
+from kube_devops.runtime.settings import ComponentSettings, LeaseSettings, ServeSettings
 
-log = logging.getLogger(__name__)
+#: The watch controller's Lease.
+WATCH_LEASE = LeaseSettings(name=LEASE_NAMES[Component.WATCH])
 
 
-@dataclass(frozen=True)
-class WatchControllerSettings:
+@dataclass(frozen=True, kw_only=True)
+class WatchControllerSettings(ComponentSettings):
     """Everything the watch controller needs; built by the CLI."""
 
-    cluster: ClusterConfig = field(default_factory=ClusterConfig)
-    """Where the API server is (kubeconfig, context, or in-cluster)."""
-    serve: ServeSettings = field(default_factory=lambda: ServeSettings(port=8080))
+    serve: ServeSettings = field(default_factory=lambda: ServeSettings(port=PORTS[Component.WATCH]))
     """HTTP listener for probes and metrics."""
-    lease: LeaseSettings = field(default_factory=lambda: LeaseSettings(name="kube-devops-watch"))
-    """Leader-election Lease (namespace, name, identity, timing)."""
-    leader_election: bool = True
-    """False: this process always exports (single replica, no Lease needed)."""
+    lease: LeaseSettings = WATCH_LEASE
+    """Leader election; ``enabled=False``: this process always exports (single replica)."""
     watch: WatchSettings = field(default_factory=WatchSettings)
     """List+watch timing (server-side timeout, backoff)."""
     readiness_grace: float = 30.0
@@ -55,23 +48,26 @@ class WatchControllerSettings:
 
 
 class WatchController:
-    """Wires state, watcher, leader election and HTTP together."""
+    """Wires state, watcher and the leader gate together."""
 
-    def __init__(self, settings: WatchControllerSettings, client: KubeClient) -> None:
+    def __init__(self, settings: WatchControllerSettings, kit: Kit) -> None:
         self.settings = settings
-        self.registry = CollectorRegistry()
-        self.elector = LeaderElector(client, settings.lease) if settings.leader_election else None
-        events = event_counter(self.registry)
+        self.leadership = kit.leadership
+        events = WatchMetrics.build(kit.registry).events
         self.state = ClusterState(
             namespaces=settings.system_namespaces,
             on_event=lambda kind: events.labels(event=kind).inc(),
         )
-        register_governance(self.registry, self.state, self.is_leader)
-        self.watcher = Watcher(client, PODS, settings=settings.watch)
+        register_governance(kit.registry, self.state, self.is_leader)
+        self.watcher = Watcher(kit.client, PODS, settings=settings.watch)
+
+    def parts(self) -> Parts:
+        """What ``run_component`` serves and runs for the controller."""
+        return Parts(ready=self.ready, tasks=[self.watch_pods, self.expire_pending])
 
     def is_leader(self) -> bool:
         """Whether this replica exports governance series."""
-        return self.elector is None or self.elector.is_leader
+        return self.leadership.is_leader
 
     def ready(self) -> bool:
         """First list processed, and the watch not failing for longer than the grace period."""
@@ -88,10 +84,6 @@ class WatchController:
             await asyncio.sleep(self.settings.pending_check_period)
             self.state.expire_pending()
 
-    async def lead(self) -> None:
-        if self.elector is not None:
-            await self.elector.run()
-
 
 async def run_watch(
     settings: WatchControllerSettings,
@@ -100,12 +92,8 @@ async def run_watch(
     on_listening: Callable[[int], None] | None = None,
 ) -> int:
     """Run the controller until SIGTERM/SIGINT (or ``stop``); returns the exit code."""
-    client = KubeClient.from_config(settings.cluster)
-    try:
-        controller = WatchController(settings, client)
-        app = create_app(controller.registry, controller.ready)
-        tasks = [controller.watch_pods, controller.expire_pending, controller.lead]
-        log.info("watch controller starting", extra={"api": client.host})
-        return await serve(app, settings.serve, tasks, stop=stop, on_listening=on_listening)
-    finally:
-        client.close()
+
+    def assemble(kit: Kit) -> Parts:
+        return WatchController(settings, kit).parts()
+
+    return await run_component(settings, assemble, stop=stop, on_listening=on_listening)

@@ -5,12 +5,13 @@
 (one series per namespace with scored pods, so an emptied namespace's series is gone) and
 ``pods_tracked_total`` — but only while ``is_leader()`` holds: followers export none of them, so
 replicas never double the governance data. ``pod_events_total{event}`` is an ordinary counter of
-the events each replica processed (``event_counter``, built from the catalog).
+the events each replica processed (``WatchMetrics.events``, built once from the catalog).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -45,11 +46,18 @@ class GovernanceCollector(Collector):
         return iter(())
 
 
-def event_counter(registry: CollectorRegistry) -> Counter:
-    """Register ``pod_events_total{event}`` (ADDED/MODIFIED/DELETED preset to 0) on ``registry``."""
-    return build_metrics(Component.WATCH, registry, names=["pod_events_total"]).counter(
-        "pod_events_total"
-    )
+@dataclass(frozen=True)
+class WatchMetrics:
+    """The watch controller's own collectors (the governance series come from the state)."""
+
+    events: Counter
+    """``pod_events_total{event}``: pod events processed (ADDED/MODIFIED/DELETED preset to 0)."""
+
+    @classmethod
+    def build(cls, registry: CollectorRegistry) -> WatchMetrics:
+        """Register ``pod_events_total`` on ``registry``."""
+        found = build_metrics(Component.WATCH, registry, names=["pod_events_total"])
+        return cls(events=found.counter("pod_events_total"))
 
 
 def register_governance(

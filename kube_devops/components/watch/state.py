@@ -17,12 +17,18 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kube_devops.core.evaluation import PodResult, Units, creation_epoch, evaluate_pod
+from kube_devops.core.bodies import PodPhase
+from kube_devops.core.check_table import CHECK_TABLE, CheckTable, Units
+from kube_devops.core.evaluation import creation_epoch, evaluate_pod
+from kube_devops.core.findings import PodResult
+from kube_devops.core.meta import Meta, object_key
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 from kube_devops.core.scoring import Tally
+from kube_devops.kube.watch import WatchEvent
 
-_PENDING_INDEX = 4
+_DELETED = WatchEvent.DELETED
+_PENDING = PodPhase.PENDING.value
 
 
 class ClusterState:
@@ -35,12 +41,13 @@ class ClusterState:
         *,
         clock: Callable[[], float] = time.time,
         on_event: Callable[[str], None] | None = None,
+        table: CheckTable = CHECK_TABLE,
     ) -> None:
         self.policy, self.system, self._clock = policy, namespaces, clock
-        self._on_event = on_event
+        self._on_event, self.table = on_event, table
         self.pods: dict[str, PodResult] = {}
         self.namespaces: dict[str, Tally] = {}
-        self.cluster = Tally()
+        self.cluster = Tally(table)
         self._shared: dict[tuple[str, Units], PodResult] = {}
         self._pending: list[tuple[float, int, str]] = []
         self._waiting: dict[str, int] = {}
@@ -52,7 +59,7 @@ class ClusterState:
         """Forget everything and rebuild from a full list."""
         self.pods.clear()
         self.namespaces.clear()
-        self.cluster = Tally()
+        self.cluster = Tally(self.table)
         self._pending.clear()
         self._waiting.clear()
         now = self._clock()
@@ -61,9 +68,8 @@ class ClusterState:
 
     def apply(self, event_type: str, obj: dict[str, Any]) -> None:
         """Apply one ADDED / MODIFIED / DELETED pod event."""
-        if event_type == "DELETED":
-            meta = obj.get("metadata") or {}
-            self._drop(f"{meta.get('namespace') or 'default'}/{meta.get('name') or ''}")
+        if event_type == _DELETED:
+            self._drop(object_key(obj))
         else:
             self._upsert(obj, self._clock())
         if self._on_event is not None:
@@ -72,7 +78,7 @@ class ClusterState:
     # -- updates -------------------------------------------------------------------------------
 
     def _upsert(self, pod: Mapping[str, Any], now: float) -> None:
-        result = evaluate_pod(pod, self.policy, now=now, namespaces=self.system)
+        result = evaluate_pod(pod, self.policy, now=now, namespaces=self.system, table=self.table)
         key = f"{result.namespace}/{result.name}"
         self._drop(key)
         if not result.scored:
@@ -80,7 +86,7 @@ class ClusterState:
         contribution = self._share(result.namespace, result.units)
         self._count(key, contribution)
         if self._may_turn_pending(pod, result):
-            created = creation_epoch((pod.get("metadata") or {}).get("creationTimestamp"))
+            created = creation_epoch(Meta.of(pod).creation_timestamp)
             limit = self.policy.forbid_pending_duration
             if created is not None and limit is not None:
                 self._sequence += 1
@@ -89,13 +95,13 @@ class ClusterState:
 
     def _may_turn_pending(self, pod: Mapping[str, Any], result: PodResult) -> bool:
         phase = (pod.get("status") or {}).get("phase")
-        return phase == "Pending" and result.units[_PENDING_INDEX] == 0
+        return phase == _PENDING and result.units.pending == 0
 
     def _count(self, key: str, contribution: PodResult) -> None:
         self.pods[key] = contribution
         tally = self.namespaces.get(contribution.namespace)
         if tally is None:
-            tally = self.namespaces[contribution.namespace] = Tally()
+            tally = self.namespaces[contribution.namespace] = Tally(self.table)
         tally.add(contribution)
         self.cluster.add(contribution)
 
@@ -114,7 +120,7 @@ class ClusterState:
     def _share(self, namespace: str, units: Units) -> PodResult:
         shared = self._shared.get((namespace, units))
         if shared is None:
-            shared = PodResult(namespace, "", True, units, ())
+            shared = PodResult(namespace, "", True, units, (), self.table)
             self._shared[(namespace, units)] = shared
         return shared
 
@@ -127,10 +133,8 @@ class ClusterState:
             if self._waiting.get(key) != sequence:
                 continue  # changed or gone since
             contribution = self.pods[key]
-            latest, live, ready, restarts, _ = contribution.units
             self._drop(key)
-            self._count(
-                key, self._share(contribution.namespace, (latest, live, ready, restarts, 1))
-            )
+            pending = contribution.units._replace(pending=1)
+            self._count(key, self._share(contribution.namespace, pending))
             changed += 1
         return changed

@@ -12,7 +12,9 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kube_devops.core.meta import Meta
 from kube_devops.core.policy import Policy, PolicyError, parse_policy
+from kube_devops.kube.watch import WatchEvent
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ class PolicyCache:
             return
         items = self._by_ns.setdefault(namespace, {})
         items.pop(name, None)
-        if event_type != "DELETED":
+        if event_type != WatchEvent.DELETED:
             policy = _parse(obj)
             if policy is not None:
                 items[name] = policy
@@ -75,13 +77,8 @@ class PolicyCache:
 
 
 def _identity(obj: Mapping[str, Any]) -> tuple[str, str]:
-    meta = obj.get("metadata")
-    meta = meta if isinstance(meta, Mapping) else {}
-    namespace, name = meta.get("namespace"), meta.get("name")
-    return (
-        namespace if isinstance(namespace, str) and namespace else "default",
-        name if isinstance(name, str) else "",
-    )
+    meta = Meta.of(obj)
+    return meta.namespace, meta.name
 
 
 def _parse(obj: Mapping[str, Any]) -> Policy | None:

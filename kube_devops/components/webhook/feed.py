@@ -1,7 +1,8 @@
 """Keep the webhook's policy cache filled from the cluster's ``DevOpsPolicy`` objects.
 
-``watch_policies(cache, cluster)`` runs the adapter's resilient list+watch of every policy in
-every namespace with the cache as its handler: the first list marks it synced, events keep it
+``watch_policies(cache, client)`` runs the adapter's resilient list+watch of every policy in
+every namespace with the cache as its handler (the client belongs to the component, which drains
+and closes it at shutdown): the first list marks it synced, events keep it
 current, and during an API outage the cache keeps serving its last state. Should the watcher
 itself ever fail, it is logged and started again after a pause: the webhook must keep answering
 from its cache whatever happens to the feed.
@@ -14,7 +15,6 @@ import logging
 
 from kube_devops.components.webhook.cache import PolicyCache
 from kube_devops.kube.client import KubeClient
-from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import DEVOPSPOLICIES
 from kube_devops.kube.watch import Watcher, WatchSettings
 
@@ -25,25 +25,21 @@ RESTART_DELAY = 1.0
 
 
 async def watch_policies(
-    cache: PolicyCache, cluster: ClusterConfig, settings: WatchSettings | None = None
+    cache: PolicyCache, client: KubeClient, settings: WatchSettings | None = None
 ) -> None:
     """Fill ``cache`` and keep it current until cancelled."""
-    client = KubeClient.from_config(cluster, request_timeout=10.0)
-    try:
-        while True:
-            try:
-                await Watcher(client, DEVOPSPOLICIES, settings=settings).run(cache)
-            except Exception as err:  # keep serving from the cache; restart the feed
-                if _cancelling():
-                    raise asyncio.CancelledError from err  # shutdown, whatever it turned into
-                log.warning(
-                    "policy_watch_restarted",
-                    exc_info=True,
-                    extra={"error": repr(err), "retry_in": RESTART_DELAY},
-                )
-                await asyncio.sleep(RESTART_DELAY)
-    finally:
-        client.close()
+    while True:
+        try:
+            await Watcher(client, DEVOPSPOLICIES, settings=settings).run(cache)
+        except Exception as err:  # keep serving from the cache; restart the feed
+            if _cancelling():
+                raise asyncio.CancelledError from err  # shutdown, whatever it turned into
+            log.warning(
+                "policy_watch_restarted",
+                exc_info=True,
+                extra={"error": repr(err), "retry_in": RESTART_DELAY},
+            )
+            await asyncio.sleep(RESTART_DELAY)
 
 
 def _cancelling() -> bool:

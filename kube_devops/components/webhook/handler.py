@@ -18,16 +18,16 @@ from collections.abc import Callable, Sequence
 from aiohttp import web
 from prometheus_client import Counter
 
+from kube_devops.components.webhook.metrics import WebhookMetrics
 from kube_devops.core.admission import (
     AdmissionSettings,
-    Verdict,
+    AdmissionVerdict,
     review_for,
     unable_verdict,
     verdict,
 )
 from kube_devops.core.admission_review import MalformedReviewError, dump_review, parse_review
 from kube_devops.core.policy import Policy
-from kube_devops.runtime.metrics import ComponentMetrics
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +44,16 @@ class ValidateHandler:
         self,
         policies_for: PolicyLookup,
         settings: AdmissionSettings,
-        metrics: ComponentMetrics,
+        metrics: WebhookMetrics,
         *,
         body_limit: int = BODY_LIMIT,
     ) -> None:
         self._policies_for = policies_for
         self._settings = settings
         self._body_limit = body_limit
-        self._requests = metrics.counter("webhook_requests_total")
-        self._denials = metrics.counter("webhook_denials_total")
-        self._duration = metrics.histogram("webhook_request_duration_seconds")
+        self._requests = metrics.requests
+        self._denials = metrics.denials
+        self._duration = metrics.duration
         # label children by label values: operation and check sets are small and fixed, and
         # namespaces are bounded by those holding a policy (only they can deny)
         self._request_children: dict[tuple[str, str], Counter] = {}
@@ -99,7 +99,7 @@ class ValidateHandler:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _judge(self, body: bytes) -> tuple[str, str, str, Verdict]:
+    def _judge(self, body: bytes) -> tuple[str, str, str, AdmissionVerdict]:
         try:
             req = parse_review(body)
         except MalformedReviewError as err:

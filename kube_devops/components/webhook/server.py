@@ -2,22 +2,23 @@
 
 Public API:
 
-- ``WebhookSettings`` — everything ``kube-devops webhook serve`` decides.
+- ``WebhookSettings`` — everything ``kube-devops webhook serve`` decides (a
+  ``runtime.settings.ComponentSettings``: ``serve`` carries the TLS files, ``lease`` is disabled:
+  the webhook answers on every replica and elects no leader).
 - ``build_app(cache, settings, registry) -> web.Application`` — the app alone (for in-process
   tests): ``POST /validate`` plus the runtime's ``/healthz``, ``/readyz`` (200 once the cache
   synced) and ``/metrics``.
 - ``await run_webhook(settings, *, feed=None, stop=None, on_listening=None) -> int`` — serve
   HTTPS until SIGTERM/SIGINT or ``stop``; ``feed(cache)`` keeps the cache filled (default: a
-  list+watch of every ``DevOpsPolicy`` through the Kubernetes adapter).
+  list+watch of every ``DevOpsPolicy`` through the component's API client, which
+  ``runtime.run_component`` drains and closes at shutdown).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -26,59 +27,61 @@ from prometheus_client import CollectorRegistry
 from kube_devops.components.webhook.cache import PolicyCache
 from kube_devops.components.webhook.feed import watch_policies
 from kube_devops.components.webhook.handler import BODY_LIMIT, ValidateHandler
+from kube_devops.components.webhook.metrics import WebhookMetrics
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.core.catalog import PORTS, Component
-from kube_devops.kube.config import ClusterConfig
 from kube_devops.runtime.app import create_app
-from kube_devops.runtime.metrics import build_metrics
-from kube_devops.runtime.runner import ServeSettings, serve
-from kube_devops.runtime.tls import CertReloader, server_context
-
-log = logging.getLogger(__name__)
+from kube_devops.runtime.component import Kit, Parts, run_component
+from kube_devops.runtime.settings import (
+    NO_ELECTION,
+    ClusterSettings,
+    ComponentSettings,
+    LeaseSettings,
+    ServeSettings,
+    TlsSettings,
+)
 
 PolicyFeed = Callable[[PolicyCache], Coroutine[Any, Any, None]]
 
-#: ``webhook_requests_total`` series created at start so dashboards have data from the start.
-REQUEST_PRESETS = tuple(
-    (op, allowed) for op in ("CREATE", "UPDATE") for allowed in ("true", "false")
-)
+#: The webhook's client: shorter request timeout (its only requests are the policy list+watch).
+WEBHOOK_CLUSTER = ClusterSettings(request_timeout=10.0)
 
 
-@dataclass(frozen=True)
-class WebhookSettings:
+@dataclass(frozen=True, kw_only=True)
+class WebhookSettings(ComponentSettings):
     """How the webhook runs (``kube-devops webhook serve`` flags)."""
 
-    host: str = "0.0.0.0"
-    """Interface to listen on."""
-    port: int = PORTS[Component.WEBHOOK]
-    """HTTPS port (8443); 0 picks a free one."""
-    tls_cert: Path = Path("tls.crt")
-    """PEM certificate (chain) served; reloaded when the file changes."""
-    tls_key: Path = Path("tls.key")
-    """PEM private key of ``tls_cert``."""
+    serve: ServeSettings = field(
+        default_factory=lambda: ServeSettings(port=PORTS[Component.WEBHOOK], tls=TlsSettings())
+    )
+    """HTTPS listener (8443) and the certificate files, reloaded when they change."""
+    cluster: ClusterSettings = WEBHOOK_CLUSTER
+    """Where the DevOpsPolicy objects are read from."""
+    lease: LeaseSettings = NO_ELECTION
+    """No leader election: every replica answers admission requests."""
     admission: AdmissionSettings = field(default_factory=AdmissionSettings)
     """Verdict settings: deny severity, fail-closed, system namespaces."""
-    cluster: ClusterConfig = field(default_factory=ClusterConfig)
-    """Where the DevOpsPolicy objects are read from."""
     body_limit: int = BODY_LIMIT
     """Largest accepted AdmissionReview body, in bytes (larger: HTTP 413)."""
-    cert_check_interval: float = 2.0
-    """Seconds between two checks of the certificate files for changes."""
-    shutdown_timeout: float = 4.0
-    """Seconds granted to in-flight requests after SIGTERM."""
+
+
+def _routes(
+    cache: PolicyCache, settings: WebhookSettings, registry: CollectorRegistry
+) -> list[web.RouteDef]:
+    handler = ValidateHandler(
+        cache.policies_for,
+        settings.admission,
+        WebhookMetrics.build(registry),
+        body_limit=settings.body_limit,
+    )
+    return [web.post("/validate", handler.handle)]
 
 
 def build_app(
     cache: PolicyCache, settings: WebhookSettings, registry: CollectorRegistry
 ) -> web.Application:
     """The webhook's aiohttp application on ``registry``."""
-    metrics = build_metrics(
-        Component.WEBHOOK, registry, {"webhook_requests_total": REQUEST_PRESETS}
-    )
-    handler = ValidateHandler(
-        cache.policies_for, settings.admission, metrics, body_limit=settings.body_limit
-    )
-    return create_app(registry, cache.is_ready, [web.post("/validate", handler.handle)])
+    return create_app(registry, cache.is_ready, _routes(cache, settings, registry))
 
 
 async def run_webhook(
@@ -87,29 +90,26 @@ async def run_webhook(
     feed: PolicyFeed | None = None,
     stop: asyncio.Event | None = None,
     on_listening: Callable[[int], None] | None = None,
-    registry: CollectorRegistry | None = None,
 ) -> int:
-    """Serve until stopped; returns the exit code (1 when the TLS files are unusable)."""
-    context = server_context(settings.tls_cert, settings.tls_key)
-    reloader = CertReloader(
-        context, settings.tls_cert, settings.tls_key, settings.cert_check_interval
-    )
-    cache = PolicyCache()
-    app = build_app(cache, settings, registry or CollectorRegistry())
-    if feed is None:
-        cluster = settings.cluster
+    """Serve until stopped; the exit code (raises ``TlsFilesError`` for unusable TLS files)."""
 
-        async def feed_default(target: PolicyCache) -> None:
-            await watch_policies(target, cluster)
+    def assemble(kit: Kit) -> Parts:
+        cache = PolicyCache()
+        fill = feed if feed is not None else _cluster_feed(kit)
 
-        feed = feed_default
-    policy_feed = feed
+        async def feeding() -> None:
+            await fill(cache)
 
-    async def feeding() -> None:
-        await policy_feed(cache)
+        routes = _routes(cache, settings, kit.registry)
+        return Parts(ready=cache.is_ready, routes=routes, tasks=[feeding])
 
-    serve_settings = ServeSettings(
-        settings.host, settings.port, context, shutdown_timeout=settings.shutdown_timeout
-    )
-    tasks = (reloader.run, feeding)
-    return await serve(app, serve_settings, tasks, stop=stop, on_listening=on_listening)
+    return await run_component(settings, assemble, stop=stop, on_listening=on_listening)
+
+
+def _cluster_feed(kit: Kit) -> PolicyFeed:
+    client = kit.client
+
+    async def fill(cache: PolicyCache) -> None:
+        await watch_policies(cache, client)
+
+    return fill

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from support.emulator import KubeEmulator
 
 from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
-from kube_devops.kube.config import ClusterConfig
+from kube_devops.components.reconcile.settings import RECONCILE_LEASE
+from kube_devops.runtime.settings import ClusterSettings, ServeSettings
 
 KUBE_TESTS = Path(__file__).parents[3] / "kube-tests"
 Obj = dict[str, Any]
@@ -154,16 +156,17 @@ async def running_operator(emu: KubeEmulator, **overrides: Any) -> AsyncIterator
     """Start ``run_reconcile`` against ``emu`` (interval 1 s) and stop it afterwards."""
     options: dict[str, Any] = {"interval": 1.0, "debounce": 0.2, "backoff_base": 0.2}
     options.update(overrides)
+    lease = dataclasses.replace(RECONCILE_LEASE, identity=options.pop("identity", None))
     settings = ReconcileSettings(
-        cluster=ClusterConfig(str(emu.kubeconfig)), host="127.0.0.1", port=0, **options
+        cluster=ClusterSettings(str(emu.kubeconfig)),
+        serve=ServeSettings("127.0.0.1", 0),
+        lease=lease,
+        registry=CollectorRegistry(),
+        **options,
     )
     stop = asyncio.Event()
     port: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-    task = asyncio.create_task(
-        run_reconcile(
-            settings, registry=CollectorRegistry(), stop=stop, on_listening=port.set_result
-        )
-    )
+    task = asyncio.create_task(run_reconcile(settings, stop=stop, on_listening=port.set_result))
     try:
         bound = await asyncio.wait_for(port, 10)
         async with aiohttp.ClientSession() as session:

@@ -16,9 +16,8 @@ from metrics_text import samples
 from support.emulator import KubeEmulator
 
 from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
-from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.watch import WatchSettings
-from kube_devops.runtime.runner import ServeSettings
+from kube_devops.runtime.settings import NO_ELECTION, ClusterSettings, ServeSettings
 from kube_devops.sandbox.emulator import Hold
 
 SCENARIO = yaml.safe_load((Path(__file__).parent / "pods.yaml").read_text())
@@ -77,9 +76,9 @@ async def controller(kube_emulator: KubeEmulator) -> AsyncIterator[Controller]:
     for namespace in ("team-a", "team-b", "team-c", "kube-system"):
         kube_emulator.thread.seed_namespace(namespace)
     settings = WatchControllerSettings(
-        cluster=ClusterConfig(str(kube_emulator.kubeconfig)),
+        cluster=ClusterSettings(str(kube_emulator.kubeconfig)),
         serve=ServeSettings("127.0.0.1", 0),
-        leader_election=False,
+        lease=NO_ELECTION,
         watch=WatchSettings(timeout_seconds=5),
     )
     stop, bound = asyncio.Event(), asyncio.Future[int]()
@@ -138,9 +137,9 @@ async def test_not_ready_until_the_initial_list_is_processed(kube_emulator: Kube
     hold = Hold()
     kube_emulator.thread.call(lambda e: e[kmock.action.LIST, kmock.resource("v1/pods")] << hold)
     settings = WatchControllerSettings(
-        cluster=ClusterConfig(str(kube_emulator.kubeconfig)),
+        cluster=ClusterSettings(str(kube_emulator.kubeconfig)),
         serve=ServeSettings("127.0.0.1", 0),
-        leader_election=False,
+        lease=NO_ELECTION,
     )
     stop, bound = asyncio.Event(), asyncio.Future[int]()
     task = asyncio.create_task(run_watch(settings, stop=stop, on_listening=bound.set_result))
@@ -161,9 +160,9 @@ async def test_readiness_drops_while_the_watch_is_down_and_recovers(
     kube_emulator: KubeEmulator,
 ) -> None:
     settings = WatchControllerSettings(
-        cluster=ClusterConfig(str(kube_emulator.kubeconfig)),
+        cluster=ClusterSettings(str(kube_emulator.kubeconfig)),
         serve=ServeSettings("127.0.0.1", 0),
-        leader_election=False,
+        lease=NO_ELECTION,
         watch=WatchSettings(timeout_seconds=5, initial=0.1, maximum=0.2),
         readiness_grace=0.5,
     )

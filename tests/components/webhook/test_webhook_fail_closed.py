@@ -14,11 +14,9 @@ from prometheus_client import CollectorRegistry
 from support.admission_data import review_body
 
 from kube_devops.components.webhook.handler import ValidateHandler
-from kube_devops.components.webhook.server import REQUEST_PRESETS
+from kube_devops.components.webhook.metrics import WebhookMetrics
 from kube_devops.core.admission import AdmissionSettings
-from kube_devops.core.catalog import Component
 from kube_devops.core.policy import Policy
-from kube_devops.runtime.metrics import build_metrics
 
 LIMIT = 100_000
 
@@ -35,9 +33,7 @@ def _broken(_namespace: str) -> Sequence[Policy] | None:
 async def _client(
     lookup: object, fail_closed: bool, registry: CollectorRegistry
 ) -> AsyncIterator[TestClient[web.Request, web.Application]]:
-    metrics = build_metrics(
-        Component.WEBHOOK, registry, {"webhook_requests_total": REQUEST_PRESETS}
-    )
+    metrics = WebhookMetrics.build(registry)
     settings = AdmissionSettings(fail_closed=fail_closed)
     handler = ValidateHandler(lookup, settings, metrics, body_limit=LIMIT)  # type: ignore[arg-type]
     app = web.Application()

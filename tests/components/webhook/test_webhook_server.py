@@ -23,7 +23,7 @@ from webhook_support import (
     wait_ready,
 )
 
-from kube_devops.kube.config import ClusterConfig
+from kube_devops.runtime.settings import ClusterSettings
 from kube_devops.sandbox.emulator import write_kubeconfig
 
 POLICIES = "devops.stochastic.io/v1/devopspolicies"
@@ -155,7 +155,7 @@ async def test_api_unreachable_after_sync_verdicts_from_cache(
     host, port = kube_emulator.url.removeprefix("http://").split(":")
     proxy = await TcpProxy(host, int(port)).start()
     kubeconfig = write_kubeconfig(tmp_path / "proxied-kubeconfig", f"http://127.0.0.1:{proxy.port}")
-    cluster = ClusterConfig(kubeconfig=str(kubeconfig))
+    cluster = ClusterSettings(kubeconfig=str(kubeconfig))
     async with (
         running_webhook(tmp_path, cluster=cluster) as hook,
         aiohttp.ClientSession() as session,
@@ -179,7 +179,7 @@ async def test_api_unreachable_after_sync_verdicts_from_cache(
 
 async def test_no_cache_fail_open_allows_with_the_reason(tmp_path: Path) -> None:
     dead = write_kubeconfig(tmp_path / "dead-kubeconfig", "http://127.0.0.1:9")
-    cluster = ClusterConfig(kubeconfig=str(dead))
+    cluster = ClusterSettings(kubeconfig=str(dead))
     async with (
         running_webhook(tmp_path, cluster=cluster) as hook,
         aiohttp.ClientSession() as session,

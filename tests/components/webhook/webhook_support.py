@@ -18,7 +18,7 @@ from support.emulator import KubeEmulator
 from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.components.webhook.server import PolicyFeed, WebhookSettings, run_webhook
 from kube_devops.core.admission import AdmissionSettings
-from kube_devops.kube.config import ClusterConfig
+from kube_devops.runtime.settings import ClusterSettings, ServeSettings, TlsSettings
 
 
 def assert_well_formed(review: Any) -> dict[str, Any]:
@@ -109,7 +109,7 @@ def make_certs(directory: Path) -> Path:
 async def running_webhook(
     tmp: Path,
     *,
-    cluster: ClusterConfig | None = None,
+    cluster: ClusterSettings | None = None,
     feed: PolicyFeed | None = None,
     admission: AdmissionSettings | None = None,
     registry: CollectorRegistry | None = None,
@@ -117,21 +117,20 @@ async def running_webhook(
     """Serve the webhook over HTTPS on an ephemeral loopback port until the block ends."""
     ca_file = make_certs(tmp)
     settings = WebhookSettings(
-        host="127.0.0.1",
-        port=0,
-        tls_cert=tmp / "tls.crt",
-        tls_key=tmp / "tls.key",
+        serve=ServeSettings(
+            "127.0.0.1",
+            0,
+            tls=TlsSettings(tmp / "tls.crt", tmp / "tls.key", check_interval=0.1),
+            shutdown_timeout=1.0,
+        ),
         admission=admission or AdmissionSettings(),
-        cluster=cluster or ClusterConfig(),
-        cert_check_interval=0.1,
-        shutdown_timeout=1.0,
+        cluster=cluster or ClusterSettings(),
+        registry=registry or CollectorRegistry(),
     )
     stop = asyncio.Event()
     bound: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(
-        run_webhook(
-            settings, feed=feed, stop=stop, on_listening=bound.set_result, registry=registry
-        )
+        run_webhook(settings, feed=feed, stop=stop, on_listening=bound.set_result)
     )
     port = await asyncio.wait_for(asyncio.shield(bound), 10)
     try:
@@ -161,7 +160,7 @@ async def emulated_webhook(
     On exit the emulator's watch connections are cut while this event loop still runs, so the
     adapter's reader thread ends now rather than after the loop is closed.
     """
-    cluster = ClusterConfig(kubeconfig=str(emulator.kubeconfig))
+    cluster = ClusterSettings(kubeconfig=str(emulator.kubeconfig))
     try:
         async with (
             running_webhook(tmp, cluster=cluster, registry=registry) as hook,

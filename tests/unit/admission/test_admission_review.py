@@ -7,7 +7,7 @@ import json
 import pytest
 from support.admission_data import review_body
 
-from kube_devops.core.admission import Verdict, review_for
+from kube_devops.core.admission import AdmissionVerdict, review_for
 from kube_devops.core.admission_review import (
     MalformedReviewError,
     dump_review,
@@ -99,7 +99,9 @@ def test_wrong_types_inside_request_become_empty_values() -> None:
 
 
 def test_render_denial() -> None:
-    answer = Verdict(False, "violations", ("w1",), 403, "denied: container app, latest_tag")
+    answer = AdmissionVerdict(
+        False, "violations", ("w1",), 403, "denied: container app, latest_tag"
+    )
 
     assert review_for("u-9", answer) == {
         "apiVersion": "admission.k8s.io/v1",

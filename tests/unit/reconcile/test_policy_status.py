@@ -6,12 +6,14 @@ from typing import Any
 
 from kube_devops.core.evaluation import PodResult, evaluate_pod
 from kube_devops.core.policy import DEFAULT_POLICY, Policy
+from kube_devops.core.policy_evaluation import PatchFailure
 from kube_devops.core.policy_status import (
     RemediationSummary,
     build_status,
     failed_status,
     rfc3339,
 )
+from kube_devops.core.remediation import NotRemediable
 
 NOW = 1_700_000_000.25  # 2023-11-14T22:13:20.250Z
 POLICY = Policy("shop", "all-checks", DEFAULT_POLICY, generation=4)
@@ -133,8 +135,14 @@ def test_remediation_fields_cleared_with_nulls_when_not_enforcing() -> None:
 def test_remediation_summary_of_the_cycle() -> None:
     summary = RemediationSummary(
         applied=("deployment/shop/web",),
-        failed=(("statefulset/shop/db", "test failed at /spec/template/spec/containers/0/name"),),
-        not_remediable=(("deployment/shop/web", "worker", "missing_liveness", "no port known"),),
+        failed=(
+            PatchFailure(
+                "statefulset/shop/db", "test failed at /spec/template/spec/containers/0/name"
+            ),
+        ),
+        not_remediable=(
+            NotRemediable("deployment/shop/web", "worker", "missing_liveness", "no port known"),
+        ),
     )
     status = build_status(POLICY, [], now=NOW, remediation=summary)
 
