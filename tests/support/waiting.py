@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 
@@ -36,12 +37,17 @@ def record_sleeps(monkeypatch: pytest.MonkeyPatch, count: int) -> list[float]:
     """Replace ``asyncio.sleep`` with a recorder of the delays asked for (rounded to 1 µs).
 
     The stand-in yields to the loop without waiting and raises ``SleptEnoughError`` at the
-    ``count``-th call, which ends a retry loop under test.
+    ``count``-th call, which ends a retry loop under test. Only the calling thread's sleeps are
+    recorded: a loop in another thread (an emulator, a process watcher) sleeps for real.
     """
     delays: list[float] = []
     real_sleep = asyncio.sleep
+    owner = threading.get_ident()
 
     async def sleep(delay: float) -> None:
+        if threading.get_ident() != owner:
+            await real_sleep(delay)
+            return
         delays.append(round(delay, 6))
         if len(delays) == count:
             raise SleptEnoughError
