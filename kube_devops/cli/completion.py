@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kube_devops.cli.common import PRINT_EXIT_CODES, SubParsers, add_verb
+from kube_devops.sandbox.thirdparty import SubParsersAction, parser_actions
 
 FUNCTION = "_kube_devops"
 
@@ -69,8 +70,8 @@ def levels(parser: argparse.ArgumentParser, path: str = "") -> Iterator[Level]:
     paths: list[str] = []
     valued: list[str] = []
     children: list[tuple[str, argparse.ArgumentParser]] = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
+    for action in parser_actions(parser):
+        if isinstance(action, SubParsersAction):
             children.extend(action.choices.items())
             words.extend(action.choices)
             continue
