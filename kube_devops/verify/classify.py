@@ -8,7 +8,8 @@ import math
 from collections.abc import Sequence
 from itertools import chain
 
-from kube_devops.core.promql import format_duration, legend_labels, range_windows
+from kube_devops.core.promql import legend_labels
+from kube_devops.verify import rate_window
 from kube_devops.verify.model import Reason, Series, Status, Verdict, Window
 
 #: How Prometheus writes the values the all-zero check accepts without parsing them.
@@ -20,9 +21,9 @@ def with_data(
 ) -> Verdict:
     """ok, or a warning: a range window under two scrapes, a legend label the series lack, or
     nothing but zeros."""
-    short = [w for w in range_windows(expr) if w < 2 * window.scrape_seconds]
-    if short:
-        return Verdict(Status.WARN, Reason.WINDOW_TOO_SHORT, _short_detail(short, window))
+    short = rate_window.too_short(expr, window)
+    if short is not None:
+        return Verdict(Status.WARN, Reason.WINDOW_TOO_SHORT, short)
     missing = _legend_missing(legend, instant + ranged)
     if missing:
         return Verdict(Status.WARN, Reason.LEGEND_LABEL_MISSING, missing)
@@ -32,15 +33,6 @@ def with_data(
     if window.instant_only:
         detail = f"{len(instant)} series at the end of the range (instant query)"
     return Verdict(Status.OK, None, detail)
-
-
-def _short_detail(short: Sequence[float], window: Window) -> str:
-    shown = ", ".join(f"[{format_duration(w)}]" for w in short)
-    return (
-        f"range window {shown} is shorter than two scrape intervals "
-        f"(2 x {format_duration(window.scrape_seconds)}); use $__rate_interval or at least "
-        f"[{format_duration(4 * window.scrape_seconds)}]"
-    )
 
 
 def _legend_missing(legend: str, series: Sequence[Series]) -> str:

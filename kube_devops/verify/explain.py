@@ -8,12 +8,13 @@ import difflib
 import re
 from collections.abc import Sequence
 
-from kube_devops.core.promql import Selector, format_duration, range_windows, selectors
-from kube_devops.verify import explain_text, filtered, targets_down
+from kube_devops.core.promql import Selector, range_windows, selectors
+from kube_devops.verify import explain_text, filtered, rate_window, targets_down
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.model import Reason, Status, Verdict, Window
 
 _EMPTY = Status.EMPTY
+_NEVER_TWO_SAMPLES = ", so it never holds the two samples rate() needs"
 #: Series Prometheus writes only while an alert is pending or firing.
 _ALERT_SERIES = frozenset({"ALERTS", "ALERTS_FOR_STATE"})
 
@@ -92,18 +93,10 @@ def _sampled_verdict(
 
 
 def _window_verdict(expr: str, window: Window) -> Verdict:
+    short = rate_window.too_short(expr, window, _NEVER_TWO_SAMPLES)
+    if short is not None:
+        return Verdict(_EMPTY, Reason.WINDOW_TOO_SHORT, short)
     windows = range_windows(expr)
-    short = [w for w in windows if w < 2 * window.scrape_seconds]
-    if short:
-        shown = ", ".join(f"[{format_duration(w)}]" for w in short)
-        return Verdict(
-            _EMPTY,
-            Reason.WINDOW_TOO_SHORT,
-            f"range window {shown} is shorter than two scrape intervals "
-            f"(2 x {format_duration(window.scrape_seconds)}), so it never holds the two samples "
-            f"rate() needs; use $__rate_interval or at least "
-            f"[{format_duration(4 * window.scrape_seconds)}]",
-        )
     if windows and window.end - window.start < max(windows):
         return Verdict(_EMPTY, Reason.WINDOW_TOO_SHORT, "the data is younger than the range window")
     return Verdict(
