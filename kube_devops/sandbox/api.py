@@ -8,6 +8,7 @@ from typing import Any
 
 import kmock
 
+from kube_devops.core.policy import API_VERSION, PLURAL
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import Resource
@@ -37,7 +38,7 @@ def _register_extra(emulator: Emulator) -> None:
 #: when a reply is lost), so the error and failure panels have data: the reconcile of policy
 #: ``flaky-*`` fails on its status write, remediation of Deployment ``flaky-*`` fails.
 FAULTS = (
-    ("devops.stochastic.io/v1/devopspolicies", "flaky-*"),
+    (f"{API_VERSION}/{PLURAL}", "flaky-*"),
     ("apps/v1/deployments", "flaky-*"),
 )
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from kube_devops.core.catalog import Component
+from kube_devops.core.policy import API_VERSION, KIND, PLURAL
 from kube_devops.core.times import rfc3339
 from kube_devops.manifests import labels as lb
 from kube_devops.manifests.servicemonitors import ObservabilitySettings, service_monitors
@@ -40,15 +41,15 @@ RESOURCE_OF_KIND = {
     "ReplicaSet": "apps/v1/replicasets",
     "StatefulSet": "apps/v1/statefulsets",
     "DaemonSet": "apps/v1/daemonsets",
-    "DevOpsPolicy": "devops.stochastic.io/v1/devopspolicies",
+    "DevOpsPolicy": f"{API_VERSION}/{PLURAL}",
     "ServiceMonitor": "monitoring.coreos.com/v1/servicemonitors",
 }
 
 
 #: An audit policy whose status writes fail (see ``sandbox.api.FAULTS``): reconcile errors.
 FLAKY_POLICY: Obj = {
-    "apiVersion": "devops.stochastic.io/v1",
-    "kind": "DevOpsPolicy",
+    "apiVersion": API_VERSION,
+    "kind": KIND,
     "metadata": {"name": "flaky-policy", "namespace": "dev"},
     "spec": {"forbidLatestTag": True, "enforcementMode": "audit"},
 }

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from kube_devops.core.policy import GROUP, PLURAL, VERSION
 from kube_devops.kube import resources as res
 from kube_devops.kube.resources import Resource
 from kube_devops.manifests.deploy import DeploySettings
@@ -99,8 +100,8 @@ def flaky_writes_policy(namespace: str = "kube-devops") -> list[Manifest]:
     rules = [
         {"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["UPDATE"],
          "resources": ["deployments"]},
-        {"apiGroups": ["devops.stochastic.io"], "apiVersions": ["v1"], "operations": ["UPDATE"],
-         "resources": ["devopspolicies", "devopspolicies/status"]},
+        {"apiGroups": [GROUP], "apiVersions": [VERSION], "operations": ["UPDATE"],
+         "resources": [PLURAL, f"{PLURAL}/status"]},
     ]  # fmt: skip
     policy: dict[str, Any] = {
         "apiVersion": f"{_ADMISSION}/v1",
