@@ -39,13 +39,11 @@ _RUNS_ELSEWHERE = frozenset({"Deployment", "PodDisruptionBudget"})
 RESOURCES: dict[str, Resource] = {
     r.kind: r
     for r in (
-        res.CRDS, res.NAMESPACES, res.PODS, res.DEPLOYMENTS, res.DEVOPSPOLICIES,
-        res.VALIDATING_WEBHOOK_CONFIGURATIONS,
+        res.CRDS, res.NAMESPACES, res.PODS, res.DEPLOYMENTS, res.STATEFULSETS, res.DAEMONSETS,
+        res.DEVOPSPOLICIES, res.VALIDATING_WEBHOOK_CONFIGURATIONS,
         Resource("", "v1", "serviceaccounts", "ServiceAccount"),
         Resource("", "v1", "services", "Service"),
         Resource("", "v1", "configmaps", "ConfigMap"),
-        Resource("apps", "v1", "statefulsets", "StatefulSet"),
-        Resource("apps", "v1", "daemonsets", "DaemonSet"),
         Resource(_RBAC, "v1", "clusterroles", "ClusterRole", False),
         Resource(_RBAC, "v1", "clusterrolebindings", "ClusterRoleBinding", False),
         Resource(_RBAC, "v1", "roles", "Role"),
