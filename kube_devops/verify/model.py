@@ -57,8 +57,8 @@ class PanelCheck:
     title: str
     expr: str
     """The final query as run."""
-    status: str
-    reason: str | None
+    status: Status
+    reason: Reason | None
     detail: str
     series: int
     legend: str = ""
