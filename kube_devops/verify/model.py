@@ -90,7 +90,7 @@ class PanelCheck:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class TargetVerdict:
     """Status, reason and detail before they are attached to a panel."""
 
     status: Status
