@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kube_devops.cli.common import PRINT_EXIT_CODES, SubParsers, add_verb
-from kube_devops.sandbox.thirdparty import SubParsersAction, parser_actions
 
 FUNCTION = "_kube_devops"
 
@@ -65,6 +64,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def levels(parser: argparse.ArgumentParser, path: str = "") -> Iterator[Level]:
     """Every command path of ``parser``, depth first."""
+    from kube_devops.sandbox.thirdparty import SubParsersAction, parser_actions  # kmock: lazily
+
     words: list[str] = []
     choices: dict[str, tuple[str, ...]] = {}
     paths: list[str] = []
