@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from kube_devops.cli.check_outcome import Outcome, State
 from kube_devops.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -27,7 +28,6 @@ from kube_devops.cli.common import (
 from kube_devops.cli.output import add_output_flag, dump
 
 if TYPE_CHECKING:
-    from kube_devops.cli.check_access import Outcome
     from kube_devops.kube.client import KubeClient
 
 _EXAMPLES = (
@@ -59,7 +59,7 @@ def register(subparsers: SubParsers) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     outcomes = _outcomes(args)
-    failed = [o.label for o in outcomes if o.state == "FAIL"]
+    failed = [o.label for o in outcomes if o.state is State.FAIL]
     if args.output != "table":
         data = {"passed": not failed, "checks": [asdict(o) for o in outcomes]}
         print(dump(data, args.output), end="")
@@ -74,7 +74,6 @@ def _run(args: argparse.Namespace) -> int:
 def _outcomes(args: argparse.Namespace) -> list[Outcome]:
     import asyncio
 
-    from kube_devops.cli.check_access import Outcome
     from kube_devops.kube.client import KubeClient
     from kube_devops.kube.config import ClusterConfig, describe
     from kube_devops.kube.errors import ConfigError
@@ -84,10 +83,10 @@ def _outcomes(args: argparse.Namespace) -> list[Outcome]:
         source = describe(cfg)
         client = KubeClient.from_config(cfg, request_timeout=10.0)
     except ConfigError as err:
-        return [Outcome("Configuration", "FAIL", str(err))]
+        return [Outcome("Configuration", State.FAIL, str(err))]
     try:
         return [
-            Outcome("Configuration", "OK", source),
+            Outcome("Configuration", State.OK, source),
             *asyncio.run(_probe(client, args.lease_namespace)),
         ]
     finally:
@@ -101,7 +100,7 @@ def _show(outcome: Outcome) -> None:
 
 
 async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
-    from kube_devops.cli.check_access import Outcome, access_outcomes, identity_outcome
+    from kube_devops.cli.check_access import access_outcomes, identity_outcome
     from kube_devops.kube.access import AccessReviewUnavailableError
     from kube_devops.kube.errors import KubeError
     from kube_devops.kube.resources import DEVOPSPOLICIES
@@ -110,16 +109,16 @@ async def _probe(client: KubeClient, lease_namespace: str) -> list[Outcome]:
         version = await client.version()
     except KubeError as err:
         hint = "check the server address and that the API server is running"
-        return [Outcome("Cluster connection", "FAIL", f"{err}; {hint}")]
-    found = [Outcome("Cluster connection", "OK", str(version.get("gitVersion") or "?"))]
+        return [Outcome("Cluster connection", State.FAIL, f"{err}; {hint}")]
+    found = [Outcome("Cluster connection", State.OK, str(version.get("gitVersion") or "?"))]
     try:
         found.append(await identity_outcome(client))
         found += await access_outcomes(client, lease_namespace)
     except AccessReviewUnavailableError:
         found += await _probe_calls(client, lease_namespace)
     policies = await _permission("DevOpsPolicy resources", lambda: client.list(DEVOPSPOLICIES))
-    if policies.state == "FAIL" and policies.detail.startswith("not installed"):
-        policies = Outcome(policies.label, "WARN", policies.detail)
+    if policies.state is State.FAIL and policies.detail.startswith("not installed"):
+        policies = Outcome(policies.label, State.WARN, policies.detail)
     found.append(policies)
     return found
 
@@ -136,15 +135,14 @@ async def _probe_calls(client: KubeClient, lease_namespace: str) -> list[Outcome
 
 
 async def _permission(label: str, call: Callable[[], Awaitable[object]]) -> Outcome:
-    from kube_devops.cli.check_access import Outcome
     from kube_devops.kube.errors import Forbidden, KubeError, NotFound, Unauthorized
 
     try:
         await call()
     except (Forbidden, Unauthorized) as err:
-        return Outcome(label, "FAIL", f"{err}; grant it in the ClusterRole of kube-devops")
+        return Outcome(label, State.FAIL, f"{err}; grant it in the ClusterRole of kube-devops")
     except NotFound:
-        return Outcome(label, "FAIL", "not installed; run: kube-devops crd install")
+        return Outcome(label, State.FAIL, "not installed; run: kube-devops crd install")
     except KubeError as err:
-        return Outcome(label, "FAIL", str(err))
-    return Outcome(label, "OK")
+        return Outcome(label, State.FAIL, str(err))
+    return Outcome(label, State.OK)

@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kube_devops.cli.check_outcome import Outcome, State
 from kube_devops.kube.access import AccessQuery, review_access, who_am_i
 from kube_devops.kube.client import KubeClient
 from kube_devops.manifests.rbac import CLUSTER_ROLE, CLUSTER_RULES, LEASE_ROLE, LEASE_VERBS
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One line of the report."""
-
-    label: str
-    state: str  # OK, WARN or FAIL
-    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +43,7 @@ def needed_rules(lease_namespace: str) -> list[Rule]:
 
 async def identity_outcome(client: KubeClient) -> Outcome:
     """The identity the API server sees (``AccessReviewUnavailableError`` when it cannot say)."""
-    return Outcome("Identity", "OK", await who_am_i(client))
+    return Outcome("Identity", State.OK, await who_am_i(client))
 
 
 async def access_outcomes(client: KubeClient, lease_namespace: str) -> list[Outcome]:
@@ -71,5 +63,5 @@ async def _rule_outcome(client: KubeClient, rule: Rule) -> Outcome:
     scope = f"in {rule.namespace}" if rule.namespace else "all namespaces"
     if denied:
         detail = f"{scope}; denied: {', '.join(denied)}; grant it in {rule.grant_in}"
-        return Outcome(label, "FAIL", detail)
-    return Outcome(label, "OK", scope)
+        return Outcome(label, State.FAIL, detail)
+    return Outcome(label, State.OK, scope)

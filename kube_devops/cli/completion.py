@@ -64,13 +64,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def levels(parser: argparse.ArgumentParser, path: str = "") -> Iterator[Level]:
     """Every command path of ``parser``, depth first."""
+    from kube_devops.sandbox.thirdparty import SubParsersAction, parser_actions  # kmock: lazily
+
     words: list[str] = []
     choices: dict[str, tuple[str, ...]] = {}
     paths: list[str] = []
     valued: list[str] = []
     children: list[tuple[str, argparse.ArgumentParser]] = []
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
+    for action in parser_actions(parser):
+        if isinstance(action, SubParsersAction):
             children.extend(action.choices.items())
             words.extend(action.choices)
             continue

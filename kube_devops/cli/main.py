@@ -45,7 +45,15 @@ _EXIT_CODES = {
 
 #: Modules of this package that register no verb (imported only when a verb needs them).
 _HELPERS = frozenset(
-    {"main", "common", "output", "analyze_output", "analyze_sources", "check_access"}
+    {
+        "main",
+        "common",
+        "output",
+        "analyze_output",
+        "analyze_sources",
+        "check_access",
+        "check_outcome",
+    }
 )
 
 

@@ -8,6 +8,7 @@ Leader-election Leases only in the components' own namespace (a Role). Nothing t
 
 from __future__ import annotations
 
+from kube_devops.core.policy import GROUP, PLURAL
 from kube_devops.manifests import labels as lb
 from kube_devops.manifests.labels import Manifest
 
@@ -25,9 +26,9 @@ CLUSTER_RULES: tuple[tuple[list[str], list[str], list[str]], ...] = (
     # reconcile enforcement: OwnerResolver reads a pod's ReplicaSet to find its Deployment
     (["apps"], ["replicasets"], ["get"]),
     # reconcile and webhook Watchers; reconcile re-reads (get) and patches finalizers (patch)
-    (["devops.stochastic.io"], ["devopspolicies"], ["get", "list", "watch", "patch"]),
+    ([GROUP], [PLURAL], ["get", "list", "watch", "patch"]),
     # reconcile: patch_policy_status (merge patch on the status subresource)
-    (["devops.stochastic.io"], ["devopspolicies/status"], ["patch"]),
+    ([GROUP], [f"{PLURAL}/status"], ["patch"]),
     # reconcile: create_event records each remediation
     ([""], ["events"], ["create"]),
 )

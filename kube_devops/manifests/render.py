@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
 import yaml
@@ -21,6 +22,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
+# Vocabularies (``StrEnum``) are written as their words.
+_Dumper.add_multi_representer(StrEnum, lambda dumper, value: _represent_str(dumper, str(value)))
 
 
 def to_yaml(document: Any) -> str:

@@ -15,9 +15,10 @@ from typing import Any
 
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES
+from kube_devops.core.policy import GROUP
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE, component_labels, component_name
 
-WEBHOOK_NAME = "validate.devops.stochastic.io"
+WEBHOOK_NAME = f"validate.{GROUP}"
 """Name of the single webhook entry (must be a fully qualified name)."""
 
 VALIDATE_PATH = "/validate"

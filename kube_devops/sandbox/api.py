@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import kmock
-from kmock._internal.rendering import Response
 
+from kube_devops.core.policy import API_VERSION, PLURAL
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import Resource
@@ -16,6 +16,7 @@ from kube_devops.manifests import labels as lb
 from kube_devops.sandbox.emulator import Emulator, EmulatorThread
 from kube_devops.sandbox.scrape_config import scrape_configs
 from kube_devops.sandbox.seed import Seed, seed_into
+from kube_devops.sandbox.thirdparty import Response
 from kube_devops.verify.sync import run_sync
 
 SERVICES = Resource("", "v1", "services", "Service")
@@ -37,7 +38,7 @@ def _register_extra(emulator: Emulator) -> None:
 #: when a reply is lost), so the error and failure panels have data: the reconcile of policy
 #: ``flaky-*`` fails on its status write, remediation of Deployment ``flaky-*`` fails.
 FAULTS = (
-    ("devops.stochastic.io/v1/devopspolicies", "flaky-*"),
+    (f"{API_VERSION}/{PLURAL}", "flaky-*"),
     ("apps/v1/deployments", "flaky-*"),
 )
 

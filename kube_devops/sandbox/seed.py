@@ -9,9 +9,9 @@ short scrape interval) and Endpoints that point the Services at the components o
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 from kube_devops.core.catalog import Component
+from kube_devops.core.policy import API_VERSION, KIND, PLURAL
+from kube_devops.core.times import rfc3339
 from kube_devops.manifests import labels as lb
 from kube_devops.manifests.servicemonitors import ObservabilitySettings, service_monitors
 from kube_devops.manifests.services import services
@@ -39,15 +41,15 @@ RESOURCE_OF_KIND = {
     "ReplicaSet": "apps/v1/replicasets",
     "StatefulSet": "apps/v1/statefulsets",
     "DaemonSet": "apps/v1/daemonsets",
-    "DevOpsPolicy": "devops.stochastic.io/v1/devopspolicies",
+    "DevOpsPolicy": f"{API_VERSION}/{PLURAL}",
     "ServiceMonitor": "monitoring.coreos.com/v1/servicemonitors",
 }
 
 
 #: An audit policy whose status writes fail (see ``sandbox.api.FAULTS``): reconcile errors.
 FLAKY_POLICY: Obj = {
-    "apiVersion": "devops.stochastic.io/v1",
-    "kind": "DevOpsPolicy",
+    "apiVersion": API_VERSION,
+    "kind": KIND,
     "metadata": {"name": "flaky-policy", "namespace": "dev"},
     "spec": {"forbidLatestTag": True, "enforcementMode": "audit"},
 }
@@ -139,7 +141,7 @@ def running_pod(owner: Obj, template: Obj, restarts: int = 0) -> Obj:
     """A Running pod from a template, owned by ``owner`` (name suffixed like a controller's)."""
     meta = owner["metadata"]
     containers = (template.get("spec") or {}).get("containers") or []
-    started = datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    started = rfc3339(time.time())
     running = {"running": {"startedAt": started}}  # as a kubelet reports it (kubectl counts it)
     statuses = [
         {"name": c.get("name"), "ready": True, "restartCount": restarts, "image": c.get("image"),

@@ -8,8 +8,9 @@ import math
 from collections.abc import Sequence
 from itertools import chain
 
-from kube_devops.core.promql import format_duration, legend_labels, range_windows
-from kube_devops.verify.model import Reason, Series, Status, Verdict, Window
+from kube_devops.core.promql import legend_labels
+from kube_devops.verify import rate_window
+from kube_devops.verify.model import Reason, Series, Status, TargetVerdict, Window
 
 #: How Prometheus writes the values the all-zero check accepts without parsing them.
 _ZERO_TEXTS = frozenset({"0", "-0", "NaN"})
@@ -17,30 +18,23 @@ _ZERO_TEXTS = frozenset({"0", "-0", "NaN"})
 
 def with_data(
     expr: str, legend: str, window: Window, instant: list[Series], ranged: list[Series]
-) -> Verdict:
+) -> TargetVerdict:
     """ok, or a warning: a range window under two scrapes, a legend label the series lack, or
     nothing but zeros."""
-    short = [w for w in range_windows(expr) if w < 2 * window.scrape_seconds]
-    if short:
-        return Verdict(Status.WARN, Reason.WINDOW_TOO_SHORT, _short_detail(short, window))
+    short = rate_window.too_short(expr, window)
+    if short is not None:
+        return TargetVerdict(Status.WARN, Reason.WINDOW_TOO_SHORT, short)
     missing = _legend_missing(legend, instant + ranged)
     if missing:
-        return Verdict(Status.WARN, Reason.LEGEND_LABEL_MISSING, missing)
+        return TargetVerdict(Status.WARN, Reason.LEGEND_LABEL_MISSING, missing)
     if _all_zero(instant, ranged):
-        return Verdict(Status.WARN, Reason.ALL_ZERO, "every value over the range is 0 (or NaN)")
+        return TargetVerdict(
+            Status.WARN, Reason.ALL_ZERO, "every value over the range is 0 (or NaN)"
+        )
     detail = f"{len(instant)} series now, {len(ranged)} over the range"
     if window.instant_only:
         detail = f"{len(instant)} series at the end of the range (instant query)"
-    return Verdict(Status.OK, None, detail)
-
-
-def _short_detail(short: Sequence[float], window: Window) -> str:
-    shown = ", ".join(f"[{format_duration(w)}]" for w in short)
-    return (
-        f"range window {shown} is shorter than two scrape intervals "
-        f"(2 x {format_duration(window.scrape_seconds)}); use $__rate_interval or at least "
-        f"[{format_duration(4 * window.scrape_seconds)}]"
-    )
+    return TargetVerdict(Status.OK, None, detail)
 
 
 def _legend_missing(legend: str, series: Sequence[Series]) -> str:

@@ -13,7 +13,7 @@ from kube_devops.core.promql import format_duration, selectors
 from kube_devops.verify import explain, targets_down
 from kube_devops.verify.classify import with_data
 from kube_devops.verify.client import PromClient, QueryError
-from kube_devops.verify.model import PanelCheck, Reason, Series, Status, Verdict, Window
+from kube_devops.verify.model import PanelCheck, Reason, Series, Status, TargetVerdict, Window
 from kube_devops.verify.plan import QueryTarget
 
 
@@ -35,17 +35,19 @@ def judge(client: PromClient, target: QueryTarget, targets: Sequence[dict[str, A
     w = target.window
     window = Window(w.start, w.end, w.step, w.scrape, targets, target.instant)
     if target.error:
-        return _check(target, Verdict(Status.ERROR, Reason.QUERY_ERROR, target.error), Observed())
+        return _check(
+            target, TargetVerdict(Status.ERROR, Reason.QUERY_ERROR, target.error), Observed()
+        )
     try:
         observed = _observe(client, target, window)
     except QueryError as err:
-        return _check(target, Verdict(Status.ERROR, Reason.QUERY_ERROR, str(err)), Observed())
+        return _check(target, TargetVerdict(Status.ERROR, Reason.QUERY_ERROR, str(err)), Observed())
     return _check(target, classify(client, target, window, observed), observed)
 
 
 def classify(
     client: PromClient, target: QueryTarget, window: Window, observed: Observed
-) -> Verdict:
+) -> TargetVerdict:
     """The verdict on what ``target`` returned."""
     expr = target.expr
     if not observed.instant and not observed.ranged:
@@ -89,7 +91,7 @@ def _points_at(ranged: list[Series], at: float) -> list[Series]:
     return found
 
 
-def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window) -> Verdict:
+def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window) -> TargetVerdict:
     """Data in the range but none at its end: Grafana still draws it; say when it stopped."""
     last = max(float(v[0]) for s in ranged for v in s.get("values", []))
     when = datetime.fromtimestamp(last, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -99,10 +101,12 @@ def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window
     down = _down_feeding(client, expr, window)
     if down:
         detail += "; " + targets_down.describe("it", down)
-    return Verdict(Status.WARN, Reason.STALE, detail)
+    return TargetVerdict(Status.WARN, Reason.STALE, detail)
 
 
-def _fading(client: PromClient, expr: str, window: Window, now: list[Series]) -> Verdict | None:
+def _fading(
+    client: PromClient, expr: str, window: Window, now: list[Series]
+) -> TargetVerdict | None:
     """Data now, but only from targets that are down: range functions still show their last
     samples for one window, then the panel goes empty. Costs nothing while every target is up."""
     if not targets_down.down(window.targets):
@@ -112,7 +116,7 @@ def _fading(client: PromClient, expr: str, window: Window, now: list[Series]) ->
         return None
     detail = targets_down.describe("it", down)
     detail += "; the panel only shows samples from before it went down"
-    return Verdict(Status.WARN, Reason.TARGET_DOWN, detail)
+    return TargetVerdict(Status.WARN, Reason.TARGET_DOWN, detail)
 
 
 def _only_down_feeding(
@@ -149,7 +153,7 @@ def _down_feeding(client: PromClient, expr: str, window: Window) -> list[dict[st
     return []
 
 
-def _check(target: QueryTarget, verdict: Verdict, observed: Observed) -> PanelCheck:
+def _check(target: QueryTarget, verdict: TargetVerdict, observed: Observed) -> PanelCheck:
     return PanelCheck(
         target.row, target.title, target.expr, verdict.status, verdict.reason, verdict.detail,
         observed.count, legend=target.legend, panel_type=target.panel_type, unit=target.unit,

@@ -8,17 +8,18 @@ import difflib
 import re
 from collections.abc import Sequence
 
-from kube_devops.core.promql import Selector, format_duration, range_windows, selectors
-from kube_devops.verify import explain_text, filtered, targets_down
+from kube_devops.core.promql import Selector, range_windows, selectors
+from kube_devops.verify import explain_text, filtered, rate_window, targets_down
 from kube_devops.verify.client import PromClient, QueryError
-from kube_devops.verify.model import Reason, Status, Verdict, Window
+from kube_devops.verify.model import Reason, Status, TargetVerdict, Window
 
 _EMPTY = Status.EMPTY
+_NEVER_TWO_SAMPLES = ", so it never holds the two samples rate() needs"
 #: Series Prometheus writes only while an alert is pending or firing.
 _ALERT_SERIES = frozenset({"ALERTS", "ALERTS_FOR_STATE"})
 
 
-def empty(client: PromClient, expr: str, window: Window) -> Verdict:
+def empty(client: PromClient, expr: str, window: Window) -> TargetVerdict:
     """The verdict for a query with no sample anywhere in its window (at its end only, for an
     instant-only target)."""
     try:
@@ -28,62 +29,72 @@ def empty(client: PromClient, expr: str, window: Window) -> Verdict:
                 return found
         return filtered.verdict(client, expr, window) or _window_verdict(expr, window)
     except QueryError as err:
-        return Verdict(Status.ERROR, Reason.QUERY_ERROR, f"while diagnosing: {err}")
+        return TargetVerdict(Status.ERROR, Reason.QUERY_ERROR, f"while diagnosing: {err}")
 
 
-def _selector_verdict(client: PromClient, selector: Selector, window: Window) -> Verdict | None:
+def _selector_verdict(
+    client: PromClient, selector: Selector, window: Window
+) -> TargetVerdict | None:
     if not selector.bare:
         return _labels_only_verdict(client, selector, window)
     series = client.series(selector.bare, window.start, window.end)
     if not series and selector.metric in _ALERT_SERIES:
-        return Verdict(_EMPTY, Reason.FILTERED_OUT, explain_text.no_alert_detail(selector))
+        return TargetVerdict(_EMPTY, Reason.FILTERED_OUT, explain_text.no_alert_detail(selector))
     if not series:
         down = targets_down.feeding_selector(selector, window.targets)
         if down:
-            return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down))
-        return Verdict(_EMPTY, Reason.METRIC_MISSING, _missing_detail(client, selector, window))
+            return TargetVerdict(
+                _EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down)
+            )
+        return TargetVerdict(
+            _EMPTY, Reason.METRIC_MISSING, _missing_detail(client, selector, window)
+        )
     matchers = selector.label_matchers
     matched = [s for s in series if all(m.matches(s.get(m.name, "")) for m in matchers)]
     if not matched:
-        return Verdict(
+        return TargetVerdict(
             _EMPTY, Reason.LABEL_MISMATCH, explain_text.mismatch_detail(selector, series)
         )
     return _sampled_verdict(client, selector, matched, window)
 
 
-def _labels_only_verdict(client: PromClient, selector: Selector, window: Window) -> Verdict | None:
+def _labels_only_verdict(
+    client: PromClient, selector: Selector, window: Window
+) -> TargetVerdict | None:
     """``{job="x"}``: which matcher no series satisfies, or which target is down."""
     series = client.series(str(selector), window.start, window.end)
     if series:
         return _sampled_verdict(client, selector, series, window)
     down = targets_down.feeding_selector(selector, window.targets)
     if down:
-        return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(str(selector), down))
+        return TargetVerdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(str(selector), down))
     for matcher in selector.label_matchers:
         values = sorted(set(client.label_values(matcher.name)))
         if not any(matcher.matches(v) for v in values):
-            return Verdict(
+            return TargetVerdict(
                 _EMPTY, Reason.LABEL_MISMATCH, explain_text.no_value_detail(matcher, values)
             )
-    return Verdict(_EMPTY, Reason.LABEL_MISMATCH, explain_text.together_detail(selector, "series"))
+    return TargetVerdict(
+        _EMPTY, Reason.LABEL_MISMATCH, explain_text.together_detail(selector, "series")
+    )
 
 
 def _sampled_verdict(
     client: PromClient, selector: Selector, series: Sequence[dict[str, str]], window: Window
-) -> Verdict | None:
+) -> TargetVerdict | None:
     """The selector has series: do they all come from targets that are down now, or are all
     their samples older than the window?"""
     down = targets_down.all_from_down(series, window.targets)
     if down:
-        return Verdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down))
+        return TargetVerdict(_EMPTY, Reason.TARGET_DOWN, targets_down.describe(selector.what, down))
     if window.instant_only:
         if client.instant(str(selector), at=window.end).series:
             return None
         detail = f"{selector} has samples earlier in the range but none at its end, the only "
-        return Verdict(_EMPTY, Reason.METRIC_MISSING, detail + "time an instant query shows")
+        return TargetVerdict(_EMPTY, Reason.METRIC_MISSING, detail + "time an instant query shows")
     if client.range(str(selector), window.start, window.end, window.step).series:
         return None
-    return Verdict(
+    return TargetVerdict(
         _EMPTY,
         Reason.METRIC_MISSING,
         f"{selector} has series, but no sample in the last {explain_text.span(window)}: "
@@ -91,22 +102,16 @@ def _sampled_verdict(
     )
 
 
-def _window_verdict(expr: str, window: Window) -> Verdict:
+def _window_verdict(expr: str, window: Window) -> TargetVerdict:
+    short = rate_window.too_short(expr, window, _NEVER_TWO_SAMPLES)
+    if short is not None:
+        return TargetVerdict(_EMPTY, Reason.WINDOW_TOO_SHORT, short)
     windows = range_windows(expr)
-    short = [w for w in windows if w < 2 * window.scrape_seconds]
-    if short:
-        shown = ", ".join(f"[{format_duration(w)}]" for w in short)
-        return Verdict(
-            _EMPTY,
-            Reason.WINDOW_TOO_SHORT,
-            f"range window {shown} is shorter than two scrape intervals "
-            f"(2 x {format_duration(window.scrape_seconds)}), so it never holds the two samples "
-            f"rate() needs; use $__rate_interval or at least "
-            f"[{format_duration(4 * window.scrape_seconds)}]",
-        )
     if windows and window.end - window.start < max(windows):
-        return Verdict(_EMPTY, Reason.WINDOW_TOO_SHORT, "the data is younger than the range window")
-    return Verdict(
+        return TargetVerdict(
+            _EMPTY, Reason.WINDOW_TOO_SHORT, "the data is younger than the range window"
+        )
+    return TargetVerdict(
         _EMPTY,
         Reason.LABEL_MISMATCH,
         "every selector has data but the whole expression is empty: check vector matching "

@@ -7,10 +7,10 @@ from __future__ import annotations
 from kube_devops.core.promql import value_filters
 from kube_devops.core.promql_filters import without_filters
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.model import Reason, Status, Verdict, Window
+from kube_devops.verify.model import Reason, Status, TargetVerdict, Window
 
 
-def verdict(client: PromClient, expr: str, window: Window) -> Verdict | None:
+def verdict(client: PromClient, expr: str, window: Window) -> TargetVerdict | None:
     """``empty``/``filtered_out`` naming the filter and how many series it removed, or ``None``
     when no filter explains the empty result."""
     filters = value_filters(expr)
@@ -26,9 +26,9 @@ def verdict(client: PromClient, expr: str, window: Window) -> Verdict | None:
     return None
 
 
-def _verdict(subject: str, count: int, instant_only: bool) -> Verdict:
+def _verdict(subject: str, count: int, instant_only: bool) -> TargetVerdict:
     where = "at the end of the range" if instant_only else "over the range"
-    return Verdict(
+    return TargetVerdict(
         Status.EMPTY,
         Reason.FILTERED_OUT,
         f"{subject} removed all {count} series the query has without it {where}; "

@@ -57,8 +57,8 @@ class PanelCheck:
     title: str
     expr: str
     """The final query as run."""
-    status: str
-    reason: str | None
+    status: Status
+    reason: Reason | None
     detail: str
     series: int
     legend: str = ""
@@ -90,7 +90,7 @@ class PanelCheck:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class TargetVerdict:
     """Status, reason and detail before they are attached to a panel."""
 
     status: Status

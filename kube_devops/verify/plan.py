@@ -9,6 +9,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class VariableStatus(StrEnum):
+    """How a template variable's query fared."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    ERROR = "error"
+    SKIPPED = "skipped"
+    """Not resolved (ad hoc filters, non-Prometheus queries): its saved value is used."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +107,7 @@ class VariableChoice:
     type: str
     query: str
     """The variable's query after interpolation of the variables it depends on."""
-    status: str
-    """ok | empty | error | skipped"""
+    status: VariableStatus
     detail: str
     values: tuple[str, ...]
     """Every option's value, after regex and sort."""

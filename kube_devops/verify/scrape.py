@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
@@ -19,6 +20,22 @@ from kube_devops.core.catalog import CATALOG, Component, MetricSpec
 
 _IGNORED_PREFIXES = ("process_", "python_", "scrape_")
 _STRUCTURAL_LABELS = frozenset({"le", "quantile"})
+
+
+class MetricStatus(StrEnum):
+    """How one catalog metric fared in a component's live exposition."""
+
+    OK = "ok"
+    NO_SAMPLES = "no_samples"
+    MISSING = "missing"
+    WRONG_TYPE = "wrong_type"
+    WRONG_LABELS = "wrong_labels"
+    UNREACHABLE = "unreachable"
+    EXTRA = "extra"
+    """Exported but not in the catalog."""
+
+
+_EXTRA = MetricStatus.EXTRA
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +48,7 @@ class MetricCheck:
     found_type: str
     expected_labels: tuple[str, ...]
     found_labels: tuple[str, ...]
-    status: str
-    """ok | no_samples | missing | wrong_type | wrong_labels | unreachable | extra"""
+    status: MetricStatus
     detail: str
 
 
@@ -77,8 +93,10 @@ def compare(component: Component, families: Iterable[Metric]) -> list[MetricChec
     for name, family in sorted(found.items()):
         if name not in known | created and not name.startswith(_IGNORED_PREFIXES):
             checks.append(
-                MetricCheck(component.value, name, "", family.type, (), _labels(family), "extra",
-                            "exported but not in the catalog: add it to the catalog and a panel")
+                MetricCheck(
+                    component.value, name, "", family.type, (), _labels(family), _EXTRA,
+                    "exported but not in the catalog: add it to the catalog and a panel",
+                )
             )  # fmt: skip
     return checks
 
@@ -100,21 +118,22 @@ def _labels(family: Metric) -> tuple[str, ...]:
 def _check(spec: MetricSpec, family: Metric | None) -> MetricCheck:
     expected_labels = tuple(sorted(spec.labels))
     if family is None:
-        return _row(spec, "", (), "missing", f"{spec.name} is not exported by {spec.component}")
+        detail = f"{spec.name} is not exported by {spec.component}"
+        return _row(spec, "", (), MetricStatus.MISSING, detail)
     labels = _labels(family)
     if family.type != spec.type.value:
         detail = f"{spec.name} is a {family.type}, the catalog says {spec.type.value}"
-        return _row(spec, family.type, labels, "wrong_type", detail)
+        return _row(spec, family.type, labels, MetricStatus.WRONG_TYPE, detail)
     if not family.samples:
-        return _row(spec, family.type, labels, "no_samples", "declared, no samples yet")
+        return _row(spec, family.type, labels, MetricStatus.NO_SAMPLES, "declared, no samples yet")
     if labels != expected_labels:
         detail = f"labels {list(labels)}, the catalog says {list(expected_labels)}"
-        return _row(spec, family.type, labels, "wrong_labels", detail)
-    return _row(spec, family.type, labels, "ok", f"{len(family.samples)} samples")
+        return _row(spec, family.type, labels, MetricStatus.WRONG_LABELS, detail)
+    return _row(spec, family.type, labels, MetricStatus.OK, f"{len(family.samples)} samples")
 
 
 def _row(
-    spec: MetricSpec, found_type: str, labels: tuple[str, ...], status: str, detail: str
+    spec: MetricSpec, found_type: str, labels: tuple[str, ...], status: MetricStatus, detail: str
 ) -> MetricCheck:
     expected_labels = tuple(sorted(spec.labels))
     return MetricCheck(
@@ -126,5 +145,7 @@ def _row(
 def _unreachable(component: Component, url: str, err: Exception) -> list[MetricCheck]:
     detail = f"cannot scrape {url}: {err}"
     return [
-        _row(spec, "", (), "unreachable", detail) for spec in CATALOG if spec.component is component
+        _row(spec, "", (), MetricStatus.UNREACHABLE, detail)
+        for spec in CATALOG
+        if spec.component is component
     ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.dashboard import Variable
+from kube_devops.verify.plan import VariableStatus
 from kube_devops.verify.templating import Resolved, TimeContext, substitute
 
 _CALL = re.compile(r"^\s*(label_values|metrics|query_result|label_names)\s*\((.*)\)\s*$", re.S)
@@ -25,8 +26,7 @@ class VariableCheck:
     name: str
     type: str
     query: str
-    status: str
-    """ok | empty | error | skipped"""
+    status: VariableStatus
     detail: str
     values: tuple[str, ...]
     chosen: str
@@ -55,21 +55,23 @@ def resolve_variables(
 
 def _evaluate(
     client: PromClient, variable: Variable, query: str, window: tuple[float, float]
-) -> tuple[str, str, tuple[str, ...]]:
+) -> tuple[VariableStatus, str, tuple[str, ...]]:
     if variable.type in _SKIPPED:
-        return "skipped", f"{variable.type} variable: not a query", variable.current
+        return VariableStatus.SKIPPED, f"{variable.type} variable: not a query", variable.current
     if variable.type in {"custom", "interval"}:
         values = tuple(v.strip() for v in query.split(",") if v.strip())
-        return ("ok", f"{len(values)} values", values) if values else ("empty", "no values", ())
+        if not values:
+            return VariableStatus.EMPTY, "no values", ()
+        return VariableStatus.OK, f"{len(values)} values", values
     if variable.type in {"constant", "textbox"}:
-        return "ok", "fixed value", (query,) if query else variable.current
+        return VariableStatus.OK, "fixed value", (query,) if query else variable.current
     try:
         values = run_variable_query(client, query, window)
     except QueryError as err:
-        return "error", f"variable query {query!r} failed: {err}", ()
+        return VariableStatus.ERROR, f"variable query {query!r} failed: {err}", ()
     if not values:
-        return "empty", f"variable query {query!r} returned no values", ()
-    return "ok", f"{len(values)} values", values
+        return VariableStatus.EMPTY, f"variable query {query!r} returned no values", ()
+    return VariableStatus.OK, f"{len(values)} values", values
 
 
 def run_variable_query(

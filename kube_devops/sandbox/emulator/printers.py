@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from kube_devops.core.times import parse_rfc3339
+
 Obj = dict[str, Any]
 Cells = list[Any]
 Printer = tuple[tuple[Obj, ...], Callable[[Obj, datetime.datetime], Cells]]
@@ -57,7 +59,7 @@ def since(timestamp: Any, now: datetime.datetime) -> str:
     if not isinstance(timestamp, str) or not timestamp:
         return "<unknown>"
     try:
-        when = datetime.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        when = parse_rfc3339(timestamp)
     except ValueError:
         return "<invalid>"
     return human_duration((now - when).total_seconds())

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
+from kube_devops.sandbox.thirdparty import Response
 
 
 def once(status: int, message: str = "injected failure") -> Callable[[], Any]:

@@ -6,7 +6,8 @@ to the ``_serve_*`` reads). Reads answer 201 for creates (and for a server-side 
 created), ``Scale`` objects for ``.../scale``, Tables when asked (``views``), sorted lists with
 a real ``resourceVersion``, watches from the ``WatchHub``, and discovery, ``/version`` and
 OpenAPI from ``views``. ``seed``, ``modify``, ``compact``, ``drop_watches`` and
-``end_watches`` serve tests and the sandbox.
+``end_watches`` serve tests and the sandbox. kmock's private names (the hooks overridden here,
+its request log, its plain routing) are reached through ``sandbox.thirdparty`` only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 import aiohttp.web
 import attrs
 import kmock
-from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
+
+from kube_devops.sandbox.thirdparty import Response, forget_request, replace_request, route
 
 from . import paging, selectors, views
 from .catalog import RESOURCES, ResourceSpec, resource_info
@@ -69,20 +71,18 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     async def _handle(self, parsed: kmock.Request) -> aiohttp.web.StreamResponse:
         request = views.namespace_request(parsed)
         if request is not parsed:  # kmock's views find a request by identity in this log
-            self._requests[:] = [request if seen is parsed else seen for seen in self._requests]
+            replace_request(self, parsed, request)
         try:
             if request.resource is not None:
                 async with self.watches.changed:
                     self._write(request)
                     self.watches.changed.notify_all()
-            return await kmock.RawHandler._handle(self, request)
+            return await route(self, request)
         finally:
             self._created.discard(id(request))
             self._dry_answers.pop(id(request), None)
             if not self.keep_requests:  # forget this request only: others are in flight
-                _forget(self._requests, request)
-                for payload in self._payloads:
-                    _forget(payload._requests, request)
+                forget_request(self, request)
 
     async def _serve_create(self, request: kmock.Request) -> Any:
         dry = self._dry_answers.pop(id(request), None)
@@ -125,7 +125,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
         """The selected page of a list request's objects, and the list metadata."""
         stored = [
             (f"{namespace or ''}/{name}", obj)
-            for (resource, namespace, name), obj in self._objects.items()
+            for (resource, namespace, name), obj in self.objects.items()
             if resource == request.resource and not obj.deleted
             and request.namespace in (None, namespace)
         ]  # fmt: skip
@@ -159,7 +159,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     def _serve_watch(self, request: kmock.Request) -> Any:
         transform = views.table_events(self.specs().get(request.resource), request)
         select = selectors.matcher(request.params)  # a bad selector answers 400 before streaming
-        stream = self.watches.serve(request, self._objects, transform, select)
+        stream = self.watches.serve(request, self.objects, transform, select)
         return Response(payload=stream, headers={"Content-Type": views.WATCH_TYPE})
 
     # -- test and sandbox helpers (call on the emulator's loop) --------------------------------
@@ -194,7 +194,3 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     async def end_watches(self) -> None:
         """Cut every watch and end each one now and from now on (before server shutdown)."""
         await self.watches.end()
-
-
-def _forget(requests: list[kmock.Request], request: kmock.Request) -> None:
-    requests[:] = [seen for seen in requests if seen is not request]

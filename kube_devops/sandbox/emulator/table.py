@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import copy
-import datetime
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,12 +19,14 @@ import jsonpatch
 import jsonpointer
 import kmock
 
+from kube_devops.core.times import rfc3339
+
 Obj = dict[str, Any]
 
 
 def now() -> str:
     """The current time as RFC 3339 (seconds, UTC), as the API server stamps it."""
-    return datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return rfc3339(time.time())
 
 
 def error(status: int, reason: str, message: str) -> kmock.KubernetesError:

@@ -21,7 +21,8 @@ from typing import Any
 
 import attrs
 import kmock
-from kmock._internal.rendering import Response  # not re-exported by kmock 0.8
+
+from kube_devops.sandbox.thirdparty import Response
 
 from . import discovery, openapi, printing
 from .catalog import KNOWN, SERVER_VERSION, ResourceSpec

@@ -25,6 +25,8 @@ import aiohttp.web
 import attrs
 import kmock
 
+from kube_devops.sandbox.thirdparty import raw_request
+
 from .table import Obj
 
 #: Events kept per resource for watch resumption; older resourceVersions get 410 Gone.
@@ -84,7 +86,7 @@ class WatchHub:
         """The watch stream of ``request`` (``objects``: the emulator's store): the events of the
         objects ``select`` accepts (all if ``None``), each passed through ``transform``."""
         yield b""
-        raw = request._raw_request
+        raw = raw_request(request)
         if raw is not None:
             self._open[id(raw)] = raw
         try:
@@ -149,7 +151,7 @@ class WatchHub:
         except TimeoutError:
             return False
         # connection cut or server stopping: end the handler now
-        return not (self._closing or id(request._raw_request) in self._cut)
+        return not (self._closing or id(raw_request(request)) in self._cut)
 
     def drop(self) -> int:
         """Cut every open watch connection at the TCP level; returns how many were cut.

@@ -32,15 +32,11 @@ from .scale import scale_of, scaled
 from .table import Obj, api_version, check_precondition, error, now
 from .watches import WatchHub
 
-if TYPE_CHECKING:
-    from kmock._internal.k8s_views import ObjectsArray, ResourcesArray
-
 
 class Writes:
     """Write semantics over kmock's object store (mixed into ``Emulator``)."""
 
     if TYPE_CHECKING:
-        _objects: ObjectsArray
         _rv: int
         _created: set[int]
         _crd_specs: dict[str, ResourceSpec]
@@ -50,7 +46,10 @@ class Writes:
         watches: WatchHub
 
         @property
-        def resources(self) -> ResourcesArray: ...
+        def objects(self) -> kmock.ObjectsArray: ...
+
+        @property
+        def resources(self) -> kmock.ResourcesArray: ...
 
         def specs(self) -> dict[Any, ResourceSpec]: ...
 
@@ -89,7 +88,7 @@ class Writes:
         if namespaced:
             meta["namespace"] = namespace
         key: Any = (request.resource, namespace, meta["name"])
-        if key in self._objects and not self._objects[key].deleted:
+        if key in self.objects and not self.objects[key].deleted:
             plural = request.resource.plural if request.resource else "objects"
             raise error(409, "AlreadyExists", f'{plural} "{meta["name"]}" already exists')
         if kind:
@@ -105,10 +104,10 @@ class Writes:
 
     def _current(self, request: kmock.Request) -> tuple[Any, Obj]:
         key: Any = (request.resource, request.namespace, request.name)
-        if key not in self._objects or self._objects[key].deleted:
+        if key not in self.objects or self.objects[key].deleted:
             plural = request.resource.plural if request.resource else "objects"
             raise error(404, "NotFound", f'{plural} "{request.name}" not found')
-        return key, copy.deepcopy(self._objects[key].raw)
+        return key, copy.deepcopy(self.objects[key].raw)
 
     def _patch(self, request: kmock.Request) -> None:
         kind, data = patching.patch_type(request), patching.patch_body(request)
@@ -144,7 +143,7 @@ class Writes:
 
     def _exists(self, request: kmock.Request) -> bool:
         key: Any = (request.resource, request.namespace, request.name)
-        return key in self._objects and not self._objects[key].deleted
+        return key in self.objects and not self.objects[key].deleted
 
     def _put(self, request: kmock.Request) -> None:
         key, old = self._current(request)
@@ -204,10 +203,10 @@ class Writes:
         stored = copy.deepcopy(obj)
         if key[0] == CRDS:
             self._serve_crd(stored, event)
-        if key not in self._objects:
-            self._objects[key] = stored
+        if key not in self.objects:
+            self.objects[key] = stored
         else:
-            self._objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
+            self.objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
         self.watches.record(key[0], self._rv, event, stored)
 
     def _serve_crd(self, crd: Obj, event: str) -> None:
@@ -218,7 +217,7 @@ class Writes:
             self._crd_specs.pop(spec.key, None)
             self.resources.pop(spec.key, None)
             resource = kmock.resource(spec.key)
-            for key, obj in list(self._objects.items()):
+            for key, obj in list(self.objects.items()):
                 if key[0] == resource and not obj.deleted:
                     self._store(key, copy.deepcopy(obj.raw), "DELETED")
             return

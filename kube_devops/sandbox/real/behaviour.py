@@ -23,7 +23,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-SIMULATE_ANNOTATION = "sandbox.devops.stochastic.io/simulate"
+from kube_devops.core.policy import GROUP
+
+SIMULATE_ANNOTATION = f"sandbox.{GROUP}/simulate"
 """The annotation naming a pod's :class:`Behaviour`."""
 
 

@@ -1,12 +1,11 @@
-"""Container statuses as a kubelet reports them, and the time formats of the API (pure).
+"""Container statuses as a kubelet reports them (pure).
 
 - ``running(pod, container, since, now, restarts)`` — a running container (ready per
   :func:`ready_at`), with a stable image ID and container ID;
 - ``init_status(pod, container, now)`` — an init container: completed, or running for a native
   sidecar (``restartPolicy: Always``);
 - ``crash(entry, now)`` — the container after one more crash; ``last_crash(entry)`` — when it
-  last terminated;
-- ``stamp`` / ``parse_stamp`` — ``metav1.Time`` strings.
+  last terminated.
 """
 
 from __future__ import annotations
@@ -15,17 +14,9 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from kube_devops.core.times import parse_rfc3339, rfc3339
+
 Obj = dict[str, Any]
-
-
-def stamp(when: dt.datetime) -> str:
-    """RFC 3339 with second precision, as the API serves ``metav1.Time``."""
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_stamp(text: str) -> dt.datetime:
-    """A ``metav1.Time`` string as an aware datetime."""
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def ready_at(container: Obj, started_at: dt.datetime) -> dt.datetime:
@@ -46,7 +37,7 @@ def running(pod: Obj, container: Obj, since: dt.datetime, now: dt.datetime, rest
         "ready": ready_at(container, since) <= now,
         "started": True,
         "restartCount": restarts,
-        "state": {"running": {"startedAt": stamp(since)}},
+        "state": {"running": {"startedAt": rfc3339(since)}},
         "lastState": {},
     }
 
@@ -67,13 +58,13 @@ def init_status(pod: Obj, container: Obj, now: dt.datetime) -> Obj:
 def last_crash(entry: Obj) -> dt.datetime | None:
     """When the container last terminated, or None if it never did."""
     finished_at = ((entry.get("lastState") or {}).get("terminated") or {}).get("finishedAt")
-    return parse_stamp(finished_at) if finished_at else None
+    return parse_rfc3339(finished_at) if finished_at else None
 
 
 def crash(entry: Obj, now: dt.datetime) -> Obj:
     """The container ran (since it last started, or restarted after its last crash) and died."""
     running = (entry.get("state") or {}).get("running") or {}
-    began = parse_stamp(running["startedAt"]) if running else last_crash(entry) or now
+    began = parse_rfc3339(running["startedAt"]) if running else last_crash(entry) or now
     restarts = int(entry.get("restartCount") or 0) + 1
     return {
         **entry,
@@ -101,8 +92,8 @@ def terminated(code: int, reason: str, began: dt.datetime, ended: dt.datetime) -
     terminated = {
         "exitCode": code,
         "reason": reason,
-        "startedAt": stamp(began),
-        "finishedAt": stamp(ended),
+        "startedAt": rfc3339(began),
+        "finishedAt": rfc3339(ended),
     }
     return {"terminated": terminated}
 

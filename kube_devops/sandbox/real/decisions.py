@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kube_devops.core.times import parse_rfc3339
 from kube_devops.sandbox.real.behaviour import Behaviour
-from kube_devops.sandbox.real.container_status import last_crash, parse_stamp, ready_at
+from kube_devops.sandbox.real.container_status import last_crash, ready_at
 
 Obj = dict[str, Any]
 
@@ -136,7 +137,7 @@ def _readiness(pod: Obj, now: dt.datetime) -> Decision:
         running = (entry.get("state") or {}).get("running")
         if entry.get("ready") or not running:
             continue
-        due = ready_at(containers.get(entry.get("name"), {}), parse_stamp(running["startedAt"]))
+        due = ready_at(containers.get(entry.get("name"), {}), parse_rfc3339(running["startedAt"]))
         if due <= now:
             return Decision(Step.READY)
         waits.append((due - now).total_seconds())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kube_devops.sandbox.real.container_status import stamp
+from kube_devops.core.times import rfc3339
 
 Obj = dict[str, Any]
 
@@ -59,8 +59,8 @@ def node_status(name: str, kubelet_version: str, now: dt.datetime, since: dt.dat
             "status": value,
             "reason": reason,
             "message": message,
-            "lastHeartbeatTime": stamp(now),
-            "lastTransitionTime": stamp(since),
+            "lastHeartbeatTime": rfc3339(now),
+            "lastTransitionTime": rfc3339(since),
         }
         for kind, value, reason, message in _CONDITIONS
     ]
@@ -102,11 +102,6 @@ def lease(name: str, node_uid: str, duration: int, now: dt.datetime) -> Obj:
         "spec": {
             "holderIdentity": name,
             "leaseDurationSeconds": duration,
-            "renewTime": micro_stamp(now),
+            "renewTime": rfc3339(now, digits=6),
         },
     }
-
-
-def micro_stamp(when: dt.datetime) -> str:
-    """RFC 3339 with microseconds, as the API serves ``metav1.MicroTime``."""
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from kube_devops.core.policy import GROUP, PLURAL, VERSION
 from kube_devops.kube import resources as res
 from kube_devops.kube.resources import Resource
 from kube_devops.manifests.deploy import DeploySettings
@@ -38,13 +39,11 @@ _RUNS_ELSEWHERE = frozenset({"Deployment", "PodDisruptionBudget"})
 RESOURCES: dict[str, Resource] = {
     r.kind: r
     for r in (
-        res.CRDS, res.NAMESPACES, res.PODS, res.DEPLOYMENTS, res.DEVOPSPOLICIES,
-        res.VALIDATING_WEBHOOK_CONFIGURATIONS,
+        res.CRDS, res.NAMESPACES, res.PODS, res.DEPLOYMENTS, res.STATEFULSETS, res.DAEMONSETS,
+        res.DEVOPSPOLICIES, res.VALIDATING_WEBHOOK_CONFIGURATIONS,
         Resource("", "v1", "serviceaccounts", "ServiceAccount"),
         Resource("", "v1", "services", "Service"),
         Resource("", "v1", "configmaps", "ConfigMap"),
-        Resource("apps", "v1", "statefulsets", "StatefulSet"),
-        Resource("apps", "v1", "daemonsets", "DaemonSet"),
         Resource(_RBAC, "v1", "clusterroles", "ClusterRole", False),
         Resource(_RBAC, "v1", "clusterrolebindings", "ClusterRoleBinding", False),
         Resource(_RBAC, "v1", "roles", "Role"),
@@ -99,8 +98,8 @@ def flaky_writes_policy(namespace: str = "kube-devops") -> list[Manifest]:
     rules = [
         {"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["UPDATE"],
          "resources": ["deployments"]},
-        {"apiGroups": ["devops.stochastic.io"], "apiVersions": ["v1"], "operations": ["UPDATE"],
-         "resources": ["devopspolicies", "devopspolicies/status"]},
+        {"apiGroups": [GROUP], "apiVersions": [VERSION], "operations": ["UPDATE"],
+         "resources": [PLURAL, f"{PLURAL}/status"]},
     ]  # fmt: skip
     policy: dict[str, Any] = {
         "apiVersion": f"{_ADMISSION}/v1",

@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from kube_devops.core.times import parse_rfc3339, rfc3339
 from kube_devops.sandbox.real.container_status import (
     crash,
     crash_looping,
     init_status,
-    parse_stamp,
     ready_at,
     running,
-    stamp,
     terminated,
 )
 
@@ -42,7 +41,7 @@ def started(pod: Obj, ip: str, host_ip: str, now: dt.datetime) -> Obj:
         "hostIPs": [{"ip": host_ip}],
         "podIP": ip,
         "podIPs": [{"ip": ip}],
-        "startTime": stamp(now),
+        "startTime": rfc3339(now),
         "qosClass": (pod.get("status") or {}).get("qosClass", "BestEffort"),
         "containerStatuses": ready,
         "initContainerStatuses": [
@@ -62,7 +61,7 @@ def readiness_refreshed(pod: Obj, now: dt.datetime) -> Obj:
         running = (entry.get("state") or {}).get("running")
         container = containers.get(entry.get("name"), {})
         if running and not crash_looping(entry):
-            since = parse_stamp(running["startedAt"])
+            since = parse_rfc3339(running["startedAt"])
             entry = {**entry, "ready": ready_at(container, since) <= now}
         refreshed.append(entry)
     status["containerStatuses"] = refreshed
@@ -122,7 +121,7 @@ def _conditions(status: Obj, now: dt.datetime, reason: str = "ContainersNotReady
     ready = "False" if unready else "True"
     message = f"containers with unready status: [{' '.join(map(str, unready))}]"
     extra = {"reason": reason, "message": message} if unready else {}
-    at = stamp(now)
+    at = rfc3339(now)
     return [
         {"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": at},
         {"type": "Initialized", "status": "True", "lastTransitionTime": at},

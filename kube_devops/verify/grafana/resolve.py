@@ -28,7 +28,7 @@ from kube_devops.verify.grafana.options import (
 from kube_devops.verify.grafana.selection import select
 from kube_devops.verify.grafana.values import Value
 from kube_devops.verify.grafana.variables import Variable, dependency_order
-from kube_devops.verify.plan import VariableChoice
+from kube_devops.verify.plan import VariableChoice, VariableStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class Frame:
     """The plugin type of a variable's data source reference (None: unknown)."""
 
 
-Outcome = tuple[list[Option], str, str]
+Outcome = tuple[list[Option], VariableStatus, str]
 """(options, status, detail)"""
 
 
@@ -62,7 +62,8 @@ def resolve(
         try:
             value = fixed_value(variable, options, frame.end - frame.start)
         except ValueError as err:  # an auto_min that is not a duration
-            value, status, detail = select(variable, options), "error", f"auto_min: {err}"
+            value, status = select(variable, options), VariableStatus.ERROR
+            detail = f"auto_min: {err}"
         values[variable.name] = value
         choices[variable.name] = _choice(variable, query, value, status, detail)
     return values, [choices[v.name] for v in variables]
@@ -93,16 +94,16 @@ def _options(
         kind = frame.plugin_of(variable.datasource)
         if kind not in (None, "prometheus"):
             note = f"{kind} variable query: not run against Prometheus; its saved value is used"
-            return listed(variable), "skipped", note
+            return listed(variable), VariableStatus.SKIPPED, note
         return _query_options(variable, query, scope, source, frame)
     handler = FIXED.get(variable.type)
     if handler is None:
         note = f"{variable.type} variable: not resolved; its saved value is used"
         if variable.type == "adhoc":
             note = "ad hoc filters: not applied to the queries"
-        return listed(variable), "skipped", note
+        return listed(variable), VariableStatus.SKIPPED, note
     options = handler(variable, query)
-    return options, ("ok" if options else "empty"), _count(options)
+    return options, (VariableStatus.OK if options else VariableStatus.EMPTY), _count(options)
 
 
 def _query_options(
@@ -113,11 +114,11 @@ def _query_options(
         regex = interpolate(variable.regex, scope, "regex").text
         options = sort_options(apply_regex([(v, v) for v in found], regex), variable.sort)
     except (QueryError, VariableRegexError) as err:
-        return [], "error", f"variable query {query!r} failed: {err}"
+        return [], VariableStatus.ERROR, f"variable query {query!r} failed: {err}"
     if not options:
         note = f" ({len(found)} before regex {variable.regex!r})" if found else ""
-        return [], "empty", f"variable query {query!r} returned no values{note}"
-    return options, "ok", _count(options)
+        return [], VariableStatus.EMPTY, f"variable query {query!r} returned no values{note}"
+    return options, VariableStatus.OK, _count(options)
 
 
 def _count(options: Sequence[Option]) -> str:
@@ -125,10 +126,10 @@ def _count(options: Sequence[Option]) -> str:
 
 
 def _choice(
-    variable: Variable, query: str, value: Value, status: str, detail: str
+    variable: Variable, query: str, value: Value, status: VariableStatus, detail: str
 ) -> VariableChoice:
     chosen = value.value if isinstance(value.value, tuple) else (value.value,)
-    if status == "empty":
+    if status is VariableStatus.EMPTY:
         shown = "All" if value.is_all else repr(value.value_text())
         detail += f"; Grafana leaves the variable empty (value {shown})"
     return VariableChoice(

@@ -117,7 +117,7 @@ class Cluster:
 
         def collect(e: Any) -> list[tuple[str, str]]:
             found = []
-            for r in e._requests:
+            for r in list(e):  # kmock's request log, through its public iteration
                 method, path = str(r.method.value), str(r.url.path)
                 if method in {"POST", "PUT", "PATCH", "DELETE"} and f"/{plural}" in path:
                     found.append((method, path))

@@ -10,14 +10,14 @@ from __future__ import annotations
 import pytest
 
 from kube_devops.core.catalog import CATALOG
-from kube_devops.core.promql import analyze
-from kube_devops.manifests.alerts import alerts
-from kube_devops.manifests.contract import (
+from kube_devops.core.catalog_contract import (
     SYNTHETIC_SERIES,
     family_of,
     query_problems,
     series_labels,
 )
+from kube_devops.core.promql import analyze
+from kube_devops.manifests.alerts import alerts
 from kube_devops.manifests.dashboard import dashboard_model
 from kube_devops.manifests.dashboard_panels import all_targets
 

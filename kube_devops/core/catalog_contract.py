@@ -1,4 +1,4 @@
-"""Check PromQL against the metric catalog: known series names, labels that really exist.
+"""Check PromQL against the metric catalog: known series names, labels that really exist (pure).
 
 Used by the contract tests of the dashboard and the alert rules, and reusable by the verifier:
 every selected series must be exported, every label named in a matcher, a ``by``/``without``
