@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from kube_devops.core.bodies import DevOpsPolicy
 from kube_devops.core.checks import CheckId, Severity
-from kube_devops.core.policy import EnforcementMode, PolicySpec, policy_object
+from kube_devops.core.policy import GROUP, EnforcementMode, PolicySpec, policy_object
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,5 +84,5 @@ def get_bundle(name: str) -> Bundle:
 def bundle_policy(name: str, *, namespace: str, policy_name: str) -> DevOpsPolicy:
     """The ``DevOpsPolicy`` object applying bundle ``name`` in ``namespace``."""
     bundle = get_bundle(name)
-    labels = {"app.kubernetes.io/name": "kube-devops", "devops.stochastic.io/bundle": bundle.name}
+    labels = {"app.kubernetes.io/name": "kube-devops", f"{GROUP}/bundle": bundle.name}
     return policy_object(policy_name, namespace, bundle.spec, labels=labels)

@@ -31,15 +31,15 @@ from kube_devops.core.bodies import PatchOp, Workload
 from kube_devops.core.checks import CheckId
 from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
-from kube_devops.core.policy import EnforcementMode, PolicySpec
+from kube_devops.core.policy import GROUP, EnforcementMode, PolicySpec
 from kube_devops.core.remediation_resources import resource_ops
+from kube_devops.core.workloads import REMEDIABLE_KINDS
 
 #: Annotation set on the pod template of every patched workload.
-PATCHED_BY_ANNOTATION = "devops.stochastic.io/patched-by"
+PATCHED_BY_ANNOTATION = f"{GROUP}/patched-by"
 #: Its value.
 PATCHED_BY_VALUE = "kube-devops-reconcile"
 #: Workload kinds whose pod template can be patched.
-REMEDIABLE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 #: Seconds the injected liveness probe waits beyond the readiness delay.
 LIVENESS_EXTRA_DELAY = 10
 #: failureThreshold of the injected liveness probe (readiness keeps the Kubernetes default, 3).

@@ -12,11 +12,14 @@ from typing import Any, cast
 
 from kube_devops.core.bodies import ObjectMeta, Pod, PodSpec
 from kube_devops.core.meta import Meta
+from kube_devops.core.policy import GROUP
 
 #: Kinds whose ``spec.template`` is a pod template.
 TEMPLATE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"})
 #: Every kind ``pods_from_object`` understands.
 WORKLOAD_KINDS = TEMPLATE_KINDS | {"Pod", "CronJob"}
+#: Kinds whose pod template enforcement patches (the owners a ReplicaSet or Job resolves to).
+REMEDIABLE_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
 
 
 def pods_from_object(obj: Mapping[str, Any]) -> list[Pod]:
@@ -43,7 +46,7 @@ def pods_from_object(obj: Mapping[str, Any]) -> list[Pod]:
 
 
 #: Annotation on template pods naming the workload kind they came from.
-TEMPLATE_OF = "devops.stochastic.io/template-of"
+TEMPLATE_OF = f"{GROUP}/template-of"
 
 
 def pod_template(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kube_devops.core import policy
+
 
 @dataclass(frozen=True, slots=True)
 class Resource:
@@ -60,7 +62,7 @@ CRONJOBS = Resource("batch", "v1", "cronjobs", "CronJob")
 CRDS = Resource(
     "apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", False
 )
-DEVOPSPOLICIES = Resource("devops.stochastic.io", "v1", "devopspolicies", "DevOpsPolicy")
+DEVOPSPOLICIES = Resource(policy.GROUP, policy.VERSION, policy.PLURAL, policy.KIND)
 VALIDATING_WEBHOOK_CONFIGURATIONS = Resource(
     "admissionregistration.k8s.io",
     "v1",

@@ -18,15 +18,16 @@ from typing import Any, cast
 
 from kube_devops.core.bodies import JsonDict, OwnerReference, Workload
 from kube_devops.core.meta import Meta
+from kube_devops.core.workloads import REMEDIABLE_KINDS
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.resources import DAEMONSETS, DEPLOYMENTS, REPLICASETS, STATEFULSETS, Resource
 
-#: Patchable workload kinds and their resources.
+#: The resource of each kind enforcement patches (``core.workloads.REMEDIABLE_KINDS``).
 WORKLOAD_RESOURCES: Mapping[str, Resource] = {
-    "Deployment": DEPLOYMENTS,
-    "StatefulSet": STATEFULSETS,
-    "DaemonSet": DAEMONSETS,
+    resource.kind: resource
+    for resource in (DEPLOYMENTS, STATEFULSETS, DAEMONSETS)
+    if resource.kind in REMEDIABLE_KINDS
 }
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from kube_devops.core.bodies import PatchOp
 from kube_devops.core.meta import Meta
+from kube_devops.core.policy import GROUP
 
-FINALIZER = "devops.stochastic.io/cleanup"
+FINALIZER = f"{GROUP}/cleanup"
 
 
 def finalizers_of(obj: Mapping[str, Any]) -> list[str]:
