@@ -25,6 +25,7 @@ from kube_devops.core.images import is_latest_image
 from kube_devops.core.meta import IMPLICIT_NAMESPACE
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
+from kube_devops.core.times import parse_rfc3339
 
 _EMPTY: Mapping[str, Any] = {}
 _FINISHED = frozenset({PodPhase.SUCCEEDED.value, PodPhase.FAILED.value})
@@ -173,7 +174,7 @@ def creation_epoch(stamp: object) -> float | None:
         moment = stamp
     elif isinstance(stamp, str):
         try:
-            moment = datetime.fromisoformat(stamp)
+            moment = parse_rfc3339(stamp)
         except ValueError:
             return None
     else:

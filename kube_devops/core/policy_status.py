@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +26,7 @@ from kube_devops.core.findings import Finding, PodResult
 from kube_devops.core.policy import Policy
 from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
 from kube_devops.core.policy_evaluation import RemediationSummary as RemediationSummary
+from kube_devops.core.times import rfc3339
 
 #: At most this many entries in ``topViolations`` and ``notRemediable``.
 TOP_VIOLATIONS = 20
@@ -42,14 +42,6 @@ class ConditionReason(StrEnum):
     """The policy's spec does not validate; the message says which field and how to fix it."""
     EVALUATION_FAILED = "EvaluationFailed"
     """The evaluation failed (API error); retried with backoff."""
-
-
-def rfc3339(epoch: float, *, millis: bool = False) -> str:
-    """``2024-05-01T12:00:00Z`` (or with ``.123`` milliseconds) for epoch seconds."""
-    moment = datetime.fromtimestamp(epoch, tz=UTC)
-    if millis:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def build_status(
@@ -77,7 +69,7 @@ def render_status(
     policy, now, message = evaluation.policy, evaluation.evaluated_at, evaluation.message
     status: dict[str, Any] = {
         "observedGeneration": policy.generation,
-        "lastEvaluated": rfc3339(now, millis=True),
+        "lastEvaluated": rfc3339(now, digits=3),
         "healthScore": evaluation.score,
         "healthy": evaluation.healthy,
         "classification": evaluation.classification.value,

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime
 import logging
 import os
 import socket
@@ -32,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kube_devops.core.times import parse_rfc3339, rfc3339
 from kube_devops.kube.client import JsonDict, KubeClient
 from kube_devops.kube.errors import KubeError, NotFound
 from kube_devops.kube.resources import LEASES
@@ -73,16 +73,11 @@ class LeaseSettings:
         return self.retry_period if self.retry_period else min(1.0, self.renew_every / 2)
 
 
-def _micro_time(moment: float) -> str:
-    stamp = datetime.datetime.fromtimestamp(moment, tz=datetime.UTC)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _parse_time(value: Any) -> float | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        return parse_rfc3339(value).timestamp()
     except ValueError:
         return None
 
@@ -151,7 +146,7 @@ class LeaderElector:
         return stale_remote or stale_local
 
     async def _create(self) -> None:
-        now = _micro_time(self._clock())
+        now = rfc3339(self._clock(), digits=6)
         body: JsonDict = {
             "apiVersion": "coordination.k8s.io/v1",
             "kind": "Lease",
@@ -167,7 +162,7 @@ class LeaderElector:
 
     async def _write(self, lease: JsonDict, *, acquire: bool) -> bool:
         spec = lease.get("spec") or {}
-        now = _micro_time(self._clock())
+        now = rfc3339(self._clock(), digits=6)
         transitions = int(spec.get("leaseTransitions") or 0)
         if acquire and spec.get("holderIdentity") != self.settings.identity:
             transitions += 1

@@ -11,9 +11,9 @@ from kube_devops.core.policy_status import (
     RemediationSummary,
     build_status,
     failed_status,
-    rfc3339,
 )
 from kube_devops.core.remediation import NotRemediable
+from kube_devops.core.times import rfc3339
 
 NOW = 1_700_000_000.25  # 2023-11-14T22:13:20.250Z
 POLICY = Policy("shop", "all-checks", DEFAULT_POLICY, generation=4)
@@ -169,6 +169,6 @@ def test_enforcing_with_nothing_to_do_reports_zero_and_clears_lists() -> None:
     assert status["notRemediable"] is None
 
 
-def test_rfc3339() -> None:
+def test_status_timestamps_are_rfc3339() -> None:
     assert rfc3339(0) == "1970-01-01T00:00:00Z"
-    assert rfc3339(1.5, millis=True) == "1970-01-01T00:00:01.500Z"
+    assert rfc3339(1.5, digits=3) == "1970-01-01T00:00:01.500Z"
