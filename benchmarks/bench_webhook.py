@@ -31,8 +31,8 @@ import aiohttp
 from aiohttp import web
 
 from kube_devops.components.webhook.cache import PolicyCache
-from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.components.webhook.server import WebhookSettings, run_webhook
+from kube_devops.runtime.certs import CertRequest, generate
 from kube_devops.runtime.settings import ServeSettings, TlsSettings
 
 NAMESPACE = "team-a"

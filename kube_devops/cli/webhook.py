@@ -158,7 +158,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _cert_generate(args: argparse.Namespace) -> int:
-    from kube_devops.components.webhook.certs import CertError, CertRequest, generate
+    from kube_devops.runtime.certs import CertError, CertRequest, generate
 
     request = CertRequest(
         service_name=args.service_name,

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.core.catalog import Component
+from kube_devops.runtime.certs import CertRequest, generate
 from kube_devops.verify.prometheus import stop_process
 
 

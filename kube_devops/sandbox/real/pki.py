@@ -12,18 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.hazmat.primitives import serialization
+
+from kube_devops.runtime.x509 import (
+    ca_certificate,
+    cert_pem,
+    leaf_certificate,
+    name,
+    new_key,
+    write_file,
+    write_key,
+)
 
 VALIDITY = dt.timedelta(days=2)
 """Validity of every certificate: a sandbox lives for hours, not years."""
-_BACKDATE = dt.timedelta(minutes=5)
 _LOOPBACK = ipaddress.ip_address("127.0.0.1")
 
 
@@ -53,23 +59,27 @@ def create_pki(folder: Path) -> Pki:
     """Generate the CA, the certificates and the service-account key pair into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_cert = _ca_certificate(ca_key, now)
-    ca_files = (
-        _write(folder / "ca.crt", _cert_pem(ca_cert)),
-        _write_key(folder / "ca.key", ca_key),
+    ca_key = new_key()
+    ca_cert = ca_certificate(
+        ca_key, name("kube-devops-sandbox-ca", "kube-devops"), now, now + VALIDITY
     )
-    ca = KeyPair(*ca_files)
+    ca = KeyPair(
+        write_file(folder / "ca.crt", cert_pem(ca_cert)), write_key(folder / "ca.key", ca_key)
+    )
 
-    def issue(name: str, common_name: str, *, server: bool, org: str | None = None) -> KeyPair:
-        key = ec.generate_private_key(ec.SECP256R1())
-        spec = _Subject(common_name, org, server)
-        cert = _leaf_certificate(key, ca_key, ca_cert, spec, now)
+    def issue(file: str, common_name: str, *, server: bool, org: str | None = None) -> KeyPair:
+        key = new_key()
+        sans = [x509.IPAddress(_LOOPBACK), x509.DNSName("localhost")] if server else []
+        cert = leaf_certificate(
+            key, (ca_key, ca_cert), name(common_name, org), server=server, sans=sans,
+            validity=(now, now + VALIDITY),
+        )  # fmt: skip
         return KeyPair(
-            _write(folder / f"{name}.crt", _cert_pem(cert)), _write_key(folder / f"{name}.key", key)
+            write_file(folder / f"{file}.crt", cert_pem(cert)),
+            write_key(folder / f"{file}.key", key),
         )
 
-    sa_key = ec.generate_private_key(ec.SECP256R1())
+    sa_key = new_key()
     sa_pub = sa_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -80,103 +90,6 @@ def create_pki(folder: Path) -> Pki:
         controller_manager=issue(
             "controller-manager", "system:kube-controller-manager", server=False
         ),
-        service_account_key=_write_key(folder / "sa.key", sa_key),
-        service_account_pub=_write(folder / "sa.pub", sa_pub),
+        service_account_key=write_key(folder / "sa.key", sa_key),
+        service_account_pub=write_file(folder / "sa.pub", sa_pub),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Subject:
-    common_name: str
-    organization: str | None
-    server: bool
-
-
-def _name(common_name: str, organization: str | None = None) -> x509.Name:
-    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
-    if organization:
-        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
-    return x509.Name(attributes)
-
-
-def _ca_certificate(key: ec.EllipticCurvePrivateKey, now: dt.datetime) -> x509.Certificate:
-    name = _name("kube-devops-sandbox-ca", "kube-devops")
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _BACKDATE)
-        .not_valid_after(now + VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(cert_sign=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-
-
-def _leaf_certificate(
-    key: ec.EllipticCurvePrivateKey,
-    ca_key: ec.EllipticCurvePrivateKey,
-    ca_cert: x509.Certificate,
-    subject: _Subject,
-    now: dt.datetime,
-) -> x509.Certificate:
-    usage = ExtendedKeyUsageOID.SERVER_AUTH if subject.server else ExtendedKeyUsageOID.CLIENT_AUTH
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject.common_name, subject.organization))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _BACKDATE)
-        .not_valid_after(now + VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(cert_sign=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-    )
-    if subject.server:
-        sans = [x509.IPAddress(_LOOPBACK), x509.DNSName("localhost")]
-        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
-    return builder.sign(ca_key, hashes.SHA256())
-
-
-def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=cert_sign,
-        crl_sign=cert_sign,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _cert_pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
-def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> Path:
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return _write(path, pem, 0o600)
-
-
-def _write(path: Path, data: bytes, mode: int = 0o644) -> Path:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.write(fd, data)
-        os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
-    return path

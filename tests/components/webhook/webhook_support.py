@@ -15,9 +15,9 @@ import aiohttp
 from prometheus_client import CollectorRegistry
 from support.emulator import KubeEmulator
 
-from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.components.webhook.server import PolicyFeed, WebhookSettings, run_webhook
 from kube_devops.core.admission import AdmissionSettings
+from kube_devops.runtime.certs import CertRequest, generate
 from kube_devops.runtime.settings import ClusterSettings, ServeSettings, TlsSettings
 
 

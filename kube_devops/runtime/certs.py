@@ -1,4 +1,5 @@
-"""Certificates for the webhook: a CA (reused when given) and a server certificate it signs.
+"""Certificates for the webhook (``kube-devops webhook cert-generate`` and the sandbox): a CA
+(reused when given) and a server certificate it signs.
 
 The server certificate names the Service the API server calls: ``svc``, ``svc.ns``,
 ``svc.ns.svc`` and ``svc.ns.svc.cluster.local``, plus any extra DNS names and IPs. Keys are
@@ -9,19 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from kube_devops.runtime.x509 import (
+    ca_certificate,
+    cert_pem,
+    leaf_certificate,
+    name,
+    new_key,
+    write_file,
+    write_key,
+)
 
 CA_DAYS = 3650
 """Validity of a newly created CA, in days (ten years)."""
-_BACKDATE = dt.timedelta(minutes=5)
 
 
 class CertError(ValueError):
@@ -84,15 +92,18 @@ def generate(req: CertRequest, *, now: dt.datetime | None = None) -> CertResult:
     notes = () if not_after == now + dt.timedelta(days=req.days) else (
         f"server certificate validity cut to the CA's end {ca_cert.not_valid_after_utc:%Y-%m-%d}",
     )  # fmt: skip
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = _server_cert(key, ca_key, ca_cert, dns, ips, now, not_after)
+    key = new_key()
+    sans = [*(x509.DNSName(d) for d in dns), *(x509.IPAddress(ip) for ip in ips)]
+    cert = leaf_certificate(
+        key, (ca_key, ca_cert), name(dns[2]), server=True, sans=sans, validity=(now, not_after)
+    )
     out = req.output_dir
     out.mkdir(parents=True, exist_ok=True)
-    files = [_write(out / "ca.crt", _pem(ca_cert), 0o644)]
+    files = [write_file(out / "ca.crt", cert_pem(ca_cert))]
     if not reused:
-        files.append(_write(out / "ca.key", _key_pem(ca_key), 0o600))
-    files.append(_write(out / "tls.crt", _pem(cert), 0o644))
-    files.append(_write(out / "tls.key", _key_pem(key), 0o600))
+        files.append(write_key(out / "ca.key", ca_key))
+    files.append(write_file(out / "tls.crt", cert_pem(cert)))
+    files.append(write_key(out / "tls.key", key))
     ip_text = tuple(str(ip) for ip in ips)
     return CertResult(tuple(files), dns, ip_text, not_after, reused, notes)
 
@@ -112,28 +123,13 @@ def _ca(
     if req.ca_cert is not None and req.ca_key is not None:
         key, cert = _load_ca(req.ca_cert, req.ca_key)
         return key, cert, True
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "kube-devops-webhook-ca"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "kube-devops"),
-        ]
+    key = new_key()
+    not_after = now + dt.timedelta(days=max(CA_DAYS, req.days))
+    return (
+        key,
+        ca_certificate(key, name("kube-devops-webhook-ca", "kube-devops"), now, not_after),
+        False,
     )
-    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _BACKDATE)
-        .not_valid_after(now + dt.timedelta(days=max(CA_DAYS, req.days)))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(cert_sign=True), critical=True)
-        .add_extension(ski, critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return key, cert, False
 
 
 def _load_ca(
@@ -158,72 +154,3 @@ def _spki(public_key: CertificatePublicKeyTypes) -> bytes:
     return public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-
-
-def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=cert_sign,
-        crl_sign=cert_sign,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _server_cert(
-    key: ec.EllipticCurvePrivateKey,
-    ca_key: ec.EllipticCurvePrivateKey,
-    ca_cert: x509.Certificate,
-    dns: tuple[str, ...],
-    ips: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...],
-    now: dt.datetime,
-    not_after: dt.datetime,
-) -> x509.Certificate:
-    sans: list[x509.GeneralName] = [x509.DNSName(name) for name in dns]
-    sans += [x509.IPAddress(ip) for ip in ips]
-    aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key())
-    return (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns[2])]))
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _BACKDATE)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(cert_sign=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-        .add_extension(aki, critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-
-
-def _pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
-def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-
-
-def _write(path: Path, data: bytes, mode: int) -> Path:
-    """Write atomically: a temporary file with the final mode, then rename over ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        os.write(fd, data)
-        os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    return path
