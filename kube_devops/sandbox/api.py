@@ -13,11 +13,11 @@ from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import Resource
 from kube_devops.manifests import labels as lb
+from kube_devops.runtime.sync import run_sync
 from kube_devops.sandbox.emulator import Emulator, EmulatorThread
 from kube_devops.sandbox.scrape_config import scrape_configs
 from kube_devops.sandbox.seed import Seed, seed_into
 from kube_devops.sandbox.thirdparty import Response
-from kube_devops.verify.sync import run_sync
 
 SERVICES = Resource("", "v1", "services", "Service")
 ENDPOINTS = Resource("", "v1", "endpoints", "Endpoints")

@@ -9,7 +9,7 @@ from kube_devops.kube.client import KubeClient, PatchType
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.resources import Resource
-from kube_devops.verify.sync import run_sync
+from kube_devops.runtime.sync import run_sync
 
 FIELD_MANAGER = "kube-devops-verify"
 _CLUSTER_SCOPED = frozenset(

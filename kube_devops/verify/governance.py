@@ -17,7 +17,7 @@ from kube_devops.core.scoring import summarize
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import DEVOPSPOLICIES, EVENTS, PODS
-from kube_devops.verify.sync import run_sync
+from kube_devops.runtime.sync import run_sync
 
 
 @dataclass(frozen=True, slots=True)

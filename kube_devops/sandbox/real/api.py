@@ -19,6 +19,7 @@ from typing import Any
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.manifests import labels as lb
+from kube_devops.runtime.sync import run_sync
 from kube_devops.sandbox.real.bootstrap import BootstrapPlan, bootstrap
 from kube_devops.sandbox.real.controlplane import (
     ControlPlane,
@@ -35,7 +36,6 @@ from kube_devops.sandbox.real.objects import (
 )
 from kube_devops.sandbox.scrape_config import scrape_configs
 from kube_devops.sandbox.seed import Seed
-from kube_devops.verify.sync import run_sync
 
 Obj = dict[str, Any]
 

@@ -23,9 +23,9 @@ from kube_devops.kube.errors import KubeError, NotFound
 from kube_devops.kube.resources import CRDS
 from kube_devops.manifests.labels import Manifest
 from kube_devops.manifests.rbac import SERVICE_ACCOUNT
+from kube_devops.runtime.sync import run_sync
 from kube_devops.sandbox.real.objects import RESOURCES
 from kube_devops.sandbox.seed import Seed
-from kube_devops.verify.sync import run_sync
 
 FIELD_MANAGER = "kube-devops-sandbox"
 TOKEN_SECONDS = 24 * 3600
