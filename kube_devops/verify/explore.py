@@ -10,7 +10,11 @@ import pandas as pd
 
 from kube_devops.core.promql import format_duration, parse_duration
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.templating import step_for
+
+
+def step_for(range_seconds: float, scrape_seconds: float, max_points: int = 200) -> float:
+    """A plot's step: ``range / max_points`` in whole seconds, never finer than one scrape."""
+    return float(max(scrape_seconds, round(range_seconds / max_points)))
 
 
 def metric_over_time(client: PromClient, expr: str, by: str, window: str = "10m") -> pd.DataFrame:

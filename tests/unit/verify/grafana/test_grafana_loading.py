@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from grafana_fakes import TableSource
 
-from kube_devops.verify.dashboard import (
-    DashboardError,
-    dashboard_from_dict,
-    load_dashboard,
-    parse_dashboard,
-)
+from kube_devops.verify.dashboard import DashboardError
+from kube_devops.verify.grafana import DashboardSource, PlanOptions, load_dashboards, plan_dashboard
 
 DASHBOARD = {
     "title": "T",
@@ -33,19 +30,23 @@ DASHBOARD = {
          "targets": [{"refId": "A", "expr": "m"}]},
     ],
 }  # fmt: skip
+NS_VALUES = TableSource({("/api/v1/label/ns/values", "m"): ["a", "b"]})
+OPTIONS = PlanOptions(end=1_700_000_000, range_seconds=600, scrape_seconds=1)
 
 
-def test_bare_json_rows_and_collapsed_panels() -> None:
-    dash = parse_dashboard(json.dumps(DASHBOARD))
-    assert [(t.row, t.title, t.expr) for t in dash.targets] == [
+def test_rows_collapsed_panels_and_hidden_targets() -> None:
+    source = DashboardSource(DASHBOARD, "d.json")
+    planned = plan_dashboard(source, NS_VALUES, OPTIONS)
+    assert [(t.row, t.title, t.expr) for t in planned.targets] == [
         ("(no row)", "Top", "up"),
         ("Closed", "Inner", "rate(x[5m])"),
         ("Open", "Last", "m"),
     ]
-    assert dash.targets[1].legend == "{{a}}"
-    assert dash.targets[2].unit == "percent"
-    assert dash.variables[0].query == "label_values(m, ns)"
-    assert dash.variables[0].include_all is True
+    assert planned.targets[1].legend == "{{a}}"
+    assert planned.targets[2].unit == "percent"
+    assert [(v.name, v.query, v.chosen) for v in planned.variables] == [
+        ("ns", "label_values(m, ns)", ("$__all",))
+    ]
 
 
 def test_configmap_yaml(tmp_path: Path) -> None:
@@ -53,14 +54,15 @@ def test_configmap_yaml(tmp_path: Path) -> None:
                  "data": {"d.json": json.dumps(DASHBOARD)}}  # fmt: skip
     path = tmp_path / "cm.yaml"
     path.write_text(yaml.safe_dump(configmap))
-    assert len(load_dashboard(path).targets) == 3
+    (source,) = load_dashboards([path])
+    assert len(plan_dashboard(source, NS_VALUES, OPTIONS).targets) == 3
 
 
 def test_not_a_dashboard_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("kind: Service\n")
     with pytest.raises(DashboardError, match=r"x\.yaml: no Grafana dashboard found"):
-        load_dashboard(path)
+        load_dashboards([path])
 
 
 def test_shipped_dashboard_loads() -> None:
@@ -68,6 +70,9 @@ def test_shipped_dashboard_loads() -> None:
 
     source = shipped_source()
     assert source.file == SHIPPED
-    dash = dashboard_from_dict(source.raw)
-    assert {t.row for t in dash.targets} == {"Overview", "Watch", "Reconcile", "Webhook"}
-    assert {v.name for v in dash.variables} == {"datasource", "namespace"}
+    namespaces = TableSource(
+        {("/api/v1/label/namespace/values", "namespace_health_score"): ["dev", "prod"]}
+    )
+    planned = plan_dashboard(source, namespaces, OPTIONS)
+    assert {t.row for t in planned.targets} == {"Overview", "Watch", "Reconcile", "Webhook"}
+    assert {v.name for v in planned.variables} == {"datasource", "namespace"}
