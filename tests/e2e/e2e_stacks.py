@@ -8,11 +8,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pytest
-from e2e_fake_exporter import FakeExporter
 
 from kube_devops.core.catalog import Component
 from kube_devops.sandbox.launcher import Sandbox
 from kube_devops.verify.client import PromClient
+from tests.e2e.e2e_fake_exporter import FakeExporter
 
 #: Names of the stacks, as test ids.
 FAKE, SANDBOX = "fake", "sandbox"

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 import yaml
-from e2e_real_exporters import RealStack, real_stack
-from e2e_stacks import wait_target_down
 
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.model import PanelCheck
 from kube_devops.verify.report import Report
 from kube_devops.verify.run import VerifySettings, verify
+from tests.e2e.e2e_real_exporters import RealStack, real_stack
+from tests.e2e.e2e_stacks import wait_target_down
 
 DATA = Path(__file__).parents[1] / "data" / "dashboards"
 DASHBOARDS = {

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from real_support import Kubectl, wait_for
 
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
 from kube_devops.sandbox.real.binaries import Binaries, NotBuiltError, find_binaries
@@ -31,6 +30,7 @@ from kube_devops.sandbox.real.controlplane import (
     RealControlPlane,
 )
 from kube_devops.sandbox.real.nodes import NodeSimulator, NodeSimulatorSettings
+from tests.e2e_real.real_support import Kubectl, wait_for
 
 DISRUPTS_API = "disrupts_api"
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
-from support.processes import Component
 
 from kube_devops.manifests.webhook_config import webhook_configuration
 from kube_devops.sandbox.processes import webhook_certificates
 from kube_devops.sandbox.real.objects import on_loopback
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest, wait_for
+from tests.support.processes import Component
 
 pytestmark = pytest.mark.e2e_real
 

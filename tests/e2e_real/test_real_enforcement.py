@@ -9,7 +9,8 @@ import subprocess
 from typing import Any
 
 import pytest
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
+
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest, wait_for
 
 pytestmark = pytest.mark.e2e_real
 

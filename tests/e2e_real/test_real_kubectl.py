@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
 
 from kube_devops.sandbox.processes import webhook_certificates
 from kube_devops.sandbox.real.objects import CRD_DIR
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest, wait_for
 
 pytestmark = pytest.mark.e2e_real
 

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, wait_for
-from support.processes import Component
+
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, wait_for
+from tests.support.processes import Component
 
 pytestmark = pytest.mark.e2e_real
 

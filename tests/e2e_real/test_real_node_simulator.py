@@ -8,10 +8,10 @@ import time
 from typing import Any
 
 import pytest
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
 
 from kube_devops.sandbox.real.nodes import NodeSimulator, NodeSimulatorSettings
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest, wait_for
 
 pytestmark = pytest.mark.e2e_real
 

@@ -19,10 +19,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from conftest import SparePlane
 from prometheus_client.parser import text_string_to_metric_families
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
-from support.processes import Component
+
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest, wait_for
+from tests.support.processes import Component
 
 pytestmark = [pytest.mark.e2e_real, pytest.mark.disrupts_api]
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import kmock
 import pytest
-from support.emulator import KubeEmulator
 
 from kube_devops.cli.main import main
 from kube_devops.sandbox.emulator import once, write_kubeconfig
+from tests.support.emulator import KubeEmulator
 
 
 def test_check_passes_on_a_reachable_cluster(

@@ -7,9 +7,9 @@ import json
 import kmock
 import pytest
 from kubernetes import client, watch
-from support.emulator import KubeEmulator
 
 from kube_devops.sandbox.emulator import once
+from tests.support.emulator import KubeEmulator
 
 
 def _pod(name: str, namespace: str = "default", image: str = "nginx:1.25") -> dict[str, object]:

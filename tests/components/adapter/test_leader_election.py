@@ -6,13 +6,13 @@ import asyncio
 import time
 
 import kmock
-from support.emulator import KubeEmulator
-from support.waiting import eventually
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.leader import LeaderElector, LeaseSettings
 from kube_devops.sandbox.emulator import once
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 
 def _elector(kube_emulator: KubeEmulator, identity: str, events: list[str]) -> LeaderElector:

@@ -7,14 +7,14 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import kmock
-from support.emulator import KubeEmulator
-from support.waiting import eventually
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
 from kube_devops.sandbox.emulator import once
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 FAST = WatchSettings(timeout_seconds=2, initial=0.3, maximum=1.0)
 

@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from support.emulator import KubeEmulator
 
 from kube_devops.cli.main import main
 from kube_devops.manifests.crd import devopspolicy_crd
+from tests.support.emulator import KubeEmulator
 
 PROBES = {
     "livenessProbe": {"tcpSocket": {"port": 80}},

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kubernetes import dynamic
-from support.emulator import KubeEmulator
+
+from tests.support.emulator import KubeEmulator
 
 AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.emulator import KubeEmulator
-from support.kubectl import Kubectl
+
+from tests.support.emulator import KubeEmulator
+from tests.support.kubectl import Kubectl
 
 Obj = dict[str, Any]
 AGE = datetime.timedelta(minutes=150, seconds=10)

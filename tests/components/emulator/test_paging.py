@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from kubernetes import client
-from support.emulator import KubeEmulator
-from support.kubectl import Kubectl
+
+from tests.support.emulator import KubeEmulator
+from tests.support.kubectl import Kubectl
 
 
 def _seed(kube: KubeEmulator, names: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support.emulator import KubeEmulator
+from tests.support.emulator import KubeEmulator
 
 ARGS = ("devops.stochastic.io", "v1", "default", "devopspolicies")
 

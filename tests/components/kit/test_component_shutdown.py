@@ -13,7 +13,6 @@ import signal
 import time
 
 import kmock
-from support.emulator import KubeEmulator
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.runtime.component import Kit, Parts, run_component
@@ -24,6 +23,7 @@ from kube_devops.runtime.settings import (
     ServeSettings,
 )
 from kube_devops.sandbox.emulator import Hold
+from tests.support.emulator import KubeEmulator
 
 HELD_AFTER_SIGTERM = 1.0
 """Seconds the emulator keeps answering the request after SIGTERM (less than the drain time)."""

@@ -21,11 +21,11 @@ import aiohttp
 import yaml
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
-from support.emulator import KubeEmulator
 
 from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
 from kube_devops.components.reconcile.settings import RECONCILE_LEASE
 from kube_devops.runtime.settings import ClusterSettings, ServeSettings
+from tests.support.emulator import KubeEmulator
 
 KUBE_TESTS = Path(__file__).parents[3] / "kube-tests"
 Obj = dict[str, Any]

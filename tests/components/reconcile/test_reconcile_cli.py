@@ -9,10 +9,9 @@ import sys
 import time
 import urllib.request
 
-from reconcile_support import POLICIES, Cluster, samples
-from support.emulator import KubeEmulator
-
 from kube_devops.sandbox.emulator import Hold
+from tests.components.reconcile.reconcile_support import POLICIES, Cluster, samples
+from tests.support.emulator import KubeEmulator
 
 
 def _port_from_logs(proc: subprocess.Popen[str]) -> int:

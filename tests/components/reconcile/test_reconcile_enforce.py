@@ -7,8 +7,15 @@ from typing import Any
 
 import kmock
 import pytest
-from reconcile_support import POLICIES, Cluster, Operator, eventually, running_operator
-from support.emulator import KubeEmulator
+
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    Operator,
+    eventually,
+    running_operator,
+)
+from tests.support.emulator import KubeEmulator
 
 DEPLOYMENTS = "apps/v1/deployments"
 APP = {

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import copy
 
-from reconcile_support import POLICIES, Cluster, eventually, running_operator, samples
-from support.emulator import KubeEmulator
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    eventually,
+    running_operator,
+    samples,
+)
+from tests.support.emulator import KubeEmulator
 
 FOREIGN = "example.com/keep-until-backed-up"
 OURS = "devops.stochastic.io/cleanup"

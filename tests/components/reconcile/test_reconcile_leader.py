@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import contextlib
 
-from reconcile_support import POLICIES, Cluster, eventually, running_operator, samples
-from support.emulator import KubeEmulator
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    eventually,
+    running_operator,
+    samples,
+)
+from tests.support.emulator import KubeEmulator
 
 LEASES = "coordination.k8s.io/v1/leases"
 

@@ -16,10 +16,16 @@ from __future__ import annotations
 import copy
 import time
 
-from reconcile_support import POLICIES, Cluster, Operator, eventually, running_operator, samples
-from support.emulator import KubeEmulator
-
 from kube_devops.sandbox.emulator import once
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    Operator,
+    eventually,
+    running_operator,
+    samples,
+)
+from tests.support.emulator import KubeEmulator
 
 
 def seed_samples(cluster: Cluster) -> None:

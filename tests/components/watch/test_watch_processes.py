@@ -11,9 +11,10 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from support.emulator import KubeEmulator
-from support.processes import Component
-from support.waiting import wait_until
+
+from tests.support.emulator import KubeEmulator
+from tests.support.processes import Component
+from tests.support.waiting import wait_until
 
 LEASE = 3.0  # renew period 1 s, follower retry 0.5 s
 

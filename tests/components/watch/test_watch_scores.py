@@ -12,13 +12,13 @@ import kmock
 import pytest
 import yaml
 from kmock import Response
-from metrics_text import samples
-from support.emulator import KubeEmulator
 
 from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
 from kube_devops.kube.watch import WatchSettings
 from kube_devops.runtime.settings import NO_ELECTION, ClusterSettings, ServeSettings
 from kube_devops.sandbox.emulator import Hold
+from tests.components.watch.metrics_text import samples
+from tests.support.emulator import KubeEmulator
 
 SCENARIO = yaml.safe_load((Path(__file__).parent / "pods.yaml").read_text())
 

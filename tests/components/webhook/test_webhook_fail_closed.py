@@ -11,12 +11,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import CollectorRegistry
-from support.admission_data import review_body
 
 from kube_devops.components.webhook.handler import ValidateHandler
 from kube_devops.components.webhook.metrics import WebhookMetrics
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.core.policy import Policy
+from tests.support.admission_data import review_body
 
 LIMIT = 100_000
 

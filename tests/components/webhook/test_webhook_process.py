@@ -12,9 +12,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from support.admission_data import policy_objects, review_body
-from support.emulator import KubeEmulator
-from webhook_support import make_certs
+from tests.components.webhook.webhook_support import make_certs
+from tests.support.admission_data import policy_objects, review_body
+from tests.support.emulator import KubeEmulator
 
 POLICIES = "devops.stochastic.io/v1/devopspolicies"
 

@@ -12,9 +12,10 @@ from typing import Any
 
 import aiohttp
 from prometheus_client import CollectorRegistry
-from support.admission_data import policy_objects, review_body
-from support.emulator import KubeEmulator
-from webhook_support import (
+
+from kube_devops.runtime.settings import ClusterSettings
+from kube_devops.sandbox.emulator import write_kubeconfig
+from tests.components.webhook.webhook_support import (
     RunningWebhook,
     TcpProxy,
     assert_well_formed,
@@ -22,9 +23,8 @@ from webhook_support import (
     running_webhook,
     wait_ready,
 )
-
-from kube_devops.runtime.settings import ClusterSettings
-from kube_devops.sandbox.emulator import write_kubeconfig
+from tests.support.admission_data import policy_objects, review_body
+from tests.support.emulator import KubeEmulator
 
 POLICIES = "devops.stochastic.io/v1/devopspolicies"
 

@@ -13,9 +13,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from webhook_support import RunningWebhook, make_certs, running_webhook
-
 from kube_devops.runtime.tls import CertReloader, server_context
+from tests.components.webhook.webhook_support import RunningWebhook, make_certs, running_webhook
 
 
 async def _synced_empty(cache: Any) -> None:

@@ -13,12 +13,12 @@ from typing import Any
 
 import aiohttp
 from prometheus_client import CollectorRegistry
-from support.emulator import KubeEmulator
 
 from kube_devops.components.webhook.certs import CertRequest, generate
 from kube_devops.components.webhook.server import PolicyFeed, WebhookSettings, run_webhook
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.runtime.settings import ClusterSettings, ServeSettings, TlsSettings
+from tests.support.emulator import KubeEmulator
 
 
 def assert_well_formed(review: Any) -> dict[str, Any]:

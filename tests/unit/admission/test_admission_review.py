@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.admission_data import review_body
 
 from kube_devops.core.admission import AdmissionVerdict, review_for
 from kube_devops.core.admission_review import (
@@ -14,6 +13,7 @@ from kube_devops.core.admission_review import (
     parse_review,
     render_response,
 )
+from tests.support.admission_data import review_body
 
 
 def test_parses_the_fields_the_verdict_uses() -> None:

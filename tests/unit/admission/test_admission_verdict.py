@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 import pytest
-from support.admission_data import cases, policy_objects, review_body
 
 from kube_devops.core.admission import AdmissionSettings, verdict
 from kube_devops.core.admission_review import parse_review
 from kube_devops.core.checks import Severity
 from kube_devops.core.policy import parse_policy
+from tests.support.admission_data import cases, policy_objects, review_body
 
 CASES = cases()
 

@@ -8,10 +8,10 @@ import socket
 from typing import Any
 
 import pytest
-from support.waiting import SleptEnoughError, record_sleeps
 
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.leader import LeaderElector, LeaseSettings, unique_identity
+from tests.support.waiting import SleptEnoughError, record_sleeps
 
 NOW = 1_700_000_000.0  # the injected wall clock: 2023-11-14T22:13:20Z
 

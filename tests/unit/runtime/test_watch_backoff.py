@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.waiting import SleptEnoughError, record_sleeps
 
 from kube_devops.kube.errors import TransientError
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
+from tests.support.waiting import SleptEnoughError, record_sleeps
 
 
 class FlakyClient:

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.waiting import eventually
 
 from kube_devops.kube.errors import TransientError
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, _Stream
+from tests.support.waiting import eventually
 
 
 class BlockedResponse:

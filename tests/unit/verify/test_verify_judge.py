@@ -4,10 +4,18 @@ metric name are diagnosed like named ones. Prometheus' answers are canned per qu
 
 from __future__ import annotations
 
-from judge_support import END, REPEAT, SCRAPE, START, CannedProm, sample, series, target
-
 from kube_devops.verify.diagnose import judge
 from kube_devops.verify.plan import QueryWindow
+from tests.unit.verify.judge_support import (
+    END,
+    REPEAT,
+    SCRAPE,
+    START,
+    CannedProm,
+    sample,
+    series,
+    target,
+)
 
 UP = {"job": "node", "instance": "node-a:9100"}
 DOWN_TARGET = {

@@ -5,11 +5,10 @@ types and ``rangeutil.calculateInterval`` (interval ``auto``)."""
 
 from __future__ import annotations
 
-from grafana_fakes import TableSource
-
 from kube_devops.verify.grafana.metricfind import find_values
 from kube_devops.verify.grafana.resolve import Frame, resolve
 from kube_devops.verify.grafana.variables import Variable, dependency_order, read_variables
+from tests.unit.verify.grafana.grafana_fakes import TableSource
 
 FRAME = Frame(start=1699996400.5, end=1700000000.5, scrape="15s", macros={})
 WINDOW = {"start": "1699996400", "end": "1700000001"}  # start rounded down, end up
