@@ -14,8 +14,9 @@ from kube_devops.manifests.webhook_config import webhook_configuration
 from kube_devops.sandbox.processes import webhook_certificates
 from kube_devops.sandbox.real.objects import on_loopback
 from tests.e2e_real.conftest import SparePlane
-from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest, wait_for
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
 from tests.support.processes import Component
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e_real
 
@@ -47,9 +48,9 @@ def test_enforce_namespace_refuses_a_pod_with_our_message(admin: Kubectl) -> Non
     with fresh_namespace(admin) as ns:
         admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("strict", "enforce")))
         # the webhook's policy cache is fed by a watch: wait until it knows the new policy
-        wait_for(
+        wait_until(
             lambda: create(admin, ns, bare_pod("probe"), "--dry-run=server").returncode == 1,
-            20, "the webhook denies in the enforce namespace",
+            20, "the webhook denies in the enforce namespace", every=0.25,
         )  # fmt: skip
         refused = create(admin, ns, bare_pod("web"))
         assert refused.returncode == 1
@@ -71,9 +72,9 @@ def test_enforce_namespace_refuses_a_pod_with_our_message(admin: Kubectl) -> Non
 def test_audit_namespace_admits_and_kubectl_prints_our_warnings(admin: Kubectl) -> None:
     with fresh_namespace(admin) as ns:
         admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("lenient", "audit")))
-        wait_for(
+        wait_until(
             lambda: "Warning:" in create(admin, ns, bare_pod("probe"), "--dry-run=server").stderr,
-            20, "the webhook warns in the audit namespace",
+            20, "the webhook warns in the audit namespace", every=0.25,
         )  # fmt: skip
         admitted = create(admin, ns, bare_pod("web"))
         assert admitted.returncode == 0, admitted.stderr
@@ -104,10 +105,10 @@ def test_with_the_webhook_stopped_failure_policy_ignore_admits(spare_plane: Spar
         with fresh_namespace(kubectl) as ns:
             kubectl.run("apply", "--server-side", "-f", "-", stdin=json.dumps(config))
             kubectl.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("strict", "enforce")))
-            wait_for(
+            wait_until(
                 lambda: create(kubectl, ns, bare_pod("probe"), "--dry-run=server").returncode
                 == 1,
-                20, "the webhook denies through the API server",
+                20, "the webhook denies through the API server", every=0.25,
             )  # fmt: skip
             assert webhook.stop() == 0
             admitted = create(kubectl, ns, bare_pod("web"))

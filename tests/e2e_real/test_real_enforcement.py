@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest, wait_for
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e_real
 
@@ -72,7 +73,7 @@ def test_a_patched_deployment_rolls_out_a_new_replicaset(admin: Kubectl) -> None
             annotations = got["spec"]["template"]["metadata"].get("annotations") or {}
             return got if PATCHED_BY in annotations else None
 
-        after = wait_for(patched, 60, "reconcile patched the Deployment")
+        after = wait_until(patched, 60, "reconcile patched the Deployment", every=0.25)
         admin.run("rollout", "status", "-n", ns, "deployment/shop", "--timeout=90s")
         (container,) = after["spec"]["template"]["spec"]["containers"]
         assert container["livenessProbe"]["tcpSocket"] == {"port": 8080}
@@ -102,7 +103,7 @@ def test_a_patched_deployment_rolls_out_a_new_replicaset(admin: Kubectl) -> None
         owners = {p["metadata"]["ownerReferences"][0]["name"] for p in pods}
         assert owners == {new["metadata"]["name"]}
 
-        final = wait_for(lambda: _settled(admin, ns), 30, "policy status: score 100")
+        final = wait_until(lambda: _settled(admin, ns), 30, "policy status: score 100", every=0.25)
         assert (final["violations"], final["remediationsApplied"]) == (0, 0)
         # Hand-computed first evaluation: 2 pods, each without liveness (3) and readiness (2)
         # probes: 10 // 2 = 5 -> score 95, 4 violations; it patched the Deployment once.

@@ -13,8 +13,9 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from typing import Any
+from typing import Any, Literal
+
+from tests.support.waiting import wait_until
 
 
 class Component:
@@ -50,15 +51,14 @@ class Component:
     @property
     def port(self) -> int:
         """The bound port (waits up to 15 s for the ``listening`` record)."""
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            found = self.logged("listening")
-            if found:
-                return int(found[0]["port"])
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise AssertionError("component did not listen:\n" + "\n".join(self.raw[-30:]))
+        found = wait_until(self._listening_or_exited, 15, "the listening record")
+        assert found != "exited", "component did not listen:\n" + "\n".join(self.raw[-30:])
+        return int(found[0]["port"])
+
+    def _listening_or_exited(self) -> list[dict[str, Any]] | Literal["exited"]:
+        if self.process.poll() is not None and not self.logged("listening"):
+            return "exited"
+        return self.logged("listening")
 
     @property
     def url(self) -> str:

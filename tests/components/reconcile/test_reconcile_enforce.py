@@ -12,10 +12,10 @@ from tests.components.reconcile.reconcile_support import (
     POLICIES,
     Cluster,
     Operator,
-    eventually,
     running_operator,
 )
 from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 DEPLOYMENTS = "apps/v1/deployments"
 APP = {

@@ -7,11 +7,11 @@ import copy
 from tests.components.reconcile.reconcile_support import (
     POLICIES,
     Cluster,
-    eventually,
     running_operator,
     samples,
 )
 from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 FOREIGN = "example.com/keep-until-backed-up"
 OURS = "devops.stochastic.io/cleanup"

@@ -7,11 +7,11 @@ import contextlib
 from tests.components.reconcile.reconcile_support import (
     POLICIES,
     Cluster,
-    eventually,
     running_operator,
     samples,
 )
 from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 LEASES = "coordination.k8s.io/v1/leases"
 

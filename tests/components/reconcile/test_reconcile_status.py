@@ -21,11 +21,11 @@ from tests.components.reconcile.reconcile_support import (
     POLICIES,
     Cluster,
     Operator,
-    eventually,
     running_operator,
     samples,
 )
 from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 
 def seed_samples(cluster: Cluster) -> None:
