@@ -56,7 +56,7 @@ async def test_sigterm_drains_the_request_in_flight(kube_emulator: KubeEmulator)
         assert clients[0].in_flight == 1
         assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL, "no SIGTERM handler"
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.sleep(HELD_AFTER_SIGTERM)
+        await asyncio.sleep(HELD_AFTER_SIGTERM)  # time passes: the held request must be awaited
         assert not run.done(), "run_component returned while its request was still held"
         released = time.monotonic()
         hold.release()

@@ -101,8 +101,13 @@ def test_sigterm_answers_in_flight_scrapes_and_exits_0(start: object) -> None:
     threads = [threading.Thread(target=scrape_forever) for _ in range(4)]
     for thread in threads:
         thread.start()
-    wait_until(lambda: len(outcomes) >= 20, 10, "scrapes flowing")
-    time.sleep(0.2)  # keep scraping: requests are in flight when the signal lands
+
+    # keep scraping: requests are in flight when the signal lands, after 20 accepted earlier
+    # than the 50 ms margin below
+    def settled() -> bool:
+        return len([c for c, _ in outcomes if c < time.monotonic() - 0.1]) >= 20
+
+    wait_until(settled, 10, "20 scrapes accepted 100 ms ago")
     signalled = time.monotonic()
     code = watch.stop()
     elapsed = time.monotonic() - signalled
