@@ -126,6 +126,7 @@ def test_sandbox_then_verify_with_its_state_file(installed: Installed) -> None:
             "the state file or the sandbox's exit",
             every=0.2,
         )
+        assert sandbox.stderr is not None
         assert state.exists(), sandbox.stderr.read() if sandbox.poll() is not None else "timeout"
         run = installed.run("verify", "--state-file", str(state))
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]

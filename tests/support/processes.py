@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import Any, Literal
+from typing import Any
 
 from tests.support.waiting import wait_until
 
@@ -51,14 +51,13 @@ class Component:
     @property
     def port(self) -> int:
         """The bound port (waits up to 15 s for the ``listening`` record)."""
-        found = wait_until(self._listening_or_exited, 15, "the listening record")
-        assert found != "exited", "component did not listen:\n" + "\n".join(self.raw[-30:])
+        wait_until(self._listening_or_exited, 15, "the listening record")
+        found = self.logged("listening")
+        assert found, "component did not listen:\n" + "\n".join(self.raw[-30:])
         return int(found[0]["port"])
 
-    def _listening_or_exited(self) -> list[dict[str, Any]] | Literal["exited"]:
-        if self.process.poll() is not None and not self.logged("listening"):
-            return "exited"
-        return self.logged("listening")
+    def _listening_or_exited(self) -> bool:
+        return bool(self.logged("listening")) or self.process.poll() is not None
 
     @property
     def url(self) -> str:

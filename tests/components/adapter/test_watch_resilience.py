@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import kmock
+from kubernetes import client
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
@@ -14,6 +15,7 @@ from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
 from kube_devops.sandbox.emulator import once
 from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import body
 from tests.support.waiting import eventually
 
 FAST = WatchSettings(timeout_seconds=2, initial=0.3, maximum=1.0)
@@ -61,13 +63,16 @@ async def watching(
         client.close()
 
 
-def _pod(name: str, image: str) -> dict[str, object]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": name},
-        "spec": {"containers": [{"name": "app", "image": image}]},
-    }
+def _pod(name: str, image: str) -> client.V1Pod:
+    return body(
+        client.V1Pod,
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name},
+            "spec": {"containers": [{"name": "app", "image": image}]},
+        },
+    )
 
 
 async def test_dropped_connection_and_outage_changes_are_caught_up(

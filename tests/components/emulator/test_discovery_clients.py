@@ -48,7 +48,7 @@ def test_aggregated_discovery_when_asked_first(kube_emulator: KubeEmulator) -> N
 def test_official_dynamic_client_finds_kinds_and_short_names(
     kube_emulator: KubeEmulator, tmp_path: Path
 ) -> None:
-    client = dynamic.DynamicClient(
+    client = dynamic.DynamicClient(  # type: ignore[no-untyped-call]  # not annotated upstream
         kube_emulator.api_client(), cache_file=str(tmp_path / "discovery.json")
     )
     policies = client.resources.get(api_version="devops.stochastic.io/v1", kind="DevOpsPolicy")

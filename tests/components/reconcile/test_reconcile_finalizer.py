@@ -7,6 +7,7 @@ import copy
 from tests.components.reconcile.reconcile_support import (
     POLICIES,
     Cluster,
+    Operator,
     running_operator,
     samples,
 )
@@ -53,8 +54,8 @@ async def test_delete_removes_our_finalizer_keeps_foreign_and_drops_series(
         assert (name, tuple(sorted(labels.items()))) not in m
 
 
-async def _gone(op: object, labels: dict[str, str]) -> bool:
-    return await op.value("devopspolicy_health_score", **labels) is None  # type: ignore[attr-defined]
+async def _gone(op: Operator, labels: dict[str, str]) -> bool:
+    return await op.value("devopspolicy_health_score", **labels) is None
 
 
 async def test_deleted_policy_without_other_finalizers_disappears(

@@ -7,6 +7,7 @@ import contextlib
 from tests.components.reconcile.reconcile_support import (
     POLICIES,
     Cluster,
+    Operator,
     running_operator,
     samples,
 )
@@ -51,10 +52,10 @@ async def test_only_the_leader_reconciles_and_the_standby_takes_over(
             await second_cm.__aexit__(None, None, None)
 
 
-async def _status(op: object, code: int) -> bool:
-    status, _ = await op.get("/readyz")  # type: ignore[attr-defined]
+async def _status(op: Operator, code: int) -> bool:
+    status, _ = await op.get("/readyz")
     return bool(status == code)
 
 
-async def _more(op: object, name: str, value: float) -> bool:
-    return (await op.value(name) or 0) >= value  # type: ignore[attr-defined]
+async def _more(op: Operator, name: str, value: float) -> bool:
+    return (await op.value(name) or 0) >= value

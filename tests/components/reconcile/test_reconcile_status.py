@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import time
+from typing import Any
 
 from kube_devops.sandbox.emulator import once
 from tests.components.reconcile.reconcile_support import (
@@ -40,7 +41,7 @@ def seed_samples(cluster: Cluster) -> None:
         cluster.seed(POLICIES, doc)
 
 
-def evaluated(cluster: Cluster, namespace: str, name: str) -> dict[str, object] | None:
+def evaluated(cluster: Cluster, namespace: str, name: str) -> dict[str, Any] | None:
     status = cluster.policy(namespace, name).get("status") or {}
     return status if "healthScore" in status else None
 
@@ -164,8 +165,8 @@ async def test_ready_with_zero_policies(kube_emulator: KubeEmulator) -> None:
         assert (await op.get("/nope"))[0] == 404
 
 
-async def _ready(op: object) -> bool:
-    status, _ = await op.get("/readyz")  # type: ignore[attr-defined]
+async def _ready(op: Operator) -> bool:
+    status, _ = await op.get("/readyz")
     return bool(status == 200)
 
 

@@ -11,7 +11,8 @@ import aiohttp
 import kmock
 import pytest
 import yaml
-from kmock import Response
+from kmock import Response  # type: ignore[attr-defined]  # kmock 0.8 does not re-export it
+from kubernetes import client
 
 from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
 from kube_devops.kube.watch import WatchSettings
@@ -19,6 +20,7 @@ from kube_devops.runtime.settings import NO_ELECTION, ClusterSettings, ServeSett
 from kube_devops.sandbox.emulator import Hold
 from tests.components.watch.metrics_text import samples
 from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import body
 from tests.support.waiting import eventually
 
 SCENARIO = yaml.safe_load((Path(__file__).parent / "pods.yaml").read_text())
@@ -105,7 +107,7 @@ async def test_scores_follow_pod_changes(
     assert await controller.status("/readyz") == 200
     core = kube_emulator.core
     for spec in SCENARIO["pods"]:
-        core.create_namespaced_pod(spec["namespace"], _pod(spec))
+        core.create_namespaced_pod(spec["namespace"], body(client.V1Pod, _pod(spec)))
     found = await eventually(lambda: _after(controller, "event=ADDED", 8), 5, "8 pods added")
     # team-a: raw 0+5 over 2 pods -> 100-2 = 98; team-b: 5+10+30 = 45 over 3 -> 85;
     # team-c: 10 over 1 -> 90; cluster pooled: 60 over 6 -> 90.

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kube_devops.core.admission import AdmissionVerdict, review_for
+from kube_devops.core.admission import AdmissionReason, AdmissionVerdict, review_for
 from kube_devops.core.admission_review import (
     MalformedReviewError,
     dump_review,
@@ -100,7 +100,7 @@ def test_wrong_types_inside_request_become_empty_values() -> None:
 
 def test_render_denial() -> None:
     answer = AdmissionVerdict(
-        False, "violations", ("w1",), 403, "denied: container app, latest_tag"
+        False, AdmissionReason.VIOLATIONS, ("w1",), 403, "denied: container app, latest_tag"
     )
 
     assert review_for("u-9", answer) == {

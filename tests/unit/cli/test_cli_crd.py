@@ -129,7 +129,7 @@ def test_invalid_policies_are_rejected(case: dict[str, Any]) -> None:
 def test_operator_status_validates_against_the_status_schema() -> None:
     doc = yaml.safe_load_all((SAMPLES / "sample-devopspolicy.yaml").read_text())
     policy = parse_policy(next(iter(doc)))
-    pods = [
+    pods: list[dict[str, Any]] = [
         {
             "metadata": {"name": "a", "namespace": "production"},
             "spec": {},

@@ -59,7 +59,7 @@ def test_in_cluster_service_account(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     api = load_api_client(ClusterConfig())
     try:
         assert api.configuration.host == "https://10.96.0.1:443"
-        auth = api.configuration.auth_settings()["BearerToken"]  # type: ignore[no-untyped-call]
+        auth = api.configuration.auth_settings()["BearerToken"]
         assert (auth["key"], auth["value"]) == ("authorization", "bearer sa-token")
     finally:
         api.close()  # type: ignore[no-untyped-call]
