@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +60,6 @@ def fresh_namespace(kubectl: Kubectl, prefix: str = "t") -> Iterator[str]:
         kubectl.run("delete", "namespace", name, "--wait=false", check=False)
 
 
-def manifest(*docs: dict[str, Any]) -> str:
+def manifest(*docs: Mapping[str, Any]) -> str:
     """Documents as one JSON list kubectl reads from stdin."""
     return json.dumps({"apiVersion": "v1", "kind": "List", "items": list(docs)})

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from kube_devops.core.bodies import DevOpsPolicy
+from kube_devops.core.policy import EnforcementMode, PolicySpec, ResourceDefaults, policy_object
 from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
 from tests.support.waiting import wait_until
 
@@ -19,14 +21,17 @@ LABELS = {"app.kubernetes.io/name": "shop"}
 PATCHED_BY = "devops.stochastic.io/patched-by"
 
 
-def policy() -> dict[str, Any]:
-    spec = {
-        "enforcementMode": "enforce", "requireLivenessProbe": True, "requireReadinessProbe": True,
-        "defaultResources": {"cpuRequest": "100m", "cpuLimit": "500m",
-                             "memoryRequest": "128Mi", "memoryLimit": "256Mi"},
-    }  # fmt: skip
-    return {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
-            "metadata": {"name": "fixer"}, "spec": spec}  # fmt: skip
+def policy(namespace: str) -> DevOpsPolicy:
+    """Enforce probes and default resources (100m/500m CPU, 128Mi/256Mi memory)."""
+    spec = PolicySpec(
+        enforcement_mode=EnforcementMode.ENFORCE,
+        require_liveness_probe=True,
+        require_readiness_probe=True,
+        default_resources=ResourceDefaults(
+            cpu_request="100m", cpu_limit="500m", memory_request="128Mi", memory_limit="256Mi"
+        ),
+    )
+    return policy_object("fixer", namespace, spec)
 
 
 def deployment() -> dict[str, Any]:
@@ -66,7 +71,7 @@ def test_a_patched_deployment_rolls_out_a_new_replicaset(admin: Kubectl) -> None
         admin.run("apply", "--server-side", "-n", ns, "-f", "-", stdin=manifest(deployment()))
         admin.run("rollout", "status", "-n", ns, "deployment/shop", "--timeout=60s")
         before = admin.json("get", "deployment", "shop", "-n", ns)
-        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy()))
+        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy(ns)))
 
         def patched() -> dict[str, Any] | None:
             got: dict[str, Any] = admin.json("get", "deployment", "shop", "-n", ns)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from kube_devops.core.policy import PolicySpec, policy_object
 from kube_devops.sandbox.processes import webhook_certificates
 from kube_devops.sandbox.real.objects import CRD_DIR
 from tests.e2e_real.conftest import SparePlane
@@ -58,10 +59,9 @@ def test_get_dop_shows_mode_score_class_and_violations(admin: Kubectl) -> None:
     assert modes[("staging", "enforce-policy")] == "enforce"
     # Hand-computed: one compliant pod (0) and one bare pod (latest 5 + liveness 3 +
     # readiness 2 = 10): 10 // 2 = 5 -> score 95, 3 violations, Healthy.
-    policy = {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
-              "metadata": {"name": "watchful"},
-              "spec": {"enforcementMode": "audit", "forbidLatestTag": True,
-                       "requireLivenessProbe": True, "requireReadinessProbe": True}}  # fmt: skip
+    spec = PolicySpec(  # audit, the default mode
+        forbid_latest_tag=True, require_liveness_probe=True, require_readiness_probe=True
+    )
     good = {"name": "app", "image": "nginx:1.27.0", "livenessProbe": PROBE,
             "readinessProbe": PROBE}  # fmt: skip
     pods = [
@@ -70,6 +70,7 @@ def test_get_dop_shows_mode_score_class_and_violations(admin: Kubectl) -> None:
         for name, container in (("good", good), ("bare", {"name": "app", "image": "nginx"}))
     ]  # fmt: skip
     with fresh_namespace(admin) as ns:
+        policy = policy_object("watchful", ns, spec)
         admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy, *pods))
 
         def scored() -> list[str] | None:
