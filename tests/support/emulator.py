@@ -43,8 +43,7 @@ class KubeEmulator:
         return self.thread.url
 
     def api_client(self) -> client.ApiClient:
-        # the client's config loader and ApiClient.close are not annotated
-        loaded = config.new_client_from_config(  # type: ignore[no-untyped-call]
+        loaded = config.new_client_from_config(  # type: ignore[no-untyped-call]  # unannotated
             config_file=str(self.kubeconfig)
         )
         assert isinstance(loaded, client.ApiClient)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import cast
 
 import kmock
 from kubernetes import client
 
+from kube_devops.core.bodies import Pod
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import PODS
@@ -41,9 +43,10 @@ class Recorder:
 
 
 def _entry(obj: dict[str, object]) -> tuple[str, str]:
-    meta: dict[str, str] = obj["metadata"]  # type: ignore[assignment]
-    spec: dict[str, list[dict[str, str]]] = obj["spec"]  # type: ignore[assignment]
-    return f"{meta['namespace']}/{meta['name']}", spec["containers"][0]["image"]
+    pod = cast(Pod, obj)  # the watch delivers pods
+    image = pod["spec"]["containers"][0]["image"]
+    assert image is not None
+    return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}", image
 
 
 @contextlib.asynccontextmanager
