@@ -7,7 +7,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 echo "==> ruff check";           ruff check .
 echo "==> ruff format --check";  ruff format --check .
-echo "==> mypy --strict";        mypy --strict kube_devops
+echo "==> mypy --strict";        mypy --strict kube_devops tests
 echo "==> import-linter";        lint-imports
 echo "==> pytest";               pytest tests
 echo "==> pytest --nbval";       pytest --nbval notebooks

@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from support.emulator import KubeEmulator, kube_emulator
+from tests.support.emulator import KubeEmulator, kube_emulator
 
 __all__ = ["KubeEmulator", "kube_emulator"]

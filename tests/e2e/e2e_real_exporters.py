@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from kube_devops.verify.prometheus import (
     stop_process,
 )
 from kube_devops.verify.readiness import wait_for_samples, wait_targets_up
+from tests.support.waiting import wait_until
 
 NODE_EXPORTER = "/usr/bin/prometheus-node-exporter"
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"
@@ -41,16 +41,16 @@ class RealStack:
 
 
 def _wait_http(url: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with (
-            contextlib.suppress(OSError, urllib.error.URLError),
-            urllib.request.urlopen(url, timeout=1) as response,
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"{url} did not answer within {timeout:g}s")
+    wait_until(lambda: _answers_200(url), timeout, f"{url} answering 200", every=0.05)
+
+
+def _answers_200(url: str) -> bool:
+    with (
+        contextlib.suppress(OSError, urllib.error.URLError),
+        urllib.request.urlopen(url, timeout=1) as response,
+    ):
+        return bool(response.status == 200)
+    return False
 
 
 @contextlib.contextmanager

@@ -3,16 +3,16 @@ scraped by a real Prometheus, and the real sandbox (components, emulated API, Pr
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import pytest
-from e2e_fake_exporter import FakeExporter
 
 from kube_devops.core.catalog import Component
 from kube_devops.sandbox.launcher import Sandbox
 from kube_devops.verify.client import PromClient
+from tests.e2e.e2e_fake_exporter import FakeExporter
+from tests.support.waiting import wait_until
 
 #: Names of the stacks, as test ids.
 FAKE, SANDBOX = "fake", "sandbox"
@@ -60,12 +60,12 @@ def wait_target_down(prometheus_url: str, job: str, timeout: float = 10) -> None
     """Wait until Prometheus reports the target of ``job`` down (after a failed scrape)."""
     client = PromClient(prometheus_url)
     try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            health = {t["labels"].get("job"): t["health"] for t in client.targets()}
-            if health.get(job) == "down":
-                return
-            time.sleep(0.1)
+        wait_until(
+            lambda: _health(client).get(job) == "down", timeout, f"target {job} down", every=0.1
+        )
     finally:
         client.close()
-    raise AssertionError(f"target {job} never turned down within {timeout:g}s")
+
+
+def _health(client: PromClient) -> dict[str, str]:
+    return {t["labels"].get("job"): t["health"] for t in client.targets()}

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
-from e2e_derived_dashboard import write_derived_broken_dashboard
-from e2e_stacks import FAKE, SANDBOX, stack_named
 
 from kube_devops.verify.model import PanelCheck
 from kube_devops.verify.report import Report
 from kube_devops.verify.run import VerifySettings, verify
+from tests.e2e.e2e_derived_dashboard import write_derived_broken_dashboard
+from tests.e2e.e2e_stacks import FAKE, SANDBOX, stack_named
 
 HERE = Path(__file__).parent / "dashboards"
 EXPECTED: dict[str, dict[str, dict[str, Any]]] = {

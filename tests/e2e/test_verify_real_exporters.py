@@ -8,20 +8,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from e2e_real_exporters import RealStack, real_stack
-from e2e_stacks import wait_target_down
 
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.model import PanelCheck
 from kube_devops.verify.report import Report
 from kube_devops.verify.run import VerifySettings, verify
+from tests.e2e.e2e_real_exporters import RealStack, real_stack
+from tests.e2e.e2e_stacks import wait_target_down
+from tests.support.waiting import wait_until
 
 DATA = Path(__file__).parents[1] / "data" / "dashboards"
 DASHBOARDS = {
@@ -91,10 +91,7 @@ def test_every_target_is_listed_and_the_final_queries_carry_the_variables(
 def _wait_empty(url: str, expr: str, timeout: float = 15) -> None:
     client = PromClient(url)
     try:
-        deadline = time.monotonic() + timeout
-        while client.instant(expr).series:
-            assert time.monotonic() < deadline, f"{expr} still has data after {timeout:g}s"
-            time.sleep(0.2)
+        wait_until(lambda: not client.instant(expr).series, timeout, f"{expr} empty", every=0.2)
     finally:
         client.close()
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_derived_dashboard import write_derived_broken_dashboard
-from e2e_stacks import Stack, wait_target_down
 
 from kube_devops.core.catalog import Component
 from kube_devops.verify.run import VerifySettings, verify
+from tests.e2e.e2e_derived_dashboard import write_derived_broken_dashboard
+from tests.e2e.e2e_stacks import Stack, wait_target_down
 
 JOB = "kube-devops-webhook"
 

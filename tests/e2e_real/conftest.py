@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from real_support import Kubectl, wait_for
 
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
 from kube_devops.sandbox.real.binaries import Binaries, NotBuiltError, find_binaries
@@ -31,6 +30,8 @@ from kube_devops.sandbox.real.controlplane import (
     RealControlPlane,
 )
 from kube_devops.sandbox.real.nodes import NodeSimulator, NodeSimulatorSettings
+from tests.e2e_real.real_support import Kubectl
+from tests.support.waiting import wait_until
 
 DISRUPTS_API = "disrupts_api"
 
@@ -115,5 +116,5 @@ def spare_plane(binaries: Binaries) -> Iterator[SparePlane]:
 @pytest.fixture
 def spare_admin(spare_plane: SparePlane) -> Kubectl:
     """kubectl as the spare plane's administrator."""
-    wait_for(lambda: spare_plane.simulator.running, 1, "node simulator running")
+    wait_until(lambda: spare_plane.simulator.running, 1, "node simulator running", every=0.25)
     return spare_plane.kubectl

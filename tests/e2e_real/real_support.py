@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
+from tests.support.waiting import wait_until
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,13 @@ def fresh_namespace(kubectl: Kubectl, prefix: str = "t") -> Iterator[str]:
     """A new namespace for one test, deleted afterwards (without waiting)."""
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
     kubectl.run("create", "namespace", name)
-    wait_for(
+    wait_until(
         lambda: (
             kubectl.run("get", "serviceaccount", "default", "-n", name, check=False).returncode == 0
         ),
         30,
         f"default ServiceAccount of {name}",
+        every=0.25,
     )
     try:
         yield name
@@ -60,17 +60,6 @@ def fresh_namespace(kubectl: Kubectl, prefix: str = "t") -> Iterator[str]:
         kubectl.run("delete", "namespace", name, "--wait=false", check=False)
 
 
-def wait_for(check: Callable[[], T], within: float, what: str, every: float = 0.25) -> T:
-    """Poll ``check`` until it returns something truthy; that value. Fails after ``within`` s."""
-    deadline = time.monotonic() + within
-    while True:
-        value = check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"not reached within {within} s: {what}"
-        time.sleep(every)
-
-
-def manifest(*docs: dict[str, Any]) -> str:
+def manifest(*docs: Mapping[str, Any]) -> str:
     """Documents as one JSON list kubectl reads from stdin."""
     return json.dumps({"apiVersion": "v1", "kind": "List", "items": list(docs)})

@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
-from support.processes import Component
 
+from kube_devops.core.bodies import DevOpsPolicy
+from kube_devops.core.policy import EnforcementMode, PolicySpec, policy_object
 from kube_devops.manifests.webhook_config import webhook_configuration
 from kube_devops.sandbox.processes import webhook_certificates
 from kube_devops.sandbox.real.objects import on_loopback
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
+from tests.support.processes import Component
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e_real
 
@@ -25,11 +28,14 @@ LATEST = (
 )
 
 
-def policy(name: str, mode: str) -> dict[str, Any]:
-    spec = {"forbidLatestTag": True, "requireLivenessProbe": True,
-            "requireReadinessProbe": True, "enforcementMode": mode}  # fmt: skip
-    return {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
-            "metadata": {"name": name}, "spec": spec}  # fmt: skip
+def policy(name: str, mode: str, namespace: str) -> DevOpsPolicy:
+    spec = PolicySpec(
+        forbid_latest_tag=True,
+        require_liveness_probe=True,
+        require_readiness_probe=True,
+        enforcement_mode=EnforcementMode(mode),
+    )
+    return policy_object(name, namespace, spec)
 
 
 def bare_pod(name: str) -> dict[str, Any]:
@@ -45,11 +51,11 @@ def create(kubectl: Kubectl, ns: str, obj: dict[str, Any], *extra: str) -> Any:
 
 def test_enforce_namespace_refuses_a_pod_with_our_message(admin: Kubectl) -> None:
     with fresh_namespace(admin) as ns:
-        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("strict", "enforce")))
+        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("strict", "enforce", ns)))
         # the webhook's policy cache is fed by a watch: wait until it knows the new policy
-        wait_for(
+        wait_until(
             lambda: create(admin, ns, bare_pod("probe"), "--dry-run=server").returncode == 1,
-            20, "the webhook denies in the enforce namespace",
+            20, "the webhook denies in the enforce namespace", every=0.25,
         )  # fmt: skip
         refused = create(admin, ns, bare_pod("web"))
         assert refused.returncode == 1
@@ -70,10 +76,10 @@ def test_enforce_namespace_refuses_a_pod_with_our_message(admin: Kubectl) -> Non
 
 def test_audit_namespace_admits_and_kubectl_prints_our_warnings(admin: Kubectl) -> None:
     with fresh_namespace(admin) as ns:
-        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("lenient", "audit")))
-        wait_for(
+        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("lenient", "audit", ns)))
+        wait_until(
             lambda: "Warning:" in create(admin, ns, bare_pod("probe"), "--dry-run=server").stderr,
-            20, "the webhook warns in the audit namespace",
+            20, "the webhook warns in the audit namespace", every=0.25,
         )  # fmt: skip
         admitted = create(admin, ns, bare_pod("web"))
         assert admitted.returncode == 0, admitted.stderr
@@ -103,11 +109,13 @@ def test_with_the_webhook_stopped_failure_policy_ignore_admits(spare_plane: Spar
     try:
         with fresh_namespace(kubectl) as ns:
             kubectl.run("apply", "--server-side", "-f", "-", stdin=json.dumps(config))
-            kubectl.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy("strict", "enforce")))
-            wait_for(
+            kubectl.run(
+                "apply", "-n", ns, "-f", "-", stdin=manifest(policy("strict", "enforce", ns))
+            )
+            wait_until(
                 lambda: create(kubectl, ns, bare_pod("probe"), "--dry-run=server").returncode
                 == 1,
-                20, "the webhook denies through the API server",
+                20, "the webhook denies through the API server", every=0.25,
             )  # fmt: skip
             assert webhook.stop() == 0
             admitted = create(kubectl, ns, bare_pod("web"))

@@ -9,7 +9,11 @@ import subprocess
 from typing import Any
 
 import pytest
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
+
+from kube_devops.core.bodies import DevOpsPolicy
+from kube_devops.core.policy import EnforcementMode, PolicySpec, ResourceDefaults, policy_object
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e_real
 
@@ -17,14 +21,17 @@ LABELS = {"app.kubernetes.io/name": "shop"}
 PATCHED_BY = "devops.stochastic.io/patched-by"
 
 
-def policy() -> dict[str, Any]:
-    spec = {
-        "enforcementMode": "enforce", "requireLivenessProbe": True, "requireReadinessProbe": True,
-        "defaultResources": {"cpuRequest": "100m", "cpuLimit": "500m",
-                             "memoryRequest": "128Mi", "memoryLimit": "256Mi"},
-    }  # fmt: skip
-    return {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
-            "metadata": {"name": "fixer"}, "spec": spec}  # fmt: skip
+def policy(namespace: str) -> DevOpsPolicy:
+    """Enforce probes and default resources (100m/500m CPU, 128Mi/256Mi memory)."""
+    spec = PolicySpec(
+        enforcement_mode=EnforcementMode.ENFORCE,
+        require_liveness_probe=True,
+        require_readiness_probe=True,
+        default_resources=ResourceDefaults(
+            cpu_request="100m", cpu_limit="500m", memory_request="128Mi", memory_limit="256Mi"
+        ),
+    )
+    return policy_object("fixer", namespace, spec)
 
 
 def deployment() -> dict[str, Any]:
@@ -64,14 +71,14 @@ def test_a_patched_deployment_rolls_out_a_new_replicaset(admin: Kubectl) -> None
         admin.run("apply", "--server-side", "-n", ns, "-f", "-", stdin=manifest(deployment()))
         admin.run("rollout", "status", "-n", ns, "deployment/shop", "--timeout=60s")
         before = admin.json("get", "deployment", "shop", "-n", ns)
-        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy()))
+        admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy(ns)))
 
         def patched() -> dict[str, Any] | None:
             got: dict[str, Any] = admin.json("get", "deployment", "shop", "-n", ns)
             annotations = got["spec"]["template"]["metadata"].get("annotations") or {}
             return got if PATCHED_BY in annotations else None
 
-        after = wait_for(patched, 60, "reconcile patched the Deployment")
+        after = wait_until(patched, 60, "reconcile patched the Deployment", every=0.25)
         admin.run("rollout", "status", "-n", ns, "deployment/shop", "--timeout=90s")
         (container,) = after["spec"]["template"]["spec"]["containers"]
         assert container["livenessProbe"]["tcpSocket"] == {"port": 8080}
@@ -101,7 +108,7 @@ def test_a_patched_deployment_rolls_out_a_new_replicaset(admin: Kubectl) -> None
         owners = {p["metadata"]["ownerReferences"][0]["name"] for p in pods}
         assert owners == {new["metadata"]["name"]}
 
-        final = wait_for(lambda: _settled(admin, ns), 30, "policy status: score 100")
+        final = wait_until(lambda: _settled(admin, ns), 30, "policy status: score 100", every=0.25)
         assert (final["violations"], final["remediationsApplied"]) == (0, 0)
         # Hand-computed first evaluation: 2 pods, each without liveness (3) and readiness (2)
         # probes: 10 // 2 = 5 -> score 95, 4 violations; it patched the Deployment once.

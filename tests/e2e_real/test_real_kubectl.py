@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
 
+from kube_devops.core.policy import PolicySpec, policy_object
 from kube_devops.sandbox.processes import webhook_certificates
 from kube_devops.sandbox.real.objects import CRD_DIR
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e_real
 
@@ -41,7 +43,7 @@ def test_get_pods_all_namespaces_shows_the_simulated_sample_pods(admin: Kubectl)
         crashing = experiment and experiment[0][3] == "CrashLoopBackOff"
         return by_name if crashing else None
 
-    pods = wait_for(table, 30, "dev/experiment crash-looping in kubectl get pods -A")
+    pods = wait_until(table, 30, "dev/experiment crash-looping in kubectl get pods -A", every=0.25)
     assert pods[("production", "debug-shell")][2:4] == ["1/1", "Running"]
     assert pods[("staging", "frontend")][2:4] == ["1/1", "Running"]
     assert pods[("dev", "scratch")][2:5] == ["0/1", "Pending", "0"]
@@ -57,10 +59,9 @@ def test_get_dop_shows_mode_score_class_and_violations(admin: Kubectl) -> None:
     assert modes[("staging", "enforce-policy")] == "enforce"
     # Hand-computed: one compliant pod (0) and one bare pod (latest 5 + liveness 3 +
     # readiness 2 = 10): 10 // 2 = 5 -> score 95, 3 violations, Healthy.
-    policy = {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
-              "metadata": {"name": "watchful"},
-              "spec": {"enforcementMode": "audit", "forbidLatestTag": True,
-                       "requireLivenessProbe": True, "requireReadinessProbe": True}}  # fmt: skip
+    spec = PolicySpec(  # audit, the default mode
+        forbid_latest_tag=True, require_liveness_probe=True, require_readiness_probe=True
+    )
     good = {"name": "app", "image": "nginx:1.27.0", "livenessProbe": PROBE,
             "readinessProbe": PROBE}  # fmt: skip
     pods = [
@@ -69,13 +70,16 @@ def test_get_dop_shows_mode_score_class_and_violations(admin: Kubectl) -> None:
         for name, container in (("good", good), ("bare", {"name": "app", "image": "nginx"}))
     ]  # fmt: skip
     with fresh_namespace(admin) as ns:
+        policy = policy_object("watchful", ns, spec)
         admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy, *pods))
 
         def scored() -> list[str] | None:
             got = rows(admin.run("get", "dop", "-n", ns).stdout)
             return got[1] if len(got) > 1 and got[1][2:5] == ["95", "Healthy", "3"] else None
 
-        row = wait_for(scored, 40, "the policy's status: score 95, Healthy, 3 violations")
+        row = wait_until(
+            scored, 40, "the policy's status: score 95, Healthy, 3 violations", every=0.25
+        )
         assert row[:5] == ["watchful", "audit", "95", "Healthy", "3"]
         assert rows(admin.run("get", "devopspolicy", "-n", ns).stdout)[1][:5] == row[:5]
 

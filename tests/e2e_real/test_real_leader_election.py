@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, wait_for
-from support.processes import Component
+
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace
+from tests.support.processes import Component
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e_real
 
@@ -71,15 +73,24 @@ def test_one_leader_each_and_failover_within_the_lease(spare_plane: SparePlane) 
 
         with replicas(watch, ("watch-a", "watch-b")) as watches, \
                 replicas(reconcile, ("one", "two")) as reconciles:  # fmt: skip
-            w_leader = wait_for(lambda: holder(kubectl, ns, "kube-devops-watch"), 30, "watch lease")
-            r_leader = wait_for(
-                lambda: holder(kubectl, ns, "kube-devops-reconcile"), 30, "reconcile lease"
+            w_leader = wait_until(
+                lambda: holder(kubectl, ns, "kube-devops-watch"), 30, "watch lease", every=0.25
+            )
+            r_leader = wait_until(
+                lambda: holder(kubectl, ns, "kube-devops-reconcile"),
+                30,
+                "reconcile lease",
+                every=0.25,
             )
             # exactly one leader each: the watch leader alone exports the governance series
-            wait_for(lambda: exports_scores(watches[w_leader]), 20, "leader exports scores")
+            wait_until(
+                lambda: exports_scores(watches[w_leader]), 20, "leader exports scores", every=0.25
+            )
             (w_follower,) = set(watches) - {w_leader}
             assert not exports_scores(watches[w_follower])
-            r_name = wait_for(lambda: _led(reconciles, r_leader), 10, "reconcile leader logged")
+            r_name = wait_until(
+                lambda: _led(reconciles, r_leader), 10, "reconcile leader logged", every=0.25
+            )
             (r_follower,) = set(reconciles) - {r_name}
             assert len(reconciles[r_name].logged("became leader")) == 1
             assert reconciles[r_follower].logged("became leader") == []
@@ -87,11 +98,16 @@ def test_one_leader_each_and_failover_within_the_lease(spare_plane: SparePlane) 
             killed = time.monotonic()
             watches[w_leader].kill()
             reconciles[r_name].kill()
-            wait_for(lambda: holder(kubectl, ns, "kube-devops-watch") == w_follower, 40,
+            wait_until(lambda: holder(kubectl, ns, "kube-devops-watch") == w_follower, 40,
                      "watch failover", every=0.1)  # fmt: skip
-            wait_for(lambda: exports_scores(watches[w_follower]), 10, "new leader exports scores")
+            wait_until(
+                lambda: exports_scores(watches[w_follower]),
+                10,
+                "new leader exports scores",
+                every=0.25,
+            )
             watch_failover = time.monotonic() - killed
-            wait_for(lambda: reconciles[r_follower].logged("became leader"), 40,
+            wait_until(lambda: reconciles[r_follower].logged("became leader"), 40,
                      "reconcile failover", every=0.1)  # fmt: skip
             reconcile_failover = time.monotonic() - killed
             bound = LEASE_DURATION + RENEW_PERIOD

@@ -8,10 +8,11 @@ import time
 from typing import Any
 
 import pytest
-from conftest import SparePlane
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
 
 from kube_devops.sandbox.real.nodes import NodeSimulator, NodeSimulatorSettings
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e_real
 
@@ -54,7 +55,7 @@ def test_nodes_are_ready_untainted_and_renew_their_leases(spare_admin: Kubectl) 
 def test_a_plain_pod_is_bound_running_and_ready(spare_admin: Kubectl) -> None:
     with fresh_namespace(spare_admin) as ns:
         spare_admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(pod("web")))
-        ready = wait_for(lambda: _ready(spare_admin, ns, "web"), 20, "web Ready")
+        ready = wait_until(lambda: _ready(spare_admin, ns, "web"), 20, "web Ready", every=0.25)
         status = ready["status"]
         assert ready["spec"]["nodeName"] in {"sim-node-0", "sim-node-1"}
         assert status["phase"] == "Running"
@@ -76,7 +77,7 @@ def test_a_readiness_probe_delay_is_waited_for(spare_admin: Kubectl) -> None:
     delayed["spec"]["containers"][0]["readinessProbe"] = probe
     with fresh_namespace(spare_admin) as ns:
         spare_admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(delayed))
-        ready = wait_for(lambda: _ready(spare_admin, ns, "slow"), 20, "slow Ready")
+        ready = wait_until(lambda: _ready(spare_admin, ns, "slow"), 20, "slow Ready", every=0.25)
         started = when(ready["status"]["containerStatuses"][0]["state"]["running"]["startedAt"])
         became_ready = when(condition(ready, "Ready")["lastTransitionTime"])
         assert (became_ready - started).total_seconds() >= 3
@@ -92,8 +93,8 @@ def test_marked_pods_crash_loop_stay_pending_or_finish(spare_admin: Kubectl) -> 
     ]
     with fresh_namespace(spare_admin) as ns:
         spare_admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(*pods))
-        crashy = wait_for(
-            lambda: _restarts_at_least(spare_admin, ns, "crashy", 3), 20, "3 restarts"
+        crashy = wait_until(
+            lambda: _restarts_at_least(spare_admin, ns, "crashy", 3), 20, "3 restarts", every=0.25
         )
         (container,) = crashy["status"]["containerStatuses"]
         assert container["state"]["waiting"]["reason"] == "CrashLoopBackOff"
@@ -136,7 +137,7 @@ def test_deployments_and_jobs_complete_through_the_controller_manager(
 def test_a_deleted_pod_is_confirmed_gone_as_a_kubelet_would(spare_admin: Kubectl) -> None:
     with fresh_namespace(spare_admin) as ns:
         spare_admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(pod("web")))
-        wait_for(lambda: _ready(spare_admin, ns, "web"), 20, "web Ready")
+        wait_until(lambda: _ready(spare_admin, ns, "web"), 20, "web Ready", every=0.25)
         began = time.monotonic()
         spare_admin.run("delete", "pod", "web", "-n", ns, "--timeout=20s")  # grace period 30 s
         assert time.monotonic() - began < 10
@@ -178,4 +179,4 @@ def _phase(kubectl: Kubectl, ns: str, name: str) -> str:
         phase = kubectl.json("get", "pod", name, "-n", ns)["status"].get("phase")
         return str(phase) if phase in {"Succeeded", "Failed"} else ""
 
-    return wait_for(finished, 20, f"{name} finished")
+    return wait_until(finished, 20, f"{name} finished", every=0.25)

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
-from real_support import Kubectl, fresh_namespace, manifest
 
 from kube_devops.sandbox.launcher import Sandbox
 from kube_devops.sandbox.real.kubeconfig import write_kubeconfig
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
 
 pytestmark = pytest.mark.e2e_real
 

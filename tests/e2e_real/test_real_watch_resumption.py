@@ -19,10 +19,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from conftest import SparePlane
 from prometheus_client.parser import text_string_to_metric_families
-from real_support import Kubectl, fresh_namespace, manifest, wait_for
-from support.processes import Component
+
+from tests.e2e_real.conftest import SparePlane
+from tests.e2e_real.real_support import Kubectl, fresh_namespace, manifest
+from tests.support.processes import Component
+from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.e2e_real, pytest.mark.disrupts_api]
 
@@ -71,9 +73,9 @@ def namespace_score(component: Component, ns: str, expected: float) -> bool:
 def equals_fresh_recount(resumed: Component, kubeconfig: str) -> dict[tuple[str, str], float]:
     """Wait until a newly started watch process reports exactly the resumed one's series."""
     with watch_process(kubeconfig) as fresh:
-        return wait_for(
+        return wait_until(
             lambda: (got := scores(fresh)) and got == scores(resumed) and got, 30,
-            "the resumed watch's scores equal a fresh recount",
+            "the resumed watch's scores equal a fresh recount", every=0.25,
         )  # fmt: skip
 
 
@@ -81,10 +83,15 @@ def test_scores_survive_an_api_server_restart(spare_plane: SparePlane) -> None:
     kubectl, config = spare_plane.kubectl, str(spare_plane.info.admin_kubeconfig)
     with fresh_namespace(kubectl, "resume") as ns, watch_process(config) as resumed:
         apply(kubectl, ns, pod("good", True), pod("bare", False))
-        wait_for(lambda: namespace_score(resumed, ns, 95), 30, "10 // 2 = 5 -> 95")
+        wait_until(lambda: namespace_score(resumed, ns, 95), 30, "10 // 2 = 5 -> 95", every=0.25)
         spare_plane.plane.restart_apiserver()
         apply(kubectl, ns, pod("bare2", False))
-        wait_for(lambda: namespace_score(resumed, ns, 94), 30, "20 // 3 = 6 -> 94 after restart")
+        wait_until(
+            lambda: namespace_score(resumed, ns, 94),
+            30,
+            "20 // 3 = 6 -> 94 after restart",
+            every=0.25,
+        )
         recount = equals_fresh_recount(resumed, config)
         assert recount[("namespace_health_score", ns)] == 94
 
@@ -93,7 +100,7 @@ def test_scores_survive_a_410_gone_after_etcd_compaction(spare_plane: SparePlane
     kubectl, config = spare_plane.kubectl, str(spare_plane.info.admin_kubeconfig)
     with fresh_namespace(kubectl, "gone") as ns, watch_process(config) as resumed:
         apply(kubectl, ns, pod("good", True), pod("bare", False), pod("bare2", False))
-        wait_for(lambda: namespace_score(resumed, ns, 94), 30, "20 // 3 = 6 -> 94")
+        wait_until(lambda: namespace_score(resumed, ns, 94), 30, "20 // 3 = 6 -> 94", every=0.25)
         relists_before = len(resumed.logged("watch expired, relisting"))
         os.kill(resumed.process.pid, signal.SIGSTOP)  # a client cut off while the cluster moves
         try:
@@ -109,12 +116,14 @@ def test_scores_survive_a_410_gone_after_etcd_compaction(spare_plane: SparePlane
         finally:
             os.kill(resumed.process.pid, signal.SIGCONT)
         assert revision > 0
-        gone = wait_for(
+        gone = wait_until(
             lambda: resumed.logged("watch expired, relisting")[relists_before:], 30,
-            "the resumed watch got 410 Gone and relisted",
+            "the resumed watch got 410 Gone and relisted", every=0.25,
         )  # fmt: skip
         assert "too old resource version" in gone[0]["error"]
-        wait_for(lambda: namespace_score(resumed, ns, 90), 30, "30 // 3 = 10 -> 90 after 410")
+        wait_until(
+            lambda: namespace_score(resumed, ns, 90), 30, "30 // 3 = 10 -> 90 after 410", every=0.25
+        )
         recount = equals_fresh_recount(resumed, config)
         assert recount[("namespace_health_score", ns)] == 90
 

@@ -48,13 +48,18 @@ def _pairs(keyword: str) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for kw, rest in _final_stage():
         if kw == keyword:
-            pairs.update(item.split("=", 1) for item in shlex.split(rest))
+            pairs.update(_pair(item) for item in shlex.split(rest))
     return pairs
+
+
+def _pair(item: str) -> tuple[str, str]:
+    key, value = item.split("=", 1)
+    return key, value
 
 
 def _containers() -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(pod spec, container) of each generated Deployment."""
-    found = []
+    found: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for doc in deployments(DeploySettings()):
         if doc["kind"] == "Deployment":
             spec = doc["spec"]["template"]["spec"]

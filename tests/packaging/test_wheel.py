@@ -16,11 +16,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support.waiting import wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
@@ -119,9 +120,13 @@ def test_sandbox_then_verify_with_its_state_file(installed: Installed) -> None:
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while not state.exists() and sandbox.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(
+            lambda: state.exists() or sandbox.poll() is not None,
+            60,
+            "the state file or the sandbox's exit",
+            every=0.2,
+        )
+        assert sandbox.stderr is not None
         assert state.exists(), sandbox.stderr.read() if sandbox.poll() is not None else "timeout"
         run = installed.run("verify", "--state-file", str(state))
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 DATA = Path(__file__).parents[1] / "unit" / "admission" / "data"
 
@@ -22,7 +22,33 @@ def policy_objects() -> dict[str, dict[str, Any]]:
     return {obj["metadata"]["name"]: obj for obj in objs}
 
 
-def cases() -> list[dict[str, Any]]:
+class Expected(TypedDict):
+    """What a verdict case expects of the answer."""
+
+    allowed: bool
+    reason: str
+    denied: list[list[str]]
+    """``[container, check]`` of each denial."""
+    warnings: int
+    """How many warnings."""
+    code: NotRequired[int]
+
+
+class Case(TypedDict):
+    """One verdict case of ``data/cases.json``."""
+
+    id: str
+    review: str
+    """The AdmissionReview file name (without ``.json``)."""
+    policies: list[str] | None
+    """Names in ``data/policies.json``; null: the policy cache is not synced."""
+    namespace: NotRequired[str]
+    deny_severity: NotRequired[str]
+    fail_closed: NotRequired[bool]
+    expect: Expected
+
+
+def cases() -> list[Case]:
     """The verdict cases of ``data/cases.json``."""
-    loaded: list[dict[str, Any]] = json.loads((DATA / "cases.json").read_text())
+    loaded: list[Case] = json.loads((DATA / "cases.json").read_text())
     return loaded

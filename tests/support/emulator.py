@@ -43,7 +43,11 @@ class KubeEmulator:
         return self.thread.url
 
     def api_client(self) -> client.ApiClient:
-        api = config.new_client_from_config(config_file=str(self.kubeconfig))
+        loaded = config.new_client_from_config(  # type: ignore[no-untyped-call]  # unannotated
+            config_file=str(self.kubeconfig)
+        )
+        assert isinstance(loaded, client.ApiClient)
+        api = loaded
         self._clients.append(api)
         return api
 
@@ -69,7 +73,7 @@ class KubeEmulator:
 
     def close(self) -> None:
         for api in self._clients:
-            api.close()
+            api.close()  # type: ignore[no-untyped-call]  # not annotated in the client
         self.thread.stop()
 
 

@@ -13,8 +13,9 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from typing import Any
+
+from tests.support.waiting import wait_until
 
 
 class Component:
@@ -50,15 +51,13 @@ class Component:
     @property
     def port(self) -> int:
         """The bound port (waits up to 15 s for the ``listening`` record)."""
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            found = self.logged("listening")
-            if found:
-                return int(found[0]["port"])
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise AssertionError("component did not listen:\n" + "\n".join(self.raw[-30:]))
+        wait_until(self._listening_or_exited, 15, "the listening record")
+        found = self.logged("listening")
+        assert found, "component did not listen:\n" + "\n".join(self.raw[-30:])
+        return int(found[0]["port"])
+
+    def _listening_or_exited(self) -> bool:
+        return bool(self.logged("listening")) or self.process.poll() is not None
 
     @property
     def url(self) -> str:

@@ -1,32 +1,80 @@
-"""Polling helpers for conditions reached asynchronously (never fixed sleeps), and a sleep recorder.
+"""The one polling helper for conditions reached asynchronously (never fixed sleeps), in a
+blocking form (``wait_until``) and an event-loop form (``eventually``) with the same signature,
+and a sleep recorder.
 
+Both poll ``check`` until it returns a truthy value and return that value; they fail after
+``within`` seconds naming ``what``. ``eventually`` also takes a coroutine function.
 ``record_sleeps`` lets retry loops be tested without waiting: it records each delay asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Literal, TypeVar, overload
 
 import pytest
 
-
-async def eventually(check: Callable[[], bool], within: float = 5.0, what: str = "") -> None:
-    """Poll ``check`` on the event loop until it holds; fail after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, f"not reached within {within} s: {what or check}"
-        await asyncio.sleep(0.02)
+T = TypeVar("T")
+Falsy = Literal[False] | None
+"""What a check returns while its condition does not hold yet (besides other falsy values)."""
 
 
-def wait_until(check: Callable[[], bool], within: float = 5.0, what: str = "") -> None:
-    """Blocking form of ``eventually`` for synchronous tests."""
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, f"not reached within {within} s: {what or check}"
-        time.sleep(0.02)
+class _Deadline:
+    """The time limit of one poll and the failure message when it passes."""
+
+    def __init__(self, within: float, what: str) -> None:
+        self.within = within
+        self.what = what
+        self.end = time.monotonic() + within
+
+    def check(self) -> None:
+        assert time.monotonic() < self.end, f"not reached within {self.within:g} s: {self.what}"
+
+
+def wait_until(
+    check: Callable[[], T | Falsy], within: float = 5.0, what: str = "", every: float = 0.02
+) -> T:
+    """Poll ``check`` (blocking) until it returns something truthy; that value."""
+    deadline = _Deadline(within, what or repr(check))
+    while not (value := check()):
+        deadline.check()
+        time.sleep(every)
+    return value
+
+
+@overload
+async def eventually(
+    check: Callable[[], Awaitable[T | Falsy]],
+    within: float = 5.0,
+    what: str = "",
+    every: float = 0.02,
+) -> T: ...
+
+
+@overload
+async def eventually(
+    check: Callable[[], T | Falsy], within: float = 5.0, what: str = "", every: float = 0.02
+) -> T: ...
+
+
+async def eventually(
+    check: Callable[[], object], within: float = 5.0, what: str = "", every: float = 0.02
+) -> object:
+    """Poll ``check`` (a function or a coroutine function) on the event loop until it returns
+    something truthy; that value."""
+    deadline = _Deadline(within, what or repr(check))
+    while True:
+        value = check()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value
+        deadline.check()
+        await asyncio.sleep(every)
 
 
 class SleptEnoughError(Exception):

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import kmock
 import pytest
-from support.emulator import KubeEmulator
+from kubernetes import client
 
 from kube_devops.cli.main import main
 from kube_devops.sandbox.emulator import once, write_kubeconfig
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import body
 
 
 def test_check_passes_on_a_reachable_cluster(
@@ -63,7 +65,7 @@ def test_list_pods_table(kube_emulator: KubeEmulator, capsys: pytest.CaptureFixt
         if node:
             spec["nodeName"] = node
         pod = {"metadata": {"name": name}, "spec": spec, "status": {"phase": "Running"}}
-        kube_emulator.core.create_namespaced_pod(namespace, pod)
+        kube_emulator.core.create_namespaced_pod(namespace, body(client.V1Pod, pod))
     assert main(["list", "pods", "--kubeconfig", str(kube_emulator.kubeconfig)]) == 0
     # columns as wide as their widest cell, two spaces apart (like kubectl get)
     assert capsys.readouterr().out.splitlines() == [

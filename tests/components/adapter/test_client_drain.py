@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 
 import kmock
-from support.emulator import KubeEmulator
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.sandbox.emulator import Hold
+from tests.support.emulator import KubeEmulator
 
 
 async def test_a_cancelled_request_is_still_in_flight_until_answered(

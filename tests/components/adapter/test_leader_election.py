@@ -6,13 +6,14 @@ import asyncio
 import time
 
 import kmock
-from support.emulator import KubeEmulator
-from support.waiting import eventually
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.leader import LeaderElector, LeaseSettings
 from kube_devops.sandbox.emulator import once
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import spec
+from tests.support.waiting import eventually
 
 
 def _elector(kube_emulator: KubeEmulator, identity: str, events: list[str]) -> LeaderElector:
@@ -40,12 +41,12 @@ async def test_one_leader_then_release_hands_over_at_once(kube_emulator: KubeEmu
         leader, follower = (a, b) if a.is_leader else (b, a)
         name = leader.settings.identity
         lease = kube_emulator.coordination.read_namespaced_lease("test-leader", "kube-devops")
-        assert lease.spec.holder_identity == name
+        assert spec(lease).holder_identity == name
         tasks[name].cancel()
         await asyncio.gather(tasks[name], return_exceptions=True)
         released = time.monotonic()
         lease = kube_emulator.coordination.read_namespaced_lease("test-leader", "kube-devops")
-        assert lease.spec.holder_identity in (None, follower.settings.identity)  # released
+        assert spec(lease).holder_identity in (None, follower.settings.identity)  # released
         await eventually(lambda: follower.is_leader, within=1.0)
         assert time.monotonic() - released < 0.5
         assert events == [

@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import cast
 
 import kmock
-from support.emulator import KubeEmulator
-from support.waiting import eventually
+from kubernetes import client
 
+from kube_devops.core.bodies import Pod
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
 from kube_devops.sandbox.emulator import once
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import body
+from tests.support.waiting import eventually
 
 FAST = WatchSettings(timeout_seconds=2, initial=0.3, maximum=1.0)
 
@@ -39,9 +43,10 @@ class Recorder:
 
 
 def _entry(obj: dict[str, object]) -> tuple[str, str]:
-    meta: dict[str, str] = obj["metadata"]  # type: ignore[assignment]
-    spec: dict[str, list[dict[str, str]]] = obj["spec"]  # type: ignore[assignment]
-    return f"{meta['namespace']}/{meta['name']}", spec["containers"][0]["image"]
+    pod = cast(Pod, obj)  # the watch delivers pods
+    image = pod["spec"]["containers"][0]["image"]
+    assert image is not None
+    return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}", image
 
 
 @contextlib.asynccontextmanager
@@ -61,13 +66,16 @@ async def watching(
         client.close()
 
 
-def _pod(name: str, image: str) -> dict[str, object]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": name},
-        "spec": {"containers": [{"name": "app", "image": image}]},
-    }
+def _pod(name: str, image: str) -> client.V1Pod:
+    return body(
+        client.V1Pod,
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": name},
+            "spec": {"containers": [{"name": "app", "image": image}]},
+        },
+    )
 
 
 async def test_dropped_connection_and_outage_changes_are_caught_up(

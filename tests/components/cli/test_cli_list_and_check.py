@@ -6,9 +6,9 @@ import json
 
 import pytest
 import yaml
-from support.emulator import KubeEmulator
 
 from kube_devops.cli.main import main
+from tests.support.emulator import KubeEmulator
 
 
 def _pod(ns: str, name: str, phase: str, node: str | None) -> dict[str, object]:

@@ -6,10 +6,13 @@ import json
 from typing import Any
 
 import pytest
-from support.emulator import KubeEmulator
 
 from kube_devops.cli.main import main
+from kube_devops.core.checks import CheckId, Severity
+from kube_devops.core.policy import PolicySpec, policy_object
 from kube_devops.manifests.crd import devopspolicy_crd
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import as_json
 
 PROBES = {
     "livenessProbe": {"tcpSocket": {"port": 80}},
@@ -18,6 +21,9 @@ PROBES = {
 
 
 READY_EXEC = {"exec": {"command": ["redis-cli", "ping"]}}
+IMAGES_ONLY = PolicySpec(
+    forbid_latest_tag=True, severity_overrides=((CheckId.LATEST_TAG, Severity.CRITICAL),)
+)
 
 
 def _pod(
@@ -53,12 +59,7 @@ def _seed_cluster(emu: KubeEmulator) -> None:
         emu.thread.seed("v1/pods", pod)
     emu.thread.seed(
         "devops.stochastic.io/v1/devopspolicies",
-        {
-            "apiVersion": "devops.stochastic.io/v1",
-            "kind": "DevOpsPolicy",
-            "metadata": {"name": "images-only", "namespace": "staging"},
-            "spec": {"forbidLatestTag": True, "severityOverrides": {"latestTag": "critical"}},
-        },
+        as_json(policy_object("images-only", "staging", IMAGES_ONLY)),
     )
 
 

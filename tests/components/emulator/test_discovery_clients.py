@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kubernetes import dynamic
-from support.emulator import KubeEmulator
+
+from tests.support.emulator import KubeEmulator
 
 AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
@@ -47,7 +48,7 @@ def test_aggregated_discovery_when_asked_first(kube_emulator: KubeEmulator) -> N
 def test_official_dynamic_client_finds_kinds_and_short_names(
     kube_emulator: KubeEmulator, tmp_path: Path
 ) -> None:
-    client = dynamic.DynamicClient(
+    client = dynamic.DynamicClient(  # type: ignore[no-untyped-call]  # not annotated upstream
         kube_emulator.api_client(), cache_file=str(tmp_path / "discovery.json")
     )
     policies = client.resources.get(api_version="devops.stochastic.io/v1", kind="DevOpsPolicy")

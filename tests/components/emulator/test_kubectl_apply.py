@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.emulator import KubeEmulator
-from support.kubectl import Kubectl
-from test_kubectl_get import cells
 
 from kube_devops.cli.main import main
+from tests.components.emulator.test_kubectl_get import cells
+from tests.support.emulator import KubeEmulator
+from tests.support.kubectl import Kubectl
 
 Obj = dict[str, Any]
 POLICIES = "devops.stochastic.io/v1/devopspolicies"

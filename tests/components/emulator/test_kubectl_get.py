@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.emulator import KubeEmulator
-from support.kubectl import Kubectl
+
+from kube_devops.core.policy import EnforcementMode, PolicySpec, policy_object
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import as_json
+from tests.support.kubectl import Kubectl
 
 Obj = dict[str, Any]
 AGE = datetime.timedelta(minutes=150, seconds=10)
@@ -126,18 +129,10 @@ EVENT: Obj = {
 
 POLICIES: list[Obj] = [
     {
-        "apiVersion": "devops.stochastic.io/v1",
-        "kind": "DevOpsPolicy",
-        "metadata": {"name": "strict", "namespace": "team-a"},
-        "spec": {"enforcementMode": "enforce"},
+        **policy_object("strict", "team-a", PolicySpec(enforcement_mode=EnforcementMode.ENFORCE)),
         "status": {"healthScore": 72, "classification": "Degraded", "violations": 9},
     },
-    {
-        "apiVersion": "devops.stochastic.io/v1",
-        "kind": "DevOpsPolicy",
-        "metadata": {"name": "audit-only", "namespace": "team-b"},
-        "spec": {"enforcementMode": "audit"},
-    },
+    as_json(policy_object("audit-only", "team-b", PolicySpec())),  # spec: enforcementMode audit
 ]
 
 

@@ -6,30 +6,36 @@ from pathlib import Path
 
 import pytest
 from kubernetes import client
-from support.emulator import KubeEmulator
-from support.kubectl import Kubectl
+
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import body, list_meta, meta
+from tests.support.kubectl import Kubectl
 
 
 def _seed(kube: KubeEmulator, names: list[str]) -> None:
     for name in names:
-        body = {"metadata": {"name": name}, "data": {"n": name}}
-        kube.core.create_namespaced_config_map("default", body)
+        config_map = {"metadata": {"name": name}, "data": {"n": name}}
+        kube.core.create_namespaced_config_map("default", body(client.V1ConfigMap, config_map))
 
 
 def test_official_client_follows_continue_tokens(kube_emulator: KubeEmulator) -> None:
     _seed(kube_emulator, ["e", "c", "a", "d", "b"])
     core = kube_emulator.core
     first = core.list_namespaced_config_map("default", limit=2)
-    assert [c.metadata.name for c in first.items] == ["a", "b"]
-    assert first.metadata.remaining_item_count == 3
-    second = core.list_namespaced_config_map("default", limit=2, _continue=first.metadata._continue)
-    assert [c.metadata.name for c in second.items] == ["c", "d"]
-    assert second.metadata.resource_version == first.metadata.resource_version
-    last = core.list_namespaced_config_map("default", limit=2, _continue=second.metadata._continue)
-    assert [c.metadata.name for c in last.items] == ["e"]
-    assert last.metadata._continue is None
+    assert [meta(c).name for c in first.items] == ["a", "b"]
+    assert list_meta(first).remaining_item_count == 3
+    second = core.list_namespaced_config_map(
+        "default", limit=2, _continue=list_meta(first)._continue
+    )
+    assert [meta(c).name for c in second.items] == ["c", "d"]
+    assert list_meta(second).resource_version == list_meta(first).resource_version
+    last = core.list_namespaced_config_map(
+        "default", limit=2, _continue=list_meta(second)._continue
+    )
+    assert [meta(c).name for c in last.items] == ["e"]
+    assert list_meta(last)._continue is None
     labelled = core.list_namespaced_config_map("default", limit=1, label_selector="x!=y")
-    assert labelled.metadata.remaining_item_count is None  # not counted with a selector
+    assert list_meta(labelled).remaining_item_count is None  # not counted with a selector
     with pytest.raises(client.ApiException) as err:
         core.list_namespaced_config_map("default", _continue="not-a-token")
     assert err.value.status == 400

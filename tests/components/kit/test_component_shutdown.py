@@ -13,7 +13,6 @@ import signal
 import time
 
 import kmock
-from support.emulator import KubeEmulator
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.runtime.component import Kit, Parts, run_component
@@ -24,6 +23,7 @@ from kube_devops.runtime.settings import (
     ServeSettings,
 )
 from kube_devops.sandbox.emulator import Hold
+from tests.support.emulator import KubeEmulator
 
 HELD_AFTER_SIGTERM = 1.0
 """Seconds the emulator keeps answering the request after SIGTERM (less than the drain time)."""
@@ -56,7 +56,7 @@ async def test_sigterm_drains_the_request_in_flight(kube_emulator: KubeEmulator)
         assert clients[0].in_flight == 1
         assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL, "no SIGTERM handler"
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.sleep(HELD_AFTER_SIGTERM)
+        await asyncio.sleep(HELD_AFTER_SIGTERM)  # time passes: the held request must be awaited
         assert not run.done(), "run_component returned while its request was still held"
         released = time.monotonic()
         hold.release()

@@ -11,8 +11,7 @@ import asyncio
 import contextlib
 import copy
 import dataclasses
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,11 @@ import aiohttp
 import yaml
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
-from support.emulator import KubeEmulator
 
 from kube_devops.components.reconcile import ReconcileSettings, run_reconcile
 from kube_devops.components.reconcile.settings import RECONCILE_LEASE
 from kube_devops.runtime.settings import ClusterSettings, ServeSettings
+from tests.support.emulator import KubeEmulator
 
 KUBE_TESTS = Path(__file__).parents[3] / "kube-tests"
 Obj = dict[str, Any]
@@ -174,17 +173,3 @@ async def running_operator(emu: KubeEmulator, **overrides: Any) -> AsyncIterator
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 10) == 0
-
-
-async def eventually(check: Callable[[], Any], within: float = 5.0, step: float = 0.05) -> Any:
-    """Poll ``check`` (sync or async) until it returns a truthy value; that value."""
-    deadline = time.monotonic() + within
-    while True:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within} s")
-        await asyncio.sleep(step)

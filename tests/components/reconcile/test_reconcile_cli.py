@@ -9,10 +9,10 @@ import sys
 import time
 import urllib.request
 
-from reconcile_support import POLICIES, Cluster, samples
-from support.emulator import KubeEmulator
-
 from kube_devops.sandbox.emulator import Hold
+from tests.components.reconcile.reconcile_support import POLICIES, Cluster, samples
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import wait_until
 
 
 def _port_from_logs(proc: subprocess.Popen[str]) -> int:
@@ -63,10 +63,9 @@ def test_cli_serves_becomes_ready_and_stops_on_sigterm(kube_emulator: KubeEmulat
     with subprocess.Popen(_command(kube_emulator), stderr=subprocess.PIPE, text=True) as proc:
         try:
             port = _port_from_logs(proc)
-            deadline = time.monotonic() + 10
-            while _get(f"http://127.0.0.1:{port}/readyz") != 200:
-                assert time.monotonic() < deadline, "not ready within 10 s"
-                time.sleep(0.1)
+            wait_until(
+                lambda: _get(f"http://127.0.0.1:{port}/readyz") == 200, 10, "ready", every=0.1
+            )
             assert _get(f"http://127.0.0.1:{port}/healthz") == 200
             status = cluster.policy("default", "default-policy")["status"]
             assert status["healthScore"] == 100  # no pods in default
@@ -88,10 +87,12 @@ def test_reconcile_readyz_when_not_ready(kube_emulator: KubeEmulator) -> None:
             ready_while_held = _get(f"http://127.0.0.1:{port}/readyz")
             status_while_held = cluster.policy("default", "default-policy").get("status")
             hold.release()
-            deadline = time.monotonic() + 10
-            while _get(f"http://127.0.0.1:{port}/readyz") != 200:
-                assert time.monotonic() < deadline, "not ready within 10 s of the release"
-                time.sleep(0.05)
+            wait_until(
+                lambda: _get(f"http://127.0.0.1:{port}/readyz") == 200,
+                10,
+                "ready after the release",
+                every=0.05,
+            )
             status = cluster.policy("default", "default-policy")["status"]
         finally:
             hold.release()

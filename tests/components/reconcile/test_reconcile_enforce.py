@@ -7,8 +7,17 @@ from typing import Any
 
 import kmock
 import pytest
-from reconcile_support import POLICIES, Cluster, Operator, eventually, running_operator
-from support.emulator import KubeEmulator
+
+from kube_devops.core.policy import EnforcementMode, PolicySpec, policy_object
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    Operator,
+    running_operator,
+)
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import as_json
+from tests.support.waiting import eventually
 
 DEPLOYMENTS = "apps/v1/deployments"
 APP = {
@@ -48,16 +57,12 @@ def deployment(namespace: str, *containers: dict[str, Any]) -> dict[str, Any]:
 
 
 def policy(namespace: str, mode: str, name: str = "probes") -> dict[str, Any]:
-    return {
-        "apiVersion": "devops.stochastic.io/v1",
-        "kind": "DevOpsPolicy",
-        "metadata": {"name": name, "namespace": namespace},
-        "spec": {
-            "requireLivenessProbe": True,
-            "requireReadinessProbe": True,
-            "enforcementMode": mode,
-        },
-    }
+    spec = PolicySpec(
+        require_liveness_probe=True,
+        require_readiness_probe=True,
+        enforcement_mode=EnforcementMode(mode),
+    )
+    return as_json(policy_object(name, namespace, spec))
 
 
 def setup(kube_emulator: KubeEmulator, namespace: str, mode: str) -> Cluster:
@@ -200,7 +205,7 @@ async def test_switching_to_audit_clears_the_last_remediation_summary(
     cluster = setup(kube_emulator, "shop", "enforce")
     async with running_operator(kube_emulator) as op:
         await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
-        await cycles(op, 1)
+        await cycles(op, 2)  # the remediating cycle may still be running: one full cycle after it
         enforced = cluster.policy("shop", "probes")["status"]
         kube_emulator.custom.patch_namespaced_custom_object(
             "devops.stochastic.io", "v1", "shop", "devopspolicies", "probes",

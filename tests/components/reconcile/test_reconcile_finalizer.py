@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import copy
 
-from reconcile_support import POLICIES, Cluster, eventually, running_operator, samples
-from support.emulator import KubeEmulator
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    Operator,
+    running_operator,
+    samples,
+)
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 FOREIGN = "example.com/keep-until-backed-up"
 OURS = "devops.stochastic.io/cleanup"
@@ -47,8 +54,8 @@ async def test_delete_removes_our_finalizer_keeps_foreign_and_drops_series(
         assert (name, tuple(sorted(labels.items()))) not in m
 
 
-async def _gone(op: object, labels: dict[str, str]) -> bool:
-    return await op.value("devopspolicy_health_score", **labels) is None  # type: ignore[attr-defined]
+async def _gone(op: Operator, labels: dict[str, str]) -> bool:
+    return await op.value("devopspolicy_health_score", **labels) is None
 
 
 async def test_deleted_policy_without_other_finalizers_disappears(

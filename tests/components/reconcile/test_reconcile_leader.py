@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import contextlib
 
-from reconcile_support import POLICIES, Cluster, eventually, running_operator, samples
-from support.emulator import KubeEmulator
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    Operator,
+    running_operator,
+    samples,
+)
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 LEASES = "coordination.k8s.io/v1/leases"
 
@@ -45,10 +52,10 @@ async def test_only_the_leader_reconciles_and_the_standby_takes_over(
             await second_cm.__aexit__(None, None, None)
 
 
-async def _status(op: object, code: int) -> bool:
-    status, _ = await op.get("/readyz")  # type: ignore[attr-defined]
+async def _status(op: Operator, code: int) -> bool:
+    status, _ = await op.get("/readyz")
     return bool(status == code)
 
 
-async def _more(op: object, name: str, value: float) -> bool:
-    return (await op.value(name) or 0) >= value  # type: ignore[attr-defined]
+async def _more(op: Operator, name: str, value: float) -> bool:
+    return (await op.value(name) or 0) >= value

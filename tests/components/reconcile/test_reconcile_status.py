@@ -15,11 +15,18 @@ from __future__ import annotations
 
 import copy
 import time
-
-from reconcile_support import POLICIES, Cluster, Operator, eventually, running_operator, samples
-from support.emulator import KubeEmulator
+from typing import Any
 
 from kube_devops.sandbox.emulator import once
+from tests.components.reconcile.reconcile_support import (
+    POLICIES,
+    Cluster,
+    Operator,
+    running_operator,
+    samples,
+)
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 
 def seed_samples(cluster: Cluster) -> None:
@@ -34,7 +41,7 @@ def seed_samples(cluster: Cluster) -> None:
         cluster.seed(POLICIES, doc)
 
 
-def evaluated(cluster: Cluster, namespace: str, name: str) -> dict[str, object] | None:
+def evaluated(cluster: Cluster, namespace: str, name: str) -> dict[str, Any] | None:
     status = cluster.policy(namespace, name).get("status") or {}
     return status if "healthScore" in status else None
 
@@ -158,8 +165,8 @@ async def test_ready_with_zero_policies(kube_emulator: KubeEmulator) -> None:
         assert (await op.get("/nope"))[0] == 404
 
 
-async def _ready(op: object) -> bool:
-    status, _ = await op.get("/readyz")  # type: ignore[attr-defined]
+async def _ready(op: Operator) -> bool:
+    status, _ = await op.get("/readyz")
     return bool(status == 200)
 
 

@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ import pytest
 
 from kube_devops.sandbox.real.binaries import Binaries, NotBuiltError, find_binaries
 from kube_devops.sandbox.real.controlplane import ControlPlaneSettings, RealControlPlane
+from tests.support.waiting import wait_until
 
 OUR_ACCOUNT = "system:serviceaccount:kube-devops:kube-devops"
 
@@ -124,9 +124,12 @@ def real_sandbox(
     with log_path.open("w") as log:
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 120
-        while not state_file.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(
+            lambda: state_file.exists() or process.poll() is not None,
+            120,
+            "the state file or the sandbox's exit",
+            every=0.2,
+        )
         assert state_file.exists(), f"no state file; the sandbox said:\n{log_path.read_text()}"
         yield RunningSandbox(process, json.loads(state_file.read_text()), state_file)
     finally:

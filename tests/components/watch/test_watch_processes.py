@@ -8,18 +8,23 @@ import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from support.emulator import KubeEmulator
-from support.processes import Component
-from support.waiting import wait_until
+from kubernetes import client
+
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import body
+from tests.support.processes import Component
+from tests.support.waiting import wait_until
 
 LEASE = 3.0  # renew period 1 s, follower retry 0.5 s
+Launch = Callable[[str], Component]
+"""Starts a watch replica with the given identity."""
 
 
 @pytest.fixture
-def start(kube_emulator: KubeEmulator) -> Iterator[object]:
+def start(kube_emulator: KubeEmulator) -> Iterator[Launch]:
     started: list[Component] = []
 
     def launch(identity: str) -> Component:
@@ -50,8 +55,8 @@ def _time_until_leader(component: Component, within: float) -> float:
     return time.monotonic() - began
 
 
-def test_one_leader_failover_after_kill_and_handover_on_sigterm(start: object) -> None:
-    a, b = start("replica-a"), start("replica-b")  # type: ignore[operator]
+def test_one_leader_failover_after_kill_and_handover_on_sigterm(start: Launch) -> None:
+    a, b = start("replica-a"), start("replica-b")
     wait_until(lambda: len(_leaders(a, b)) == 1, 10, "a first leader")
     for _ in range(20):  # two seconds of samples, longer than a renew period
         assert len(_leaders(a, b)) == 1
@@ -61,7 +66,7 @@ def test_one_leader_failover_after_kill_and_handover_on_sigterm(start: object) -
     leader.kill()
     assert _time_until_leader(follower, within=LEASE + 2) <= LEASE + 1.0  # duration + renew
 
-    third = start("replica-c")  # type: ignore[operator]
+    third = start("replica-c")
     wait_until(lambda: "pod_events_total" in _metrics(third), 10, "third replica serving")
     assert _leaders(follower, third) == [follower]
     signalled = time.monotonic()
@@ -71,8 +76,8 @@ def test_one_leader_failover_after_kill_and_handover_on_sigterm(start: object) -
     assert _time_until_leader(third, within=2.0) < 1.0
 
 
-def test_sigterm_answers_in_flight_scrapes_and_exits_0(start: object) -> None:
-    watch = start("solo")  # type: ignore[operator]
+def test_sigterm_answers_in_flight_scrapes_and_exits_0(start: Launch) -> None:
+    watch = start("solo")
     port = watch.port
     wait_until(lambda: "cluster_health_score" in _metrics(watch), 10, "leading")
     outcomes: list[tuple[float, str]] = []  # (when the connection was accepted, result)
@@ -100,8 +105,13 @@ def test_sigterm_answers_in_flight_scrapes_and_exits_0(start: object) -> None:
     threads = [threading.Thread(target=scrape_forever) for _ in range(4)]
     for thread in threads:
         thread.start()
-    wait_until(lambda: len(outcomes) >= 20, 10, "scrapes flowing")
-    time.sleep(0.2)  # keep scraping: requests are in flight when the signal lands
+
+    # keep scraping: requests are in flight when the signal lands, after 20 accepted earlier
+    # than the 50 ms margin below
+    def settled() -> bool:
+        return len([c for c, _ in outcomes if c < time.monotonic() - 0.1]) >= 20
+
+    wait_until(settled, 10, "20 scrapes accepted 100 ms ago")
     signalled = time.monotonic()
     code = watch.stop()
     elapsed = time.monotonic() - signalled
@@ -118,8 +128,8 @@ def test_sigterm_answers_in_flight_scrapes_and_exits_0(start: object) -> None:
     assert watch.logged("shutting down")
 
 
-def test_sigint_stops_like_sigterm(start: object) -> None:
-    watch = start("solo")  # type: ignore[operator]
+def test_sigint_stops_like_sigterm(start: Launch) -> None:
+    watch = start("solo")
     wait_until(lambda: "cluster_health_score" in _metrics(watch), 10, "leading")
     signalled = time.monotonic()
     assert watch.stop(sig=signal.SIGINT) == 0
@@ -128,14 +138,14 @@ def test_sigint_stops_like_sigterm(start: object) -> None:
 
 
 def test_promtool_reports_only_the_historical_total_gauges(
-    start: object, kube_emulator: KubeEmulator
+    start: Launch, kube_emulator: KubeEmulator
 ) -> None:
     pod = {
         "metadata": {"name": "web"},
         "spec": {"containers": [{"name": "app", "image": "nginx"}]},
     }
-    kube_emulator.core.create_namespaced_pod("default", pod)
-    watch = start("solo")  # type: ignore[operator]
+    kube_emulator.core.create_namespaced_pod("default", body(client.V1Pod, pod))
+    watch = start("solo")
     wait_until(lambda: 'namespace_health_score{namespace="default"}' in _metrics(watch), 10)
     text = _metrics(watch)
     checked = subprocess.run(

@@ -11,14 +11,17 @@ import aiohttp
 import kmock
 import pytest
 import yaml
-from kmock import Response
-from metrics_text import samples
-from support.emulator import KubeEmulator
+from kmock import Response  # type: ignore[attr-defined]  # kmock 0.8 does not re-export it
+from kubernetes import client
 
 from kube_devops.components.watch.controller import WatchControllerSettings, run_watch
 from kube_devops.kube.watch import WatchSettings
 from kube_devops.runtime.settings import NO_ELECTION, ClusterSettings, ServeSettings
 from kube_devops.sandbox.emulator import Hold
+from tests.components.watch.metrics_text import samples
+from tests.support.emulator import KubeEmulator
+from tests.support.kube_models import body
+from tests.support.waiting import eventually
 
 SCENARIO = yaml.safe_load((Path(__file__).parent / "pods.yaml").read_text())
 
@@ -57,12 +60,13 @@ class Controller:
         return 200 if await self.status_becomes(path, 200) else 0
 
     async def status_becomes(self, path: str, wanted: int) -> bool:
-        for _ in range(100):
+        """Whether ``path`` answers ``wanted`` within 5 s (fails the test otherwise)."""
+
+        async def answered() -> bool:
             async with aiohttp.ClientSession() as http, http.get(self.url + path) as answer:
-                if answer.status == wanted:
-                    return True
-            await asyncio.sleep(0.05)
-        return False
+                return answer.status == wanted
+
+        return await eventually(answered, 5, f"{path} answering {wanted}")
 
     async def scrape(self) -> dict[tuple[str, ...], float]:
         async with aiohttp.ClientSession() as http, http.get(f"{self.url}/metrics") as answer:
@@ -103,13 +107,8 @@ async def test_scores_follow_pod_changes(
     assert await controller.status("/readyz") == 200
     core = kube_emulator.core
     for spec in SCENARIO["pods"]:
-        core.create_namespaced_pod(spec["namespace"], _pod(spec))
-    found = await controller.scrape()
-    for _ in range(100):
-        if found.get(("pod_events_total", "event=ADDED")) == 8:
-            break
-        await asyncio.sleep(0.05)
-        found = await controller.scrape()
+        core.create_namespaced_pod(spec["namespace"], body(client.V1Pod, _pod(spec)))
+    found = await eventually(lambda: _after(controller, "event=ADDED", 8), 5, "8 pods added")
     # team-a: raw 0+5 over 2 pods -> 100-2 = 98; team-b: 5+10+30 = 45 over 3 -> 85;
     # team-c: 10 over 1 -> 90; cluster pooled: 60 over 6 -> 90.
     assert _scores(found) == {"team-a": 98, "team-b": 85, "team-c": 90}
@@ -120,11 +119,7 @@ async def test_scores_follow_pod_changes(
     fixed = {"name": "app", "image": "nginx:1.26", **SCENARIO["probes"]}
     core.patch_namespaced_pod("a2", "team-a", {"spec": {"containers": [fixed]}})
     core.delete_namespaced_pod("c1", "team-c")
-    for _ in range(100):
-        found = await controller.scrape()
-        if found.get(("pod_events_total", "event=DELETED")) == 1:
-            break
-        await asyncio.sleep(0.05)
+    found = await eventually(lambda: _after(controller, "event=DELETED", 1), 5, "a pod deleted")
     # team-a: 0 over 2 -> 100; team-c gone; cluster: 45 over 5 -> 100-9 = 91.
     assert _scores(found) == {"team-a": 100, "team-b": 85}
     assert found[("cluster_health_score",)] == 91
@@ -188,3 +183,9 @@ async def test_readiness_drops_while_the_watch_is_down_and_recovers(
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 5) == 0
+
+
+async def _after(controller: Controller, event: str, count: int) -> dict[tuple[str, ...], float]:
+    """The scraped samples once ``pod_events_total{event}`` reached ``count`` (else empty)."""
+    found = await controller.scrape()
+    return found if found.get(("pod_events_total", event)) == count else {}

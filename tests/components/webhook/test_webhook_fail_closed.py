@@ -11,12 +11,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import CollectorRegistry
-from support.admission_data import review_body
 
-from kube_devops.components.webhook.handler import ValidateHandler
+from kube_devops.components.webhook.handler import PolicyLookup, ValidateHandler
 from kube_devops.components.webhook.metrics import WebhookMetrics
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.core.policy import Policy
+from tests.support.admission_data import review_body
 
 LIMIT = 100_000
 
@@ -31,11 +31,11 @@ def _broken(_namespace: str) -> Sequence[Policy] | None:
 
 @contextlib.asynccontextmanager
 async def _client(
-    lookup: object, fail_closed: bool, registry: CollectorRegistry
+    lookup: PolicyLookup, fail_closed: bool, registry: CollectorRegistry
 ) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     metrics = WebhookMetrics.build(registry)
     settings = AdmissionSettings(fail_closed=fail_closed)
-    handler = ValidateHandler(lookup, settings, metrics, body_limit=LIMIT)  # type: ignore[arg-type]
+    handler = ValidateHandler(lookup, settings, metrics, body_limit=LIMIT)
     app = web.Application()
     app.router.add_post("/validate", handler.handle)
     async with TestClient(TestServer(app)) as client:
@@ -61,7 +61,7 @@ def _count(registry: CollectorRegistry, name: str, **labels: str) -> float:
 )
 @pytest.mark.parametrize("fail_closed", [True, False])
 async def test_cannot_judge(
-    lookup: object, body: str, code: int, why: str, fail_closed: bool
+    lookup: PolicyLookup, body: str, code: int, why: str, fail_closed: bool
 ) -> None:
     registry = CollectorRegistry()
     review = review_body("create-noncompliant")

@@ -19,11 +19,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry
-from support.admission_data import policy_objects, review_body
-from webhook_support import assert_well_formed
 
 from kube_devops.components.webhook.cache import PolicyCache
 from kube_devops.components.webhook.server import WebhookSettings, build_app
+from tests.components.webhook.webhook_support import assert_well_formed
+from tests.support.admission_data import policy_objects, review_body
 
 FUZZ = settings(
     max_examples=2600,

@@ -12,9 +12,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from support.admission_data import policy_objects, review_body
-from support.emulator import KubeEmulator
-from webhook_support import make_certs
+from tests.components.webhook.webhook_support import make_certs
+from tests.support.admission_data import policy_objects, review_body
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import wait_until
 
 POLICIES = "devops.stochastic.io/v1/devopspolicies"
 
@@ -56,10 +57,7 @@ def test_serve_process(kube_emulator: KubeEmulator, tmp_path: Path) -> None:
         port, _records = _listening_port(proc)
         context = ssl.create_default_context(cafile=str(ca))
         base = f"https://127.0.0.1:{port}"
-        deadline = time.monotonic() + 10
-        while _get(f"{base}/readyz", context)[0] != 200:
-            assert time.monotonic() < deadline, "never ready"
-            time.sleep(0.05)
+        wait_until(lambda: _get(f"{base}/readyz", context)[0] == 200, 10, "ready", every=0.05)
         body = json.dumps(review_body("create-noncompliant")).encode()
         status, answer = _get(f"{base}/validate", context, body)
         unknown, _ = _get(f"{base}/nope", context)

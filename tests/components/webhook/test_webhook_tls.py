@@ -8,14 +8,13 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 import warnings
 from pathlib import Path
 from typing import Any
 
-from webhook_support import RunningWebhook, make_certs, running_webhook
-
 from kube_devops.runtime.tls import CertReloader, server_context
+from tests.components.webhook.webhook_support import RunningWebhook, make_certs, running_webhook
+from tests.support.waiting import eventually
 
 
 async def _synced_empty(cache: Any) -> None:
@@ -97,14 +96,14 @@ async def test_replaced_certificate_is_served_without_restart(tmp_path: Path) ->
         for name in ("tls.crt", "tls.key"):
             shutil.copy(fresh / name, tmp_path / f".{name}.new")
             (tmp_path / f".{name}.new").replace(tmp_path / name)
-        deadline = time.monotonic() + 5
-        while True:
+
+        async def served_new() -> bytes | None:
             try:
-                after = await _peer_cert(hook, new_ca)
-                break
+                return await _peer_cert(hook, new_ca)
             except ssl.SSLCertVerificationError:
-                assert time.monotonic() < deadline, "the new certificate was never served"
-                await asyncio.sleep(0.05)
+                return None
+
+        after = await eventually(served_new, 5, "the new certificate served")
         assert not hook.task.done()
 
     assert after != before

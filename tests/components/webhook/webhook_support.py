@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-import time
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +13,13 @@ from typing import Any
 
 import aiohttp
 from prometheus_client import CollectorRegistry
-from support.emulator import KubeEmulator
 
 from kube_devops.components.webhook.server import PolicyFeed, WebhookSettings, run_webhook
 from kube_devops.core.admission import AdmissionSettings
 from kube_devops.runtime.certs import CertRequest, generate
 from kube_devops.runtime.settings import ClusterSettings, ServeSettings, TlsSettings
+from tests.support.emulator import KubeEmulator
+from tests.support.waiting import eventually
 
 
 def assert_well_formed(review: Any) -> dict[str, Any]:
@@ -42,12 +43,16 @@ def assert_well_formed(review: Any) -> dict[str, Any]:
 
 
 class TcpProxy:
-    """A loopback TCP forwarder; ``close()`` makes the target unreachable through it."""
+    """A loopback TCP forwarder; ``cut()`` makes the target unreachable through it (each later
+    request's first line is recorded in ``refused`` and its connection closed unanswered), and
+    ``close()`` stops listening."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self._target = (target_host, target_port)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._cut = False
+        self.refused: list[str] = []
         self.port = 0
 
     async def start(self) -> TcpProxy:
@@ -56,6 +61,10 @@ class TcpProxy:
         return self
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._cut:
+            self.refused.append((await reader.readline()).decode(errors="replace").strip())
+            writer.close()
+            return
         try:
             up_reader, up_writer = await asyncio.open_connection(*self._target)
         except OSError:
@@ -64,9 +73,16 @@ class TcpProxy:
         self._writers |= {writer, up_writer}
         await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
 
+    async def cut(self) -> None:
+        self._cut = True
+        self._drop_connections()
+
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
+        self._drop_connections()
+
+    def _drop_connections(self) -> None:
         for writer in self._writers:
             writer.close()
         self._writers.clear()
@@ -142,13 +158,12 @@ async def running_webhook(
 
 async def wait_ready(session: aiohttp.ClientSession, hook: RunningWebhook) -> None:
     """Poll ``/readyz`` until 200 (at most 10 s)."""
-    deadline = time.monotonic() + 10
-    while True:
+
+    async def ready() -> bool:
         async with session.get(f"{hook.url}/readyz", ssl=hook.client_context()) as resp:
-            if resp.status == 200:
-                return
-        assert time.monotonic() < deadline, "webhook never became ready"
-        await asyncio.sleep(0.05)
+            return resp.status == 200
+
+    await eventually(ready, 10, "webhook ready")
 
 
 @contextlib.asynccontextmanager
@@ -157,10 +172,12 @@ async def emulated_webhook(
 ) -> AsyncIterator[tuple[RunningWebhook, aiohttp.ClientSession]]:
     """The webhook fed by ``emulator``, ready, with a client session.
 
-    On exit the emulator's watch connections are cut while this event loop still runs, so the
-    adapter's reader thread ends now rather than after the loop is closed.
+    On exit the emulator's watch connections are cut while this event loop still runs, and the
+    adapter's reader threads started here are awaited, so they end now rather than after the
+    loop is closed.
     """
     cluster = ClusterSettings(kubeconfig=str(emulator.kubeconfig))
+    before = _watch_readers()
     try:
         async with (
             running_webhook(tmp, cluster=cluster, registry=registry) as hook,
@@ -170,4 +187,9 @@ async def emulated_webhook(
             yield hook, session
     finally:
         emulator.thread.drop_watches()
-        await asyncio.sleep(0.1)
+        await eventually(lambda: not _watch_readers() - before, 5, "watch reader threads ended")
+
+
+def _watch_readers() -> set[threading.Thread]:
+    """The adapter's live watch reader threads (named ``watch <path>``)."""
+    return {t for t in threading.enumerate() if t.name.startswith("watch /") and t.is_alive()}

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.admission_data import review_body
 
-from kube_devops.core.admission import AdmissionVerdict, review_for
+from kube_devops.core.admission import AdmissionReason, AdmissionVerdict, review_for
 from kube_devops.core.admission_review import (
     MalformedReviewError,
     dump_review,
     parse_review,
     render_response,
 )
+from tests.support.admission_data import review_body
 
 
 def test_parses_the_fields_the_verdict_uses() -> None:
@@ -100,7 +100,7 @@ def test_wrong_types_inside_request_become_empty_values() -> None:
 
 def test_render_denial() -> None:
     answer = AdmissionVerdict(
-        False, "violations", ("w1",), 403, "denied: container app, latest_tag"
+        False, AdmissionReason.VIOLATIONS, ("w1",), 403, "denied: container app, latest_tag"
     )
 
     assert review_for("u-9", answer) == {

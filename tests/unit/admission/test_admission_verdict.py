@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-from support.admission_data import cases, policy_objects, review_body
 
 from kube_devops.core.admission import AdmissionSettings, verdict
 from kube_devops.core.admission_review import parse_review
 from kube_devops.core.checks import Severity
 from kube_devops.core.policy import parse_policy
+from tests.support.admission_data import Case, cases, policy_objects, review_body
 
 CASES = cases()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_verdict(case: dict[str, Any]) -> None:
+def test_verdict(case: Case) -> None:
     body = review_body(case["review"])
     if "namespace" in case:
         body["request"]["namespace"] = case["namespace"]

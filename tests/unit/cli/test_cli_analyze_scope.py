@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +16,9 @@ LIVE_LIST = str(HERE / "analyze_inputs" / "live-pods.json")
 WORKLOADS = str(HERE.parents[2] / "kube-tests" / "sample-workloads.yaml")
 
 
-def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     assert main(["analyze", *argv, "-o", "json"]) == 0
-    data: dict[str, object] = json.loads(capsys.readouterr().out)
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
     return data
 
 

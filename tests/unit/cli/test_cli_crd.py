@@ -13,7 +13,7 @@ import yaml
 from kube_devops.cli.main import main
 from kube_devops.core.bundles import BUNDLES, bundle_policy
 from kube_devops.core.evaluation import evaluate_pod
-from kube_devops.core.policy import parse_policy
+from kube_devops.core.policy import parse_policy, policy_object
 from kube_devops.core.policy_status import RemediationSummary, build_status
 from kube_devops.manifests.crd import devopspolicy_crd
 
@@ -129,7 +129,7 @@ def test_invalid_policies_are_rejected(case: dict[str, Any]) -> None:
 def test_operator_status_validates_against_the_status_schema() -> None:
     doc = yaml.safe_load_all((SAMPLES / "sample-devopspolicy.yaml").read_text())
     policy = parse_policy(next(iter(doc)))
-    pods = [
+    pods: list[dict[str, Any]] = [
         {
             "metadata": {"name": "a", "namespace": "production"},
             "spec": {},
@@ -143,8 +143,7 @@ def test_operator_status_validates_against_the_status_schema() -> None:
     results = [evaluate_pod(p, policy.spec, now=0) for p in pods]
     for remediation in (None, RemediationSummary(applied=("deployment/production/b",))):
         status = build_status(policy, results, now=1_700_000_000, remediation=remediation)
-        obj = {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
-               "metadata": {"name": "p"}, "spec": {}, "status": status}  # fmt: skip
+        obj = {**policy_object("p", "production", policy.spec), "status": status}
         assert list(_validator().iter_errors(obj)) == []
 
 

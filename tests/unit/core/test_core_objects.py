@@ -8,6 +8,7 @@ import pytest
 
 from kube_devops.core.analysis import analyze_documents
 from kube_devops.core.objects import ObjectError, check_pod_shape, expand
+from kube_devops.core.policy import PolicySpec, policy_object
 
 POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "dev"}}
 
@@ -69,13 +70,15 @@ def test_analysis_skips_empty_and_foreign_documents() -> None:
 
 
 def test_two_policies_in_a_namespace_warn_and_the_first_by_name_wins() -> None:
-    def policy(name: str, spec: dict[str, Any]) -> dict[str, Any]:
-        return {"apiVersion": "devops.stochastic.io/v1", "kind": "DevOpsPolicy",
-                "metadata": {"name": name, "namespace": "dev"}, "spec": spec}  # fmt: skip
+    def policy(name: str, spec: PolicySpec) -> dict[str, Any]:
+        return dict(policy_object(name, "dev", spec))
 
     pod = {**POD, "spec": {"containers": [{"name": "a", "image": "a"}]}}
-    docs = [("f#1", policy("b-probes", {"requireLivenessProbe": True})),
-            ("f#2", policy("a-images", {"forbidLatestTag": True})), ("f#3", pod)]  # fmt: skip
+    docs = [
+        ("f#1", policy("b-probes", PolicySpec(require_liveness_probe=True))),
+        ("f#2", policy("a-images", PolicySpec(forbid_latest_tag=True))),
+        ("f#3", pod),
+    ]
     analysis = analyze_documents(docs, now=0)
     assert analysis.policies["dev"].name == "a-images"
     assert analysis.warnings == [

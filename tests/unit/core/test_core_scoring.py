@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kube_devops.core.check_table import PerCheck
 from kube_devops.core.evaluation import PodResult
 from kube_devops.core.scoring import Classification, Tally, classify, score, summarize
 
@@ -11,7 +12,7 @@ from kube_devops.core.scoring import Classification, Tally, classify, score, sum
 def _result(
     ns: str, name: str, units: tuple[int, int, int, int, int], *, scored: bool = True
 ) -> PodResult:
-    return PodResult(ns, name, scored, units, ())
+    return PodResult(ns, name, scored, PerCheck(*units), ())
 
 
 @pytest.mark.parametrize(

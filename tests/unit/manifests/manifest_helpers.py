@@ -27,7 +27,9 @@ def operator_schema(plural: str) -> dict[str, Any]:
         pytest.fail(f"{path} is missing: restore it from the source its folder's README.md names")
     crd = yaml.safe_load(path.read_text(encoding="utf-8"))
     version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1")
-    return _closed(version["schema"]["openAPIV3Schema"])
+    schema = _closed(version["schema"]["openAPIV3Schema"])
+    assert isinstance(schema, dict), f"{path}: openAPIV3Schema is not an object"
+    return schema
 
 
 def _closed(schema: Any) -> Any:

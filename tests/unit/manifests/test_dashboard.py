@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 import pytest
-from manifest_helpers import KUBE_TESTS
 
 from kube_devops.manifests.dashboard import dashboard_configmap, dashboard_model
 from kube_devops.manifests.render import load_all
+from tests.unit.manifests.manifest_helpers import KUBE_TESTS
 
 Panel = dict[str, Any]
 

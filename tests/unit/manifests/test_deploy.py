@@ -14,7 +14,9 @@ from kube_devops.manifests.services import service
 
 
 def _container(component: Component) -> dict[str, Any]:
-    (container,) = deployment(component, DeploySettings())["spec"]["template"]["spec"]["containers"]
+    spec = deployment(component, DeploySettings())["spec"]["template"]["spec"]
+    containers: list[dict[str, Any]] = spec["containers"]
+    (container,) = containers
     return container
 
 

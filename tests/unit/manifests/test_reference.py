@@ -6,11 +6,11 @@ import base64
 from pathlib import Path
 
 import pytest
-from manifest_helpers import KUBE_TESTS
 
 from kube_devops.cli.main import main
 from kube_devops.manifests.reference import reference_files
 from kube_devops.manifests.render import load_all
+from tests.unit.manifests.manifest_helpers import KUBE_TESTS
 
 SEED_FILES = [
     "service-watch.yaml", "service-reconcile.yaml", "service-webhook.yaml",

@@ -8,7 +8,8 @@ from typing import Any
 import jsonschema
 import kubernetes_validate
 import pytest
-from manifest_helpers import validate_core_object, validate_operator_object
+
+from tests.unit.manifests.manifest_helpers import validate_core_object, validate_operator_object
 
 _OPERATOR_PLURALS = {"ServiceMonitor": "servicemonitors", "PrometheusRule": "prometheusrules"}
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from manifest_helpers import KUBE_TESTS
 
 from kube_devops.core.catalog import Component
 from kube_devops.manifests.render import load_all
 from kube_devops.manifests.servicemonitors import ObservabilitySettings, service_monitor
 from kube_devops.manifests.services import service
+from tests.unit.manifests.manifest_helpers import KUBE_TESTS
 
 _LABELS = {
     "watch": {"app.kubernetes.io/name": "kube-devops", "app.kubernetes.io/component": "watch"},

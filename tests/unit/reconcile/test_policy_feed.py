@@ -17,7 +17,7 @@ def policy(generation: int, **meta: Any) -> dict[str, Any]:
 
 
 async def due(s: Scheduler) -> list[str]:
-    keys = []
+    keys: list[str] = []
     while True:
         try:
             key, _ = await asyncio.wait_for(s.next_due(), 0.02)

@@ -129,7 +129,7 @@ async def test_cancelling_a_waiting_consumer_as_it_is_woken_stops_it() -> None:
     assert await next_now(s) == "shop/a"
     s.pods_changed("shop")  # due in 0.5 s: the consumer waits with a timeout
     consumer = asyncio.create_task(s.next_due())
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # one loop iteration: the consumer starts waiting
     s.policy_changed(policy("shop", "b"))  # wakes the consumer ...
     consumer.cancel()  # ... in the same loop iteration as the cancellation
     with pytest.raises(asyncio.CancelledError):

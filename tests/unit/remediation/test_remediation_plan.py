@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from collections.abc import Collection
+from typing import Any, cast
 
 import jsonpatch
 import pytest
 
+from kube_devops.core.bodies import Workload
 from kube_devops.core.policy import EnforcementMode, PolicySpec, ProbeDefaults, ResourceDefaults
 from kube_devops.core.remediation import (
     Action,
+    RemediationPlan,
     WorkloadRef,
     enforcement_applies,
     json_pointer_token,
@@ -32,6 +35,13 @@ ANNOTATION_OP = {
 }
 
 
+def _plan(
+    workload: dict[str, Any], spec: PolicySpec, *, containers: Collection[str] | None = None
+) -> RemediationPlan:
+    """``plan_remediation`` of a body as read from the API (typed as the adapter casts it)."""
+    return plan_remediation(cast(Workload, workload), spec, containers=containers)
+
+
 def deployment(*containers: dict[str, Any], annotations: Any = None) -> dict[str, Any]:
     meta: dict[str, Any] = {"labels": {"app": "web"}}
     if annotations is not None:
@@ -47,7 +57,7 @@ def deployment(*containers: dict[str, Any], annotations: Any = None) -> dict[str
 def test_two_containers_probe_only_where_a_port_is_known() -> None:
     app = {"name": "app", "image": "shop/app:1.2", "ports": [{"containerPort": 8000}]}
     worker = {"name": "worker", "image": "shop/worker:1.2"}
-    plan = plan_remediation(deployment(app, worker, annotations={"team": "a"}), PROBES)
+    plan = _plan(deployment(app, worker, annotations={"team": "a"}), PROBES)
 
     assert plan.workload == WorkloadRef("Deployment", "shop", "web")
     assert plan.workload.key == "deployment/shop/web"
@@ -71,7 +81,7 @@ def test_containers_matched_by_name_not_index() -> None:
                "readinessProbe": {"exec": {}}}  # fmt: skip
     app = {"name": "app", "image": "shop/app:1", "ports": [{"containerPort": 8000}]}
     # The pod lists app first; in the template app sits at index 1.
-    plan = plan_remediation(deployment(sidecar, app), PROBES, containers=["app", "proxy"])
+    plan = _plan(deployment(sidecar, app), PROBES, containers=["app", "proxy"])
 
     assert plan.patch[0] == {
         "op": "test",
@@ -83,7 +93,7 @@ def test_containers_matched_by_name_not_index() -> None:
 
 def test_pod_container_missing_from_template_is_reported_not_patched() -> None:
     app = {"name": "app", "image": "a:1", "livenessProbe": {"x": 1}, "readinessProbe": {"x": 1}}
-    plan = plan_remediation(deployment(app), PROBES, containers=["app", "istio-proxy"])
+    plan = _plan(deployment(app), PROBES, containers=["app", "istio-proxy"])
 
     assert plan.patch == ()
     assert plan.not_remediable[0].container == "istio-proxy"
@@ -97,7 +107,7 @@ def test_policy_port_wins_and_delays_come_from_policy() -> None:
         default_probe=ProbeDefaults(tcp_port=9000, initial_delay_seconds=2, period_seconds=7),
     )
     app = {"name": "app", "image": "a:1", "ports": [{"containerPort": 8000}]}
-    plan = plan_remediation(deployment(app, annotations={}), spec)
+    plan = _plan(deployment(app, annotations={}), spec)
 
     assert plan.patch[1] == {
         "op": "add",
@@ -109,7 +119,7 @@ def test_policy_port_wins_and_delays_come_from_policy() -> None:
 def test_udp_port_is_not_used_for_a_tcp_probe() -> None:
     app = {"name": "dns", "image": "dns:1", "ports": [{"containerPort": 53, "protocol": "UDP"},
                                                         {"containerPort": 9153}]}  # fmt: skip
-    plan = plan_remediation(deployment(app), PROBES)
+    plan = _plan(deployment(app), PROBES)
 
     assert plan.patch[1]["value"]["tcpSocket"] == {"port": 9153}
 
@@ -132,7 +142,7 @@ def test_annotation_op_creates_what_is_missing(meta: Any, expected: dict[str, An
         del workload["spec"]["template"]["metadata"]
     else:
         workload["spec"]["template"]["metadata"] = meta
-    plan = plan_remediation(workload, PROBES)
+    plan = _plan(workload, PROBES)
 
     assert plan.patch[-1] == expected
 
@@ -153,7 +163,7 @@ def test_repaired_workload_yields_no_plan_and_rest_is_unchanged() -> None:
     workload["spec"]["replicas"] = 3
     before = copy.deepcopy(workload)
 
-    plan = plan_remediation(workload, PROBES)
+    plan = _plan(workload, PROBES)
     after = jsonpatch.apply_patch(workload, list(plan.patch))
 
     assert workload == before  # planning does not mutate its input
@@ -164,7 +174,7 @@ def test_repaired_workload_yields_no_plan_and_rest_is_unchanged() -> None:
         "devops.stochastic.io/patched-by": "kube-devops-reconcile"
     }
     assert after == want
-    second = plan_remediation(after, PROBES)
+    second = _plan(after, PROBES)
     assert second.patch == ()
     assert not second.needed
 
@@ -172,7 +182,7 @@ def test_repaired_workload_yields_no_plan_and_rest_is_unchanged() -> None:
 def test_reordered_containers_make_the_guarded_patch_fail() -> None:
     app = {"name": "app", "image": "a:1", "ports": [{"containerPort": 8000}]}
     worker = {"name": "worker", "image": "w:1"}
-    plan = plan_remediation(deployment(app, worker), PROBES)
+    plan = _plan(deployment(app, worker), PROBES)
     reordered = deployment(worker, app)
 
     with pytest.raises(jsonpatch.JsonPatchTestFailed):
@@ -191,7 +201,7 @@ def test_native_sidecar_is_matched_in_init_containers() -> None:
             "ports": [{"containerPort": 24}],
         },
     ]
-    plan = plan_remediation(workload, PROBES, containers=["app", "log"])
+    plan = _plan(workload, PROBES, containers=["app", "log"])
 
     assert plan.patch[0] == {
         "op": "test",
@@ -202,9 +212,13 @@ def test_native_sidecar_is_matched_in_init_containers() -> None:
 
 
 def test_unsupported_kind_is_an_error_naming_the_object() -> None:
-    job = {"kind": "Job", "metadata": {"name": "once", "namespace": "shop"}, "spec": {}}
+    job: dict[str, Any] = {
+        "kind": "Job",
+        "metadata": {"name": "once", "namespace": "shop"},
+        "spec": {},
+    }
     with pytest.raises(ValueError, match="Job/once"):
-        plan_remediation(job, PROBES)
+        _plan(job, PROBES)
 
 
 @pytest.mark.parametrize(
@@ -224,7 +238,7 @@ def test_enforcement_applies(mode: EnforcementMode, namespace: str, expected: bo
 
 def test_probes_not_required_means_no_probe_ops() -> None:
     spec = PolicySpec(forbid_latest_tag=True, enforcement_mode=EnforcementMode.ENFORCE)
-    plan = plan_remediation(deployment({"name": "app", "image": "a:latest"}), spec)
+    plan = _plan(deployment({"name": "app", "image": "a:latest"}), spec)
 
     assert plan.patch == ()
     assert plan.not_remediable == ()
@@ -234,7 +248,7 @@ def test_resources_only_when_default_resources_set() -> None:
     spec = PolicySpec(
         enforcement_mode=EnforcementMode.ENFORCE, default_resources=ResourceDefaults()
     )
-    plan = plan_remediation(deployment({"name": "app", "image": "a:1"}), spec)
+    plan = _plan(deployment({"name": "app", "image": "a:1"}), spec)
 
     assert plan.patch[1] == {
         "op": "add",

@@ -25,7 +25,7 @@ def _host(cfg: ClusterConfig) -> str:
     try:
         return str(api.configuration.host)
     finally:
-        api.close()  # type: ignore[no-untyped-call]
+        api.close()  # type: ignore[no-untyped-call]  # not annotated in the client
 
 
 def test_explicit_kubeconfig_and_context(tmp_path: Path) -> None:
@@ -59,10 +59,10 @@ def test_in_cluster_service_account(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     api = load_api_client(ClusterConfig())
     try:
         assert api.configuration.host == "https://10.96.0.1:443"
-        auth = api.configuration.auth_settings()["BearerToken"]  # type: ignore[no-untyped-call]
+        auth = api.configuration.auth_settings()["BearerToken"]
         assert (auth["key"], auth["value"]) == ("authorization", "bearer sa-token")
     finally:
-        api.close()  # type: ignore[no-untyped-call]
+        api.close()  # type: ignore[no-untyped-call]  # not annotated in the client
     assert describe(ClusterConfig()) == "in-cluster service account"
 
 

@@ -8,10 +8,10 @@ import socket
 from typing import Any
 
 import pytest
-from support.waiting import SleptEnoughError, record_sleeps
 
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.leader import LeaderElector, LeaseSettings, unique_identity
+from tests.support.waiting import SleptEnoughError, record_sleeps
 
 NOW = 1_700_000_000.0  # the injected wall clock: 2023-11-14T22:13:20Z
 
@@ -41,7 +41,7 @@ class LeaseClient:
 
 def _elector(client: LeaseClient) -> LeaderElector:
     settings = LeaseSettings(name="watch", identity="me", lease_duration=15.0)
-    return LeaderElector(client, settings, clock=lambda: NOW)  # type: ignore[arg-type]
+    return LeaderElector(client, settings, clock=lambda: NOW)  # type: ignore[arg-type]  # LeaseClient stands in for KubeClient
 
 
 def _held_by(holder: str, renewed: str) -> dict[str, Any]:
@@ -112,7 +112,7 @@ class CancellingClient(LeaseClient):
 async def test_a_cancellation_landing_as_a_renewal_completes_stops_the_elector() -> None:
     client = CancellingClient()
     settings = LeaseSettings(name="watch", identity="me", lease_duration=0.3)  # renew every 0.1 s
-    elector = LeaderElector(client, settings, clock=lambda: NOW)  # type: ignore[arg-type]
+    elector = LeaderElector(client, settings, clock=lambda: NOW)  # type: ignore[arg-type]  # LeaseClient stands in for KubeClient
     task = asyncio.create_task(elector.run())
     client.task = task
     with pytest.raises(asyncio.CancelledError):

@@ -73,7 +73,7 @@ async def _stop(task: asyncio.Task[None]) -> None:
 
 async def test_work_runs_only_while_leading_and_stops_when_the_lease_is_lost() -> None:
     lease, work = ScriptedLease(), Work()
-    gate = Leadership(LEASE, "me", lease)  # type: ignore[arg-type]
+    gate = Leadership(LEASE, "me", lease)  # type: ignore[arg-type]  # ScriptedLease stands in for KubeClient
     run = asyncio.create_task(gate.run(work, work.stand_by))
     try:
         await asyncio.wait_for(work.stood_by.wait(), 2)  # another replica leads
@@ -99,7 +99,7 @@ async def test_work_runs_only_while_leading_and_stops_when_the_lease_is_lost() -
 async def test_on_cancellation_the_work_stops_before_the_lease_is_released() -> None:
     lease, work = ScriptedLease(), Work()
     lease.release()
-    gate = Leadership(LEASE, "me", lease)  # type: ignore[arg-type]
+    gate = Leadership(LEASE, "me", lease)  # type: ignore[arg-type]  # ScriptedLease stands in for KubeClient
     run = asyncio.create_task(gate.run(work, work.stand_by))
     await asyncio.wait_for(work.running.wait(), 2)
     written = len(lease.holders)

@@ -20,12 +20,12 @@ async def test_in_flight_request_finishes_and_tasks_are_cancelled() -> None:
 
     async def slow(_request: web.Request) -> web.Response:
         entered.set()
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.5)  # a slow handler: still running when the server is stopped
         return web.Response(text="done")
 
     async def worker() -> None:
         try:
-            await asyncio.sleep(3600)
+            await asyncio.sleep(3600)  # a worker that runs until cancelled
         finally:
             cleaned.append("worker")
 

@@ -48,10 +48,10 @@ def test_calls_from_several_threads_run_concurrently() -> None:
         await asyncio.to_thread(gate.wait)  # all three must be in flight at once
         return value
 
-    threads = [
-        threading.Thread(target=lambda v=v: results.append(run_sync(lambda: meet(v))))
-        for v in (1, 2, 3)
-    ]  # type: ignore[misc]
+    def call(value: int) -> None:
+        results.append(run_sync(lambda: meet(value)))
+
+    threads = [threading.Thread(target=call, args=(v,)) for v in (1, 2, 3)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.waiting import SleptEnoughError, record_sleeps
 
 from kube_devops.kube.errors import TransientError
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, WatchSettings
+from tests.support.waiting import SleptEnoughError, record_sleeps
 
 
 class FlakyClient:
@@ -45,7 +45,7 @@ async def test_delays_double_up_to_the_cap_scaled_by_jitter(
 ) -> None:
     jitter: Iterator[float] = iter([1.0, 0.0] * 4)  # factor 0.5 + r/2: 1.0, then 0.5
     settings = WatchSettings(initial=0.5, maximum=30.0)
-    watcher = Watcher(FlakyClient(99), PODS, settings=settings, rng=lambda: next(jitter))  # type: ignore[arg-type]
+    watcher = Watcher(FlakyClient(99), PODS, settings=settings, rng=lambda: next(jitter))  # type: ignore[arg-type]  # a stand-in for KubeClient
     delays = record_sleeps(monkeypatch, 8)
     with (
         caplog.at_level(logging.ERROR, logger="kube_devops.kube.watch"),
@@ -58,15 +58,16 @@ async def test_delays_double_up_to_the_cap_scaled_by_jitter(
     assert watcher.down_since is not None
     assert not watcher.synced
     failures = [r for r in caplog.records if r.getMessage() == "watch failed"]
-    assert [r.attempt for r in failures] == [1, 2, 3, 4, 5, 6, 7, 8]  # type: ignore[attr-defined]
-    assert failures[0].error == "GET /api/v1/pods: apiserver busy"  # type: ignore[attr-defined]
+    # the log call's extra fields are attributes of the record
+    assert [r.__dict__["attempt"] for r in failures] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert failures[0].__dict__["error"] == "GET /api/v1/pods: apiserver busy"
 
 
 async def test_a_successful_list_resets_the_delay_and_watches_resume_without_relisting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client = FlakyClient(2)
-    watcher = Watcher(client, PODS, settings=WatchSettings(initial=0.5), rng=lambda: 1.0)  # type: ignore[arg-type]
+    watcher = Watcher(client, PODS, settings=WatchSettings(initial=0.5), rng=lambda: 1.0)  # type: ignore[arg-type]  # a stand-in for KubeClient
     delays = record_sleeps(monkeypatch, 4)
     with pytest.raises(SleptEnoughError):
         await watcher.run(Handler())

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.waiting import eventually
 
 from kube_devops.kube.errors import TransientError
 from kube_devops.kube.resources import PODS
 from kube_devops.kube.watch import Watcher, _Stream
+from tests.support.waiting import eventually
 
 
 class BlockedResponse:
@@ -58,7 +58,7 @@ async def test_cancelling_a_watch_whose_shutdown_fails_stays_a_cancellation() ->
     response = BlockedResponse()
     client = StreamClient(response)
     client.go.set()
-    watcher = Watcher(client, PODS)  # type: ignore[arg-type]
+    watcher = Watcher(client, PODS)  # type: ignore[arg-type]  # StreamClient stands in for KubeClient
     watcher.down_since = 1.0  # cleared when the stream reports "open"
     task = asyncio.create_task(watcher._watch_once(Recorder(), "7"))
     await eventually(lambda: watcher.down_since is None, what="stream opened")
@@ -72,7 +72,7 @@ async def test_cancelling_a_watch_whose_shutdown_fails_stays_a_cancellation() ->
 def test_reader_error_after_the_loop_closed_ends_quietly() -> None:
     loop = asyncio.new_event_loop()
     client = StreamClient(error=TransientError("connection refused", where="GET /api/v1/pods"))
-    stream = _Stream(client, "/api/v1/pods", [])  # type: ignore[arg-type]
+    stream = _Stream(client, "/api/v1/pods", [])  # type: ignore[arg-type]  # StreamClient stands in for KubeClient
     crashes: list[BaseException | None] = []
     previous = threading.excepthook
     threading.excepthook = lambda hook: crashes.append(hook.exc_value)

@@ -55,7 +55,7 @@ def _container(name: str, state: dict[str, Any], ready: bool = False) -> dict[st
 
 
 def test_pod_status_cells_follow_the_last_container_reason() -> None:
-    status = {
+    status: dict[str, Any] = {
         "phase": "Running",
         "containerStatuses": [
             _container("a", {"running": {}}, ready=True),

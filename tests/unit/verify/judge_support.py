@@ -3,10 +3,13 @@ recorded. The texts are the exact queries the judge is expected to send, written
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kube_devops.verify.client import Result
+from kube_devops.verify.diagnose import judge
+from kube_devops.verify.model import PanelCheck
 from kube_devops.verify.plan import QueryTarget, QueryWindow, Repeat
 
 START, END, STEP, SCRAPE = 1000.0, 1600.0, 15.0, 15.0
@@ -41,6 +44,13 @@ class CannedProm:
     def label_values(self, label: str) -> list[str]:
         self.calls.append(("label_values", label))
         return self.labels.get(label, [])
+
+
+def judge_canned(
+    prom: CannedProm, planned: QueryTarget, targets: Sequence[dict[str, Any]]
+) -> PanelCheck:
+    """``judge`` answered by ``prom``, which offers the ``PromClient`` methods judge calls."""
+    return judge(prom, planned, targets)  # type: ignore[arg-type]  # a duck-typed PromClient
 
 
 def target(expr: str, *, instant: bool = False, legend: str = "", **extra: Any) -> QueryTarget:

@@ -4,10 +4,18 @@ metric name are diagnosed like named ones. Prometheus' answers are canned per qu
 
 from __future__ import annotations
 
-from judge_support import END, REPEAT, SCRAPE, START, CannedProm, sample, series, target
-
-from kube_devops.verify.diagnose import judge
 from kube_devops.verify.plan import QueryWindow
+from tests.unit.verify.judge_support import (
+    END,
+    REPEAT,
+    SCRAPE,
+    START,
+    CannedProm,
+    judge_canned,
+    sample,
+    series,
+    target,
+)
 
 UP = {"job": "node", "instance": "node-a:9100"}
 DOWN_TARGET = {
@@ -23,7 +31,7 @@ def test_data_in_range_and_now_is_ok() -> None:
         instant_results={expr: [sample(UP, "0.5")]},
         range_results={expr: [series(UP, (1000, "0.4"), (1600, "0.5"))]},
     )
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason, check.series) == ("ok", None, 1)
     assert check.detail == "1 series now, 1 over the range"
     # 1600 - 1000 = 40 steps of 15 s: the range query's last point is the instant at the end.
@@ -39,7 +47,7 @@ def test_end_off_the_step_grid_runs_the_instant_query_too() -> None:
         range_results={expr: [series(UP, (1594, "2"))]},
         window=window,
     )
-    check = judge(prom, target(expr, window=window), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr, window=window), [])
     assert (check.status, check.detail) == ("ok", "1 series now, 1 over the range")
     assert prom.calls == [("range", expr), ("instant", expr)]
 
@@ -47,7 +55,7 @@ def test_end_off_the_step_grid_runs_the_instant_query_too() -> None:
 def test_series_that_stopped_one_step_before_the_end_is_stale() -> None:
     expr = "node_load1"
     prom = CannedProm(range_results={expr: [series(UP, (1570, "1"), (1585, "1"))]})
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason) == ("warn", "stale")
     assert "last sample at 1970-01-01 00:26:25 UTC, 15s before the end" in check.detail
 
@@ -56,7 +64,7 @@ def test_series_that_stopped_mid_range_is_stale_not_empty() -> None:
     """Grafana still draws the first 8 minutes; the last sample was 2 minutes before the end."""
     expr = "node_load1"
     prom = CannedProm(range_results={expr: [series(UP, (1000, "1"), (1480, "2"))]})
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason, check.series) == ("warn", "stale", 1)
     assert check.detail == (
         "every series stopped before the end of the range: last sample at "
@@ -67,7 +75,7 @@ def test_series_that_stopped_mid_range_is_stale_not_empty() -> None:
 def test_instant_only_target_runs_only_the_instant_query() -> None:
     expr = "count(up)"
     prom = CannedProm(instant_results={expr: [sample({}, "3")]})
-    check = judge(prom, target(expr, instant=True), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr, instant=True), [])
     assert (check.status, check.series) == ("ok", 1)
     assert check.detail == "1 series at the end of the range (instant query)"
     assert prom.calls == [("instant", expr)]
@@ -84,7 +92,7 @@ def test_value_filter_that_keeps_nothing_is_filtered_out() -> None:
             unfiltered: [series(n, (1600, "0")) for n in nics],
         },
     )
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason) == ("empty", "filtered_out")
     assert check.detail.startswith(
         "the value filter `> 0` removed all 3 series the query has without it over the range"
@@ -99,7 +107,7 @@ def test_nested_filters_removed_together() -> None:
         range_results={"x_total": [series(UP, (1600, "1"))],
                        "(sum((rate(x_total{}[5m]))))": [series({}, (1600, "0"))]},
     )  # fmt: skip
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason) == ("empty", "filtered_out")
     assert check.detail.startswith("the value filters `> 10`, `> 0` together removed all 1 series")
 
@@ -107,7 +115,7 @@ def test_nested_filters_removed_together() -> None:
 def test_nameless_selector_with_name_regex_that_matches_nothing() -> None:
     expr = 'sum(rate({__name__=~"a_total|b_total"}[5m]))'
     prom = CannedProm(labels={"__name__": ["a_totals", "up"]})
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason) == ("empty", "metric_missing")
     assert check.detail == (
         'no series whose name matches {__name__=~"a_total|b_total"} in the last 10m; '
@@ -117,13 +125,13 @@ def test_nameless_selector_with_name_regex_that_matches_nothing() -> None:
 
 def test_nameless_selector_with_a_label_value_that_does_not_exist() -> None:
     prom = CannedProm(labels={"job": ["node", "prometheus"]})
-    check = judge(prom, target('{job="nodes"}'), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target('{job="nodes"}'), [])
     assert (check.status, check.reason) == ("empty", "label_mismatch")
     assert check.detail == 'no series has job="nodes"; existing job values: node, prometheus'
 
 
 def test_nameless_selector_of_a_down_target_names_it() -> None:
-    check = judge(CannedProm(), target('{job="alertmanager"}'), [DOWN_TARGET])  # type: ignore[arg-type]
+    check = judge_canned(CannedProm(), target('{job="alertmanager"}'), [DOWN_TARGET])
     assert (check.status, check.reason) == ("empty", "target_down")
     assert check.detail == (
         '{job="alertmanager"} comes from a target that is down: job=alertmanager '
@@ -134,7 +142,7 @@ def test_nameless_selector_of_a_down_target_names_it() -> None:
 def test_named_selector_with_wrong_label_value_lists_existing_values() -> None:
     expr = 'node_load1{instance="node-b:9100"}'
     prom = CannedProm(series_results={'{__name__="node_load1"}': [UP]})
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason) == ("empty", "label_mismatch")
     assert check.detail == (
         'no node_load1 series has instance="node-b:9100"; existing instance values: node-a:9100'
@@ -144,7 +152,7 @@ def test_named_selector_with_wrong_label_value_lists_existing_values() -> None:
 def test_target_the_planner_could_not_run_is_a_query_error_without_queries() -> None:
     prom = CannedProm()
     bad = target("up{job=$nope}", error="undefined template variable $nope")
-    check = judge(prom, bad, [])  # type: ignore[arg-type]
+    check = judge_canned(prom, bad, [])
     assert (check.status, check.reason, check.detail) == (
         "error", "query_error", "undefined template variable $nope"
     )  # fmt: skip
@@ -158,7 +166,7 @@ def test_repeated_entry_carries_its_repeat_and_template() -> None:
         range_results={expr: [series(UP, (END, "1"))]},
     )
     planned = target(expr, template='node_load1{instance="$instance"}', repeat=REPEAT)
-    entry = judge(prom, planned, []).to_json()  # type: ignore[arg-type]
+    entry = judge_canned(prom, planned, []).to_json()
     assert entry == {
         "dashboard": "Node", "row": "CPU", "title": "Busy",
         "template": 'node_load1{instance="$instance"}', "expr": expr, "status": "ok",
@@ -175,7 +183,7 @@ def test_absent_of_a_metric_that_exists_is_filtered_out() -> None:
         range_results={'up{job="node"}': [series(UP, (1600, "1"))],
                        '(up{job="node"})': [series(UP, (1600, "1"))]},
     )  # fmt: skip
-    check = judge(prom, target(expr), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [])
     assert (check.status, check.reason) == ("empty", "filtered_out")
     assert check.detail.startswith('the value filter `absent(up{job="node"})` removed all 1 series')
 
@@ -193,7 +201,7 @@ def test_aggregate_still_fed_by_a_live_target_is_ok_while_another_is_down() -> N
         range_results={expr: [series({}, (1600, "2"))]},
         series_results={'{__name__="node_load1"}': [UP, {**UP, "instance": "node-b:9100"}]},
     )
-    check = judge(prom, target(expr), [NODE_A, NODE_B])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [NODE_A, NODE_B])
     assert (check.status, check.reason) == ("ok", None)
 
 
@@ -202,7 +210,7 @@ def test_data_only_from_a_down_target_warns_target_down() -> None:
     down_only = {"job": "node", "instance": "node-b:9100"}
     expr = "rate(node_cpu_seconds_total[5m])"
     prom = CannedProm(range_results={expr: [series(down_only, (1600, "0.3"))]})
-    check = judge(prom, target(expr), [NODE_A, NODE_B])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [NODE_A, NODE_B])
     assert (check.status, check.reason) == ("warn", "target_down")
     assert check.detail == (
         "it comes from a target that is down: job=node instance=node-b:9100 "
@@ -216,7 +224,7 @@ def test_instant_only_target_whose_series_stopped_is_empty_saying_so() -> None:
     """An instant panel shows only the end of the range, where nothing is left."""
     expr = "node_load1"
     prom = CannedProm(series_results={'{__name__="node_load1"}': [UP]})
-    check = judge(prom, target(expr, instant=True), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr, instant=True), [])
     assert (check.status, check.reason) == ("empty", "metric_missing")
     assert check.detail == (
         "node_load1 has samples earlier in the range but none at its end, the only time an "
@@ -231,7 +239,7 @@ def test_instant_only_filter_counts_series_at_the_end() -> None:
         series_results={'{__name__="up"}': [UP]},
         instant_results={"up": [sample(UP, "1")], "(up{})": [sample(UP, "1")]},
     )
-    check = judge(prom, target(expr, instant=True), [])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr, instant=True), [])
     assert (check.status, check.reason) == ("empty", "filtered_out")
     assert check.detail.startswith(
         "the value filter `== 0` removed all 1 series the query has without it at the end of "
@@ -248,12 +256,14 @@ def test_filter_keeping_nothing_is_filtered_out_though_another_target_is_down() 
         range_results={"node_load1": [series(UP, (1600, "1"))],
                        "(node_load1{})": [series(UP, (1600, "1"))]},
     )  # fmt: skip
-    check = judge(prom, target(expr), [NODE_A, NODE_B])  # type: ignore[arg-type]
+    check = judge_canned(prom, target(expr), [NODE_A, NODE_B])
     assert (check.status, check.reason) == ("empty", "filtered_out")
 
 
 def test_alerts_panel_without_any_active_alert_is_filtered_out() -> None:
     """ALERTS exists only while an alert is pending or firing: No data means none is."""
-    check = judge(CannedProm(), target('sum by (alertname) (ALERTS{alertstate="firing"})'), [])  # type: ignore[arg-type]
+    check = judge_canned(
+        CannedProm(), target('sum by (alertname) (ALERTS{alertstate="firing"})'), []
+    )
     assert (check.status, check.reason) == ("empty", "filtered_out")
     assert check.detail.startswith("no alert was pending or firing in the range: ALERTS has")

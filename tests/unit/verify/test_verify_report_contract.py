@@ -10,8 +10,8 @@ import pytest
 
 from kube_devops.cli.main import main
 from kube_devops.verify import run
-from kube_devops.verify.model import PanelCheck
-from kube_devops.verify.plan import Repeat, UncheckedTarget, VariableChoice
+from kube_devops.verify.model import PanelCheck, Reason, Status
+from kube_devops.verify.plan import Repeat, UncheckedTarget, VariableChoice, VariableStatus
 from kube_devops.verify.report import DashboardCheck, Report
 
 PANEL_KEYS = {"dashboard", "row", "title", "template", "expr", "status", "reason", "detail"}
@@ -19,7 +19,15 @@ PANEL_KEYS |= {"series"}
 
 
 def _panel(status: str, reason: str | None) -> PanelCheck:
-    return PanelCheck("Watch", f"{status} panel", "up", status, reason, "why", 2)
+    return PanelCheck(
+        "Watch",
+        f"{status} panel",
+        "up",
+        Status(status),
+        Reason(reason) if reason else None,
+        "why",
+        2,
+    )
 
 
 def _report(*statuses: tuple[str, str | None], strict: bool = False) -> Report:
@@ -99,8 +107,16 @@ def test_cli_exit_code(
 
 
 def _dashboard_report() -> Report:
-    node = VariableChoice("instance", "query", "label_values(up, instance)", "ok", "2 values",
-                          ("a:9100", "b:9100"), ("a:9100", "b:9100"), "All")  # fmt: skip
+    node = VariableChoice(
+        "instance",
+        "query",
+        "label_values(up, instance)",
+        VariableStatus.OK,
+        "2 values",
+        ("a:9100", "b:9100"),
+        ("a:9100", "b:9100"),
+        "All",
+    )
     repeated = [_panel("ok", None) for _ in range(2)]
     for panel, value in zip(repeated, ("a:9100", "b:9100"), strict=True):
         panel.dashboard, panel.template = "Node", 'up{instance="$instance"}'
@@ -116,13 +132,32 @@ def _dashboard_report() -> Report:
 def test_dashboards_list_gives_each_dashboard_its_variables_and_unchecked_targets() -> None:
     document = _dashboard_report().to_json()
     assert document["dashboards"] == [
-        {"title": "Node", "uid": "n1", "file": "node.json", "ok": True,
-         "variables": {"instance": ["a:9100", "b:9100"]},
-         "unchecked": [{"dashboard": "Node", "row": "Logs", "title": "Errors", "ref_id": "A",
-                        "datasource_type": "loki", "reason": "not PromQL"}]},
-        {"title": "Alerts", "uid": "a1", "file": "alerts.yaml#alerts.json", "ok": True,
-         "variables": {}, "unchecked": []},
-    ]  # fmt: skip
+        {
+            "title": "Node",
+            "uid": "n1",
+            "file": "node.json",
+            "ok": True,
+            "variables": {"instance": ["a:9100", "b:9100"]},
+            "unchecked": [
+                {
+                    "dashboard": "Node",
+                    "row": "Logs",
+                    "title": "Errors",
+                    "ref_id": "A",
+                    "datasource_type": "loki",
+                    "reason": "not PromQL",
+                }
+            ],
+        },
+        {
+            "title": "Alerts",
+            "uid": "a1",
+            "file": "alerts.yaml#alerts.json",
+            "ok": True,
+            "variables": {},
+            "unchecked": [],
+        },
+    ]
     assert [p.get("repeat") for p in document["panels"]] == [
         {"variable": "instance", "value": "a:9100"},
         {"variable": "instance", "value": "b:9100"},
@@ -141,10 +176,18 @@ def test_strict_fails_the_dashboard_with_a_filtered_out_target() -> None:
 def test_variable_table_has_one_row_per_variable_of_each_dashboard() -> None:
     table = _dashboard_report().variable_table()
     assert table.to_dict("records") == [
-        {"dashboard": "Node", "name": "instance", "type": "query",
-         "query": "label_values(up, instance)", "status": "ok", "detail": "2 values",
-         "values": ("a:9100", "b:9100"), "chosen": ("a:9100", "b:9100"), "text": "All"},
-    ]  # fmt: skip
+        {
+            "dashboard": "Node",
+            "name": "instance",
+            "type": "query",
+            "query": "label_values(up, instance)",
+            "status": "ok",
+            "detail": "2 values",
+            "values": ("a:9100", "b:9100"),
+            "chosen": ("a:9100", "b:9100"),
+            "text": "All",
+        },
+    ]
 
 
 def test_panels_without_a_prometheus_query_are_named_not_hidden() -> None:

@@ -4,8 +4,8 @@ of the dashboards."""
 
 from __future__ import annotations
 
-from kube_devops.verify.model import PanelCheck
-from kube_devops.verify.plan import Repeat, UncheckedTarget, VariableChoice
+from kube_devops.verify.model import PanelCheck, Reason, Status
+from kube_devops.verify.plan import Repeat, UncheckedTarget, VariableChoice, VariableStatus
 from kube_devops.verify.report import DashboardCheck, Report
 from kube_devops.verify.report_text import render, table
 
@@ -13,16 +13,40 @@ LONG = 'no node_load1 series has instance="x"; existing instance values: ' + "a,
 
 
 def _report() -> Report:
-    ok = PanelCheck("CPU", "Load", "node_load1", "ok", None, "1 series now, 1 over the range", 1,
-                    dashboard="Node")  # fmt: skip
-    bad = PanelCheck("CPU", "Load of x", 'node_load1{instance="x"}', "empty", "label_mismatch",
-                     LONG, 0, template='node_load1{instance="$node"}', dashboard="Node",
-                     repeat=Repeat("node", "x"))  # fmt: skip
+    ok = PanelCheck(
+        "CPU",
+        "Load",
+        "node_load1",
+        Status.OK,
+        None,
+        "1 series now, 1 over the range",
+        1,
+        dashboard="Node",
+    )
+    bad = PanelCheck(
+        "CPU",
+        "Load of x",
+        'node_load1{instance="x"}',
+        Status.EMPTY,
+        Reason.LABEL_MISMATCH,
+        LONG,
+        0,
+        template='node_load1{instance="$node"}',
+        dashboard="Node",
+        repeat=Repeat("node", "x"),
+    )
     variables = [
-        VariableChoice("node", "query", "label_values(node_load1, instance)", "ok", "", ("x",),
-                       ("x",)),
-        VariableChoice("job", "custom", "a,b", "ok", "", ("a", "b"), ("a", "b")),
-    ]  # fmt: skip
+        VariableChoice(
+            "node",
+            "query",
+            "label_values(node_load1, instance)",
+            VariableStatus.OK,
+            "",
+            ("x",),
+            ("x",),
+        ),
+        VariableChoice("job", "custom", "a,b", VariableStatus.OK, "", ("a", "b"), ("a", "b")),
+    ]
     loki = UncheckedTarget("Node", "Logs", "Errors", "A", "loki", "not PromQL")
     node = DashboardCheck("Node", "n", "node.json", variables, [ok, bad], [loki])
     return Report([ok, bad], dashboards=[node])

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grafana_fakes import TableSource
-
 from kube_devops.verify.grafana import DashboardSource, PlanOptions, plan_dashboard
+from tests.unit.verify.grafana.grafana_fakes import TableSource
 
 DASHBOARD = Path(__file__).parent / "community_dashboard.json"
 NAMESPACES = TableSource(

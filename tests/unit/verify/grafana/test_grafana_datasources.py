@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from grafana_fakes import TableSource
-
 from kube_devops.verify.grafana import DashboardSource, PlanOptions, plan_dashboard
 from kube_devops.verify.plan import PlannedDashboard
+from tests.unit.verify.grafana.grafana_fakes import TableSource
 
 
 def _plan(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kube_devops.verify.grafana.formats import prometheus
+from kube_devops.verify.grafana.formats import Formatter, prometheus
 from kube_devops.verify.grafana.interpolate import Scope, interpolate
 from kube_devops.verify.grafana.values import Value
 
@@ -22,8 +22,8 @@ MULTI = Value(
 )
 
 
-def _with(variable: Value, text: str, default: object = None) -> str:
-    return interpolate(text, Scope({variable.name: variable}), default).text  # type: ignore[arg-type]
+def _with(variable: Value, text: str, default: Formatter | str | None = None) -> str:
+    return interpolate(text, Scope({variable.name: variable}), default).text
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from grafana_fakes import TableSource
 
 from kube_devops.verify.dashboard import DashboardError
 from kube_devops.verify.grafana import DashboardSource, PlanOptions, load_dashboards, plan_dashboard
+from tests.unit.verify.grafana.grafana_fakes import TableSource
 
 DASHBOARD = {
     "title": "T",

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from grafana_fakes import TableSource
-
 from kube_devops.verify.grafana import (
     DashboardSource,
     PlanOptions,
@@ -17,6 +15,7 @@ from kube_devops.verify.grafana import (
     saved_range_seconds,
 )
 from kube_devops.verify.plan import PlannedDashboard, Repeat
+from tests.unit.verify.grafana.grafana_fakes import TableSource
 
 OPTIONS = PlanOptions(end=1_700_000_000, range_seconds=3600, scrape_seconds=15)
 HOSTS = TableSource({("/api/v1/label/instance/values", "up"): ["a:9100", "b.c:9100"]})

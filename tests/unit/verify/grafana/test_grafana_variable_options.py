@@ -95,7 +95,7 @@ OPTIONS = [("A", "a"), ("B", "b")]
 
 def _var(current: str | tuple[str, ...], **flags: bool) -> Variable:
     text = current if isinstance(current, str) else tuple(current)
-    return Variable("v", "query", "", current, text, **flags)  # type: ignore[arg-type]
+    return Variable("v", "query", "", current, text, **flags)  # type: ignore[arg-type]  # **flags: only bool fields are passed
 
 
 def test_saved_value_still_offered_is_kept() -> None:

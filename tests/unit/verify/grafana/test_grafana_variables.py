@@ -5,11 +5,12 @@ types and ``rangeutil.calculateInterval`` (interval ``auto``)."""
 
 from __future__ import annotations
 
-from grafana_fakes import TableSource
+from collections.abc import Mapping
 
 from kube_devops.verify.grafana.metricfind import find_values
 from kube_devops.verify.grafana.resolve import Frame, resolve
 from kube_devops.verify.grafana.variables import Variable, dependency_order, read_variables
+from tests.unit.verify.grafana.grafana_fakes import TableSource
 
 FRAME = Frame(start=1699996400.5, end=1700000000.5, scrape="15s", macros={})
 WINDOW = {"start": "1699996400", "end": "1700000001"}  # start rounded down, end up
@@ -60,7 +61,7 @@ def test_bare_selector_asks_series_for_metric_names() -> None:
     assert find_values(source, "up", 0, 10) == ['up{job="node"}']
 
 
-def _variables(*entries: dict[str, object]) -> list[Variable]:
+def _variables(*entries: Mapping[str, object]) -> list[Variable]:
     return read_variables({"templating": {"list": list(entries)}})
 
 
