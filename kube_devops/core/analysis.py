@@ -14,16 +14,15 @@ from typing import Any
 
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.findings import PodResult
-from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.objects import ObjectError, check_pod_shape, expand, label, pod_spec_path
 from kube_devops.core.policy import (
-    DEFAULT_POLICY,
     KIND,
     Policy,
     PolicyError,
-    PolicySpec,
     parse_policy,
+    policies_by_namespace,
+    policy_for,
 )
 from kube_devops.core.scoring import Summary, summarize
 from kube_devops.core.workloads import WORKLOAD_KINDS, pods_from_object
@@ -67,9 +66,10 @@ def analyze_documents(
         except (ObjectError, PolicyError) as err:
             out.errors.append(str(err))
     if use_policies:
-        out.policies = _by_namespace(policies, out.warnings)
+        out.policies, notes = policies_by_namespace(policies)
+        out.warnings += notes
     out.results = [
-        evaluate_pod(p, _policy_for(p, out.policies), now=now, namespaces=namespaces) for p in pods
+        evaluate_pod(p, policy_for(p, out.policies), now=now, namespaces=namespaces) for p in pods
     ]
     out.summary = summarize(out.results)
     return out
@@ -93,23 +93,6 @@ def _collect(
         pods.extend(found)
     else:
         out.ignored += 1
-
-
-def _by_namespace(policies: list[Policy], warnings: list[str]) -> dict[str, Policy]:
-    chosen: dict[str, Policy] = {}
-    for policy in sorted(policies, key=lambda p: (p.namespace, p.name)):
-        first = chosen.setdefault(policy.namespace, policy)
-        if first is not policy:
-            warnings.append(
-                f"namespace {policy.namespace}: several DevOpsPolicies; using {first.name}, "
-                f"ignoring {policy.name} (keep one policy per namespace)"
-            )
-    return chosen
-
-
-def _policy_for(pod: Mapping[str, Any], policies: Mapping[str, Policy]) -> PolicySpec:
-    policy = policies.get(Meta.of(pod).namespace)
-    return DEFAULT_POLICY if policy is None else policy.spec
 
 
 def report(analysis: Analysis) -> dict[str, Any]:

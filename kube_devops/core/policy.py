@@ -6,7 +6,7 @@ policy-related from ``kube_devops.core.policy``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,3 +102,28 @@ def policy_object(
     if labels:
         metadata["labels"] = dict(labels)
     return {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec.to_dict()}
+
+
+def policies_by_namespace(policies: Iterable[Policy]) -> tuple[dict[str, Policy], list[str]]:
+    """The policy that applies in each namespace, and a warning for every one left out.
+
+    Several policies in one namespace: the first by name applies (what ``kube-devops analyze``,
+    the governance notebook and the components agree on); each of the others is named in a
+    warning that says to keep one policy per namespace.
+    """
+    chosen: dict[str, Policy] = {}
+    warnings: list[str] = []
+    for policy in sorted(policies, key=lambda p: (p.namespace, p.name)):
+        first = chosen.setdefault(policy.namespace, policy)
+        if first is not policy:
+            warnings.append(
+                f"namespace {policy.namespace}: several DevOpsPolicies; using {first.name}, "
+                f"ignoring {policy.name} (keep one policy per namespace)"
+            )
+    return chosen, warnings
+
+
+def policy_for(pod: Mapping[str, Any], policies: Mapping[str, Policy]) -> PolicySpec:
+    """The spec a pod is judged by: its namespace's policy, else the default policy."""
+    policy = policies.get(Meta.of(pod).namespace)
+    return DEFAULT_POLICY if policy is None else policy.spec

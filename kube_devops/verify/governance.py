@@ -12,7 +12,13 @@ from typing import Any
 import pandas as pd
 
 from kube_devops.core.evaluation import PodResult, evaluate_pod
-from kube_devops.core.policy import DEFAULT_POLICY, PolicyError, PolicySpec, parse_policy
+from kube_devops.core.policy import (
+    Policy,
+    PolicyError,
+    parse_policy,
+    policies_by_namespace,
+    policy_for,
+)
 from kube_devops.core.scoring import summarize
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
@@ -45,25 +51,24 @@ def snapshot(cluster: ClusterConfig) -> ClusterSnapshot:
     return run_sync(read)
 
 
-def _specs(policies: list[dict[str, Any]]) -> dict[str, PolicySpec]:
-    specs: dict[str, PolicySpec] = {}
-    for obj in sorted(policies, key=lambda o: str((o.get("metadata") or {}).get("name"))):
+def applicable_policies(snap: ClusterSnapshot) -> tuple[dict[str, Policy], list[str]]:
+    """The policy of each namespace, by the same rule as ``kube-devops analyze`` (the first by
+    name; a warning for each policy left out, and for each that cannot be read)."""
+    parsed: list[Policy] = []
+    unreadable: list[str] = []
+    for obj in snap.policies:
         try:
-            policy = parse_policy(obj)
-        except PolicyError:
-            continue
-        specs.setdefault(policy.namespace, policy.spec)
-    return specs
+            parsed.append(parse_policy(obj))
+        except PolicyError as err:
+            unreadable.append(f"{err} (not applied)")
+    chosen, warnings = policies_by_namespace(parsed)
+    return chosen, unreadable + warnings
 
 
 def evaluate(snap: ClusterSnapshot, now: float | None = None) -> list[PodResult]:
-    """Every pod scored under its namespace's policy (the first by name), else the default."""
-    specs, at = _specs(snap.policies), time.time() if now is None else now
-    results = []
-    for pod in snap.pods:
-        namespace = (pod.get("metadata") or {}).get("namespace", "")
-        results.append(evaluate_pod(pod, specs.get(namespace, DEFAULT_POLICY), now=at))
-    return results
+    """Every pod scored under its namespace's policy (``applicable_policies``), else the default."""
+    policies, at = applicable_policies(snap)[0], time.time() if now is None else now
+    return [evaluate_pod(pod, policy_for(pod, policies), now=at) for pod in snap.pods]
 
 
 def namespace_scores(results: list[PodResult]) -> pd.DataFrame:
