@@ -72,7 +72,8 @@ def wait_state(state_file: Path, process: subprocess.Popen[str], timeout: float)
     deadline = time.monotonic() + timeout
     while not state_file.exists():
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the sandbox did not become ready: {process.stderr}")
+            log = state_file.with_name("sandbox.log").read_text()[-2000:]
+            raise RuntimeError(f"the sandbox did not become ready; its output ends with:\n{log}")
         time.sleep(0.5)
     time.sleep(0.2)
     result: dict[str, str] = json.loads(state_file.read_text())
