@@ -192,6 +192,17 @@ class Sandbox:
         """The started API (a ``RealApi`` with ``--api real``: its ``plane`` runs the programs)."""
         return self._api
 
+    def pids(self) -> list[int]:
+        """Process ids of the programs the sandbox runs (components, Prometheus, and with the
+        real API etcd, kube-apiserver, kube-controller-manager)."""
+        found = [proc.process.pid for proc in self._components.values()]
+        if self._prometheus is not None:
+            found.append(self._prometheus.process.pid)
+        plane = getattr(self._api, "plane", None)
+        if plane is not None:
+            found += [program.process.pid for program in plane.programs.values()]
+        return found
+
     def stop_component(self, component: Component) -> None:
         """Stop one component (for tests of a target going down)."""
         self._components[component].stop()
