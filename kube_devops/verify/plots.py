@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from kube_devops.core.promql import legend_labels
 from kube_devops.verify.model import PanelCheck
+from kube_devops.verify.units import unit_words
 
 STATUS_COLOURS = {"ok": "tab:green", "warn": "tab:orange", "empty": "tab:red", "error": "darkred"}
 
@@ -75,8 +76,8 @@ def _draw(ax: Any, group: list[PanelCheck]) -> None:
         ax.legend(fontsize=6, loc="best")
     ax.tick_params(labelsize=6)
     ax.xaxis.set_major_formatter(DateFormatter("%H:%M:%S"))  # type: ignore[no-untyped-call]
-    if group[0].unit:
-        ax.set_ylabel(group[0].unit, fontsize=7)
+    ax.set_xlabel("time (UTC)", fontsize=6)
+    ax.set_ylabel(unit_words(group[0].unit), fontsize=7)
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
