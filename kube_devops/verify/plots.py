@@ -85,3 +85,21 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def plot_frame(frame: Any, title: str, unit: str) -> Figure:
+    """A time-indexed frame (one column per line) as one axes: the time axis in UTC with
+    seconds (readable on short spans), the y axis labelled with the unit in words."""
+    fig = Figure(figsize=(10, 3.2))
+    ax = fig.subplots()
+    for column in frame.columns:
+        ax.plot(frame.index, frame[column], linewidth=1.2, label=str(column))
+    if len(frame.columns):
+        ax.legend(fontsize=7, loc="best")
+    ax.set_title(title, fontsize=9)
+    ax.xaxis.set_major_formatter(DateFormatter("%H:%M:%S"))  # type: ignore[no-untyped-call]
+    ax.set_xlabel("time (UTC)", fontsize=8)
+    ax.set_ylabel(unit_words(unit), fontsize=8)
+    ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig

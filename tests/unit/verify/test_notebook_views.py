@@ -1,0 +1,55 @@
+"""What the explore and governance notebooks compute: plot queries per metric type, "did you
+mean" for unknown names, the namespace x check matrix."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kube_devops.verify.explore_queries import UnknownMetricError, did_you_mean, queries_for
+from kube_devops.verify.governance_views import check_matrix
+
+
+def test_a_counter_is_plotted_as_a_rate() -> None:
+    [query] = queries_for("webhook_requests_total", "allowed", "1m", [])
+    assert query.expr == "sum by (allowed) (rate(webhook_requests_total[1m]))"
+    assert query.unit == "cps"
+
+
+def test_a_histogram_is_plotted_as_three_quantiles_in_seconds() -> None:
+    queries = queries_for("webhook_request_duration_seconds", "", "2m", [])
+    assert [q.label for q in queries] == ["quantile"] * 3
+    assert queries[2].expr == (
+        "label_replace(histogram_quantile(0.99, sum by (le) "
+        '(rate(webhook_request_duration_seconds_bucket[2m]))), "quantile", "p99", "", "")'
+    )
+    assert {q.unit for q in queries} == {"s"}
+
+
+def test_a_gauge_is_plotted_as_it_is() -> None:
+    [query] = queries_for("namespace_health_score", "namespace", "1m", [])
+    assert (query.expr, query.unit) == ("namespace_health_score", "short")
+
+
+def test_an_unknown_name_suggests_close_ones() -> None:
+    with pytest.raises(UnknownMetricError, match="did you mean namespace_health_score"):
+        queries_for("namespace_helth_score", "namespace", "1m", ["up"])
+    assert did_you_mean("pod_event_total", ["pod_events_total", "up"]) == ["pod_events_total"]
+
+
+def test_a_name_only_prometheus_knows_is_accepted() -> None:
+    [query] = queries_for("node_load1", "instance", "1m", ["node_load1"])
+    assert query.expr == "node_load1"
+
+
+def test_the_matrix_counts_findings_per_namespace_and_check() -> None:
+    found = pd.DataFrame(
+        [("dev", "latest_tag"), ("dev", "latest_tag"), ("dev", "no_probes"),
+         ("prod", "no_probes")],
+        columns=["namespace", "check"],
+    )  # fmt: skip
+    matrix = check_matrix(found)
+    assert matrix.to_dict() == {
+        "latest_tag": {"dev": 2, "prod": 0},
+        "no_probes": {"dev": 1, "prod": 1},
+    }
