@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from matplotlib.dates import DateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from kube_devops.core.promql import legend_labels
@@ -75,9 +75,17 @@ def _draw(ax: Any, group: list[PanelCheck]) -> None:
     elif drawn <= 6:
         ax.legend(fontsize=6, loc="best")
     ax.tick_params(labelsize=6)
-    ax.xaxis.set_major_formatter(DateFormatter("%H:%M:%S"))  # type: ignore[no-untyped-call]
-    ax.set_xlabel("time (UTC)", fontsize=6)
+    time_axis(ax, fontsize=6)
     ax.set_ylabel(unit_words(group[0].unit), fontsize=7)
+
+
+def time_axis(ax: Any, fontsize: float) -> None:
+    """A UTC time axis that stays readable on any span: matplotlib's concise date ticks (whole
+    seconds, or fractions of one, on a span of seconds; dates once, in the offset)."""
+    locator = AutoDateLocator(tz=UTC, minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=UTC))  # type: ignore[no-untyped-call]
+    ax.set_xlabel("time (UTC)", fontsize=fontsize)
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
@@ -97,8 +105,7 @@ def plot_frame(frame: Any, title: str, unit: str) -> Figure:
     if len(frame.columns):
         ax.legend(fontsize=7, loc="best")
     ax.set_title(title, fontsize=9)
-    ax.xaxis.set_major_formatter(DateFormatter("%H:%M:%S"))  # type: ignore[no-untyped-call]
-    ax.set_xlabel("time (UTC)", fontsize=8)
+    time_axis(ax, fontsize=8)
     ax.set_ylabel(unit_words(unit), fontsize=8)
     ax.tick_params(labelsize=7)
     fig.tight_layout()

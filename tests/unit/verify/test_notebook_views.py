@@ -3,11 +3,14 @@ mean" for unknown names, the namespace x check matrix."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import pytest
 
 from kube_devops.verify.explore_queries import UnknownMetricError, did_you_mean, queries_for
 from kube_devops.verify.governance_views import check_matrix
+from kube_devops.verify.plots import figure_png, plot_frame
 
 
 def test_a_counter_is_plotted_as_a_rate() -> None:
@@ -53,3 +56,15 @@ def test_the_matrix_counts_findings_per_namespace_and_check() -> None:
         "latest_tag": {"dev": 2, "prod": 0},
         "no_probes": {"dev": 1, "prod": 1},
     }
+
+
+def test_a_span_of_seconds_gets_distinct_ticks_and_units_in_words() -> None:
+    index = [datetime.fromtimestamp(1764254317 + i * 0.5, tz=UTC) for i in range(6)]
+    fig = plot_frame(pd.DataFrame({"true": range(6)}, index=index), "requests", "cps")
+    figure_png(fig)  # draws the figure, which fills in the tick labels
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(ticks) == len(set(ticks))  # seconds apart, never the same label twice
+    assert {"37.0", "37.5", "38.0", "38.5", "39.0", "39.5"} <= set(ticks)
+    assert ax.get_xlabel() == "time (UTC)"
+    assert ax.get_ylabel() == "counts per second"
