@@ -3,14 +3,13 @@ when it stops."""
 
 from __future__ import annotations
 
-import socket
 import time
-from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from support.ports import free_block
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
@@ -22,25 +21,6 @@ pytestmark = pytest.mark.e2e
 
 #: Seeded pods (22) + churned pods kept alive (6) + churned Deployments' pods (4) + one in flight.
 STEADY_MAX = 33
-
-
-def free_block(size: int = 8) -> int:
-    """A base port whose ``size`` consecutive ports are all free right now."""
-    for _attempt in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + size > 65535:
-            continue
-        with ExitStack() as stack:
-            try:
-                for port in range(base, base + size):
-                    sock = stack.enter_context(socket.socket())
-                    sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return base
-    raise RuntimeError("no block of free ports found")
 
 
 def pods(kubeconfig: str) -> int:
