@@ -75,7 +75,10 @@ def _draw(ax: Any, group: list[PanelCheck]) -> None:
     elif drawn <= 6:
         ax.legend(fontsize=6, loc="best")
     ax.tick_params(labelsize=6)
-    time_axis(ax, fontsize=6)
+    if drawn:
+        time_axis(ax, fontsize=6)
+    else:
+        ax.set_xticks([])
     ax.set_ylabel(unit_words(group[0].unit), fontsize=7)
 
 
