@@ -8,10 +8,6 @@ exits (shut down, restarted, or sent SIGTERM) the sandbox is stopped and its fil
 
 from __future__ import annotations
 
-import atexit
-import signal
-import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +17,7 @@ from typing import Any
 import yaml
 
 from kube_devops.sandbox.apis import api_kind
+from kube_devops.sandbox.exit_hooks import close_on_exit
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
 from kube_devops.sandbox.state import SandboxState
 from kube_devops.verify.report import Report
@@ -127,7 +124,7 @@ class StackSession:
         elif p.mode == "sandbox":
             settings = SandboxSettings(base_port=p.base_port, api=p.api)
             self.sandbox = Sandbox(settings, progress=print)
-            _stop_on_exit(self)
+            close_on_exit(self.close)
             self.state = self.sandbox.start()
             self.timings["sandbox_until_targets_up"] = self.state.timings.get("targets_up", 0.0)
         else:
@@ -195,23 +192,3 @@ class StackSession:
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
-
-
-def _stop_on_exit(session: StackSession) -> None:
-    """Close ``session`` when the interpreter exits, also on SIGTERM (a kernel that does not
-    answer its shutdown request in time gets one): SIGTERM becomes a normal exit, and a second
-    one is ignored while the sandbox stops."""
-
-    def close_at_exit() -> None:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        session.close()
-
-    def on_sigterm(_signum: int, _frame: object) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        sys.exit(128 + signal.SIGTERM)
-
-    atexit.register(close_at_exit)
-    in_main = threading.current_thread() is threading.main_thread()
-    if in_main and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, on_sigterm)
