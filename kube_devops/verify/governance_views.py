@@ -12,9 +12,17 @@ from typing import Any
 
 import pandas as pd
 
+from kube_devops.core.checks import Severity
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.policy import DEFAULT_POLICY
 from kube_devops.verify.governance import ClusterSnapshot, evaluate, namespace_scores
+
+
+def worst_first(found: pd.DataFrame) -> pd.DataFrame:
+    """Findings ordered by severity (critical first), then namespace and pod."""
+    rank = found["severity"].map(lambda s: -Severity(s).rank)
+    ordered = found.assign(_rank=rank).sort_values(["_rank", "namespace", "pod"])
+    return ordered.drop(columns="_rank").reset_index(drop=True)
 
 
 def check_matrix(found: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kube_devops.verify.explore_queries import UnknownMetricError, did_you_mean, queries_for
-from kube_devops.verify.governance_views import check_matrix
+from kube_devops.verify.governance_views import check_matrix, worst_first
 from kube_devops.verify.plots import figure_png, plot_frame
 
 
@@ -68,3 +68,12 @@ def test_a_span_of_seconds_gets_distinct_ticks_and_units_in_words() -> None:
     assert {"37.0", "37.5", "38.0", "38.5", "39.0", "39.5"} <= set(ticks)
     assert ax.get_xlabel() == "time (UTC)"
     assert ax.get_ylabel() == "counts per second"
+
+
+def test_findings_are_ordered_critical_first() -> None:
+    found = pd.DataFrame(
+        [("dev", "a", "low"), ("dev", "b", "critical"), ("prod", "c", "medium"),
+         ("dev", "d", "high")],
+        columns=["namespace", "pod", "severity"],
+    )  # fmt: skip
+    assert list(worst_first(found)["pod"]) == ["b", "d", "c", "a"]
