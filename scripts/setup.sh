@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up a fresh machine: virtual environment in .venv, the package with its dev extras, and the
-# Prometheus server (Debian package `prometheus`, which brings `promtool`). Safe to run again.
+# Set up a fresh machine: virtual environment in .venv, the package with its dev extras, the
+# Prometheus server (Debian package `prometheus`, which brings `promtool`) and chromium (the HTML
+# report's browser test). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,16 +28,24 @@ else
   echo "==> .venv is up to date with pyproject.toml"
 fi
 
+# Debian packages: the Prometheus server (brings promtool) and chromium (the HTML report's
+# browser test); each installed only when missing.
+missing=()
 if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  missing+=(prometheus)
+fi
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> installing the Debian prometheus package (brings promtool)"
+    echo "==> installing the Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq prometheus >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "error: the 'prometheus' and 'promtool' binaries are needed and were not found on PATH." >&2
-    echo "  Debian/Ubuntu: sudo apt-get install prometheus" >&2
+    echo "error: needed and not found on PATH: ${missing[*]} (prometheus brings promtool)." >&2
+    echo "  Debian/Ubuntu: sudo apt-get install ${missing[*]}" >&2
     echo "  conda:         conda env create -f environment.yml && conda activate kube-devops" >&2
+    echo "                 (brings prometheus; chromium comes from the system)" >&2
     exit 1
   fi
 fi

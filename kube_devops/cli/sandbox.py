@@ -27,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--base-port", type=int, metavar="N",
-        help="components on N, N+1, N+2 (default 8080/9090/8443; 0 = free ports)",
+        help="every port from N: components N..N+2, Prometheus N+3, API N+4, the real API's etcd"
+        " N+5/N+6 and kube-controller-manager N+7 (default: components 8080/9090/8443, the rest"
+        " free; 0 = all free)",
     )  # fmt: skip
     parser.add_argument(
         "--samples", type=Path, metavar="DIR",

@@ -61,6 +61,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"ok": False, "error": str(err)}))
         raise
+    if args.html:
+        from kube_devops.verify.report_html import write_html
+
+        written = write_html(report, args.html, "kube-devops verify")
+        print(f"HTML report: {written}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:

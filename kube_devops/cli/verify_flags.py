@@ -60,6 +60,10 @@ def _judging_flags(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print the JSON report")
     parser.add_argument(
+        "--html", type=Path, metavar="FILE",
+        help="also write the HTML report (the notebook's verify_stack.html) to FILE",
+    )  # fmt: skip
+    parser.add_argument(
         "--strict", action="store_true", help="warnings and filtered_out targets fail too"
     )
     parser.add_argument(

@@ -67,9 +67,9 @@ class EmulatedApi:
         self.timings: dict[str, float] = {}
 
     @classmethod
-    def start(cls, workdir: Path) -> EmulatedApi:
-        """Start the emulator on a free loopback port and write ``kubeconfig``."""
-        thread = EmulatorThread().start()
+    def start(cls, workdir: Path, port: int = 0) -> EmulatedApi:
+        """Start the emulator on ``port`` (0: a free one) and write ``kubeconfig``."""
+        thread = EmulatorThread(port=port).start()
         thread.call(_register_extra)
         thread.call(_inject_faults)
         kubeconfig = thread.write_kubeconfig(workdir / "kubeconfig")

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kube_devops.sandbox.api import EmulatedApi
+from kube_devops.sandbox.ports import SandboxPorts
 from kube_devops.sandbox.real.api import RealApi, RealApiSettings
+from kube_devops.sandbox.real.flags import Ports
 from kube_devops.sandbox.seed import Seed
 
 
@@ -64,6 +66,8 @@ class ApiRequest:
     webhook_ca: bytes
     binaries_dir: Path | None = None
     start_timeout: float = 30.0
+    ports: SandboxPorts | None = None
+    """Where the API (and etcd, kube-controller-manager) listen; ``None`` = free ports."""
 
 
 def start_api(request: ApiRequest, say: Callable[[str], None]) -> tuple[Api, int]:
@@ -71,14 +75,21 @@ def start_api(request: ApiRequest, say: Callable[[str], None]) -> tuple[Api, int
     r = request
     if r.kind is ApiKind.EMULATED:
         say("starting the emulated Kubernetes API")
-        emulated = EmulatedApi.start(r.workdir)
+        emulated = EmulatedApi.start(r.workdir, r.ports.api if r.ports else 0)
         try:
             return emulated, emulated.seed(r.seed)
         except BaseException:
             emulated.stop()
             raise
     settings = RealApiSettings(
-        r.workdir, r.seed, r.webhook_url, r.webhook_ca, r.binaries_dir, r.start_timeout
-    )
+        r.workdir, r.seed, r.webhook_url, r.webhook_ca, r.binaries_dir, r.start_timeout,
+        _plane_ports(r.ports),
+    )  # fmt: skip
     real = RealApi.start(settings, say)
     return real, real.stored
+
+
+def _plane_ports(ports: SandboxPorts | None) -> Ports | None:
+    if ports is None:
+        return None
+    return Ports(ports.etcd, ports.etcd_peer, ports.api, ports.controller_manager)

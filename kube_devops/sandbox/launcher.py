@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kube_devops.core.catalog import PORTS, Component
+from kube_devops.core.catalog import Component
 from kube_devops.core.promql import format_duration
 from kube_devops.sandbox.apis import Api, ApiKind, ApiRequest, api_kind, start_api
+from kube_devops.sandbox.ports import sandbox_ports
 from kube_devops.sandbox.processes import (
     ComponentProcess,
     start_components,
@@ -34,7 +35,6 @@ from kube_devops.verify.client import PromClient
 from kube_devops.verify.prometheus import (
     PrometheusSettings,
     RunningPrometheus,
-    free_port,
     start_prometheus,
 )
 from kube_devops.verify.readiness import (
@@ -53,8 +53,10 @@ class SandboxSettings:
     """How to run the sandbox."""
 
     base_port: int | None = None
-    """Components on base, base+1, base+2; ``None`` = the contract ports 8080/9090/8443;
-    0 = free ephemeral ports (tests, notebooks)."""
+    """Every port from here on (:mod:`kube_devops.sandbox.ports`): components on base, base+1,
+    base+2, Prometheus base+3, the API base+4 (real API: etcd base+5/6, kube-controller-manager
+    base+7); ``None`` = the contract ports 8080/9090/8443 and free ports for the rest;
+    0 = free ephemeral ports for all (tests, notebooks)."""
     scrape_interval: float = 1.0
     """Scrape interval written into the ServiceMonitors (seconds)."""
     min_samples: int = 3
@@ -72,11 +74,7 @@ class SandboxSettings:
 
 def component_ports(base_port: int | None) -> dict[Component, int]:
     """Ports of the three components for a ``base_port`` setting."""
-    if base_port is None:
-        return dict(PORTS)
-    if base_port == 0:
-        return {component: free_port() for component in Component}
-    return {component: base_port + i for i, component in enumerate(Component)}
+    return sandbox_ports(base_port).components
 
 
 class Sandbox:
@@ -108,7 +106,8 @@ class Sandbox:
         s, started = self.settings, time.perf_counter()
         timings: dict[str, float] = {}
         mark = _marker(timings, started)
-        ports = component_ports(s.base_port)
+        placed = sandbox_ports(s.base_port)
+        ports = placed.components
         seed = build_seed(
             load_samples(s.samples_dir or default_samples_dir()),
             ports,
@@ -118,7 +117,7 @@ class Sandbox:
         webhook_url = f"https://127.0.0.1:{ports[Component.WEBHOOK]}"
         request = ApiRequest(
             self.kind, self.workdir, seed, webhook_url,
-            certs[0].with_name("ca.crt").read_bytes(), s.binaries_dir, s.start_timeout,
+            certs[0].with_name("ca.crt").read_bytes(), s.binaries_dir, s.start_timeout, placed,
         )  # fmt: skip
         self._api, stored = start_api(request, self.say)
         timings.update(self._api.timings)
@@ -127,7 +126,9 @@ class Sandbox:
         self._components = start_components(ports, self._api.kubeconfig, self.workdir, certs)
         jobs = self._api.scrape_jobs()
         self.say(f"starting Prometheus with {len(jobs)} jobs rendered from ServiceMonitors")
-        prom = PrometheusSettings(self.workdir, s.scrape_interval, start_timeout=s.start_timeout)
+        prom = PrometheusSettings(
+            self.workdir, s.scrape_interval, placed.prometheus, start_timeout=s.start_timeout
+        )
         self._prometheus = start_prometheus(jobs, prom)
         mark("prometheus_ready")
         wait_healthy(self._components, s.start_timeout)
@@ -166,7 +167,9 @@ class Sandbox:
             client.close()
 
     def stop(self) -> None:
-        """Stop traffic, components, Prometheus and the API; remove the temporary directory."""
+        """Stop traffic, components, Prometheus and the API; remove the temporary directory;
+        say so in one line when anything was running."""
+        running = self._api is not None or bool(self._components)
         if self._traffic is not None:
             self._traffic.stop()
         for proc in self._components.values():
@@ -181,11 +184,24 @@ class Sandbox:
         self._traffic, self._components, self._prometheus, self._api = None, {}, None, None
         shutil.rmtree(self.workdir, ignore_errors=True)
         atexit.unregister(self.stop)
+        if running:
+            self.say(f"sandbox stopped; {self.workdir} removed")
 
     @property
     def api(self) -> Api | None:
         """The started API (a ``RealApi`` with ``--api real``: its ``plane`` runs the programs)."""
         return self._api
+
+    def pids(self) -> list[int]:
+        """Process ids of the programs the sandbox runs (components, Prometheus, and with the
+        real API etcd, kube-apiserver, kube-controller-manager)."""
+        found = [proc.process.pid for proc in self._components.values()]
+        if self._prometheus is not None:
+            found.append(self._prometheus.process.pid)
+        plane = getattr(self._api, "plane", None)
+        if plane is not None:
+            found += [program.process.pid for program in plane.programs.values()]
+        return found
 
     def stop_component(self, component: Component) -> None:
         """Stop one component (for tests of a target going down)."""

@@ -1,9 +1,13 @@
 """What the notebooks call: connect to a stack (own sandbox, a sandbox state file, or a real
-cluster and Prometheus), verify it, and keep the timings the main job reports."""
+cluster and Prometheus), verify it, and keep the timings the main job reports.
+
+A kernel keeps one session (:meth:`StackSession.for_kernel`): re-running the start cell with the
+same parameters reuses the running sandbox instead of starting a second one. When the kernel
+exits (shut down, restarted, or sent SIGTERM) the sandbox is stopped and its files removed.
+"""
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,6 +17,7 @@ from typing import Any
 import yaml
 
 from kube_devops.sandbox.apis import api_kind
+from kube_devops.sandbox.exit_hooks import close_on_exit
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
 from kube_devops.sandbox.state import SandboxState
 from kube_devops.verify.report import Report
@@ -45,8 +50,8 @@ class StackParameters:
     """Extra seconds to wait before querying (lets rate() windows fill on a fresh deploy)."""
     strict: bool = False
     """Warnings fail too."""
-    report_dir: str | None = None
-    """Where the JSON report and HTML export go; ``None`` is a new temporary directory."""
+    report_dir: str = "reports"
+    """Where the JSON report and HTML export go (relative: under the working directory)."""
     state_file: str | None = None
     """Sandbox mode: use the sandbox this ``kube-devops sandbox --state-file`` wrote."""
     range: str = "5m"
@@ -77,6 +82,21 @@ def dashboard_paths(value: str | Sequence[str]) -> tuple[str, ...]:
 class StackSession:
     """One notebook run: ``start()``, ``verify()``, ``write_reports()``, ``close()``."""
 
+    _current: StackSession | None = None
+    """The kernel's session (see :meth:`for_kernel`)."""
+
+    @classmethod
+    def for_kernel(cls, params: StackParameters) -> StackSession:
+        """The kernel's session: the open one when ``params`` are the same (a re-run start
+        cell), otherwise a new one (the previous one closed first)."""
+        current = cls._current
+        if current is not None and current.params == params and not current.closed:
+            return current
+        if current is not None:
+            current.close()
+        cls._current = cls(params)
+        return cls._current
+
     def __init__(self, params: StackParameters) -> None:
         if params.mode not in {"sandbox", "cluster"}:
             raise ValueError(f"parameter mode={params.mode!r}: use 'sandbox' or 'cluster'")
@@ -91,15 +111,20 @@ class StackSession:
         self.sandbox: Sandbox | None = None
         self.state: SandboxState | None = None
         self.report: Report | None = None
+        self.closed = False
 
     def start(self) -> dict[str, Any]:
-        """Bring the stack up (or connect to it); returns the connection details."""
+        """Bring the stack up (or connect to it) once; returns the connection details."""
+        if self.state is not None:
+            print("already started: reusing it")
+            return self.connection()
         p, began = self.params, time.perf_counter()
         if p.mode == "sandbox" and p.state_file:
             self.state = SandboxState.read(Path(p.state_file))
         elif p.mode == "sandbox":
             settings = SandboxSettings(base_port=p.base_port, api=p.api)
             self.sandbox = Sandbox(settings, progress=print)
+            close_on_exit(self.close)
             self.state = self.sandbox.start()
             self.timings["sandbox_until_targets_up"] = self.state.timings.get("targets_up", 0.0)
         else:
@@ -149,7 +174,7 @@ class StackSession:
     def write_reports(self) -> tuple[Path, Path]:
         """Write ``verify_report.json`` and ``verify_stack.html`` into the report directory."""
         assert self.report is not None, "call verify() first"
-        folder = Path(self.params.report_dir or tempfile.mkdtemp(prefix="kube-devops-report-"))
+        folder = Path(self.params.report_dir).absolute()
         self.timings["total"] = time.perf_counter() - self.started
         json_path = self.report.write_json(folder / "verify_report.json")
         html_path = write_html(
@@ -163,6 +188,7 @@ class StackSession:
 
     def close(self) -> None:
         """Stop the sandbox this session started (if any)."""
+        self.closed = True
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None

@@ -22,7 +22,7 @@ import aiohttp
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import KubeError
-from kube_devops.kube.resources import DEPLOYMENTS, PODS, REPLICASETS
+from kube_devops.kube.resources import DEPLOYMENTS, PODS, REPLICASETS, Resource
 from kube_devops.sandbox.seed import replicaset_for, running_pod
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,8 @@ class Traffic:
 
     def __init__(self, settings: TrafficSettings) -> None:
         self.settings = settings
-        self._deployments: list[str] = []
+        self._deployments: list[tuple[str, list[tuple[Resource, str]]]] = []
+        """Churned Deployments, oldest first, each with the objects made for it by hand."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._main, name="sandbox-traffic", daemon=True)
 
@@ -164,11 +165,23 @@ class Traffic:
         name = f"{'churn' if n % 2 else 'flaky'}-deploy-{n}"
         with contextlib.suppress(KubeError):
             stored = await kube.create(DEPLOYMENTS, deployment(name, namespace), namespace)
-            self._deployments.append(name)
+            owned: list[tuple[Resource, str]] = []
+            self._deployments.append((name, owned))
             if not self.settings.controllers:
                 replicaset = await kube.create(REPLICASETS, replicaset_for(stored), namespace)
+                owned.append((REPLICASETS, replicaset["metadata"]["name"]))
                 template = stored["spec"]["template"]
-                await kube.create(PODS, running_pod(replicaset, template), namespace)
+                created = await kube.create(PODS, running_pod(replicaset, template), namespace)
+                owned.append((PODS, created["metadata"]["name"]))
         while len(self._deployments) > self.settings.keep_deployments:
+            await self._delete_deployment(kube, namespace, *self._deployments.pop(0))
+
+    @staticmethod
+    async def _delete_deployment(
+        kube: KubeClient, namespace: str, name: str, owned: list[tuple[Resource, str]]
+    ) -> None:
+        """Delete a churned Deployment and, where no garbage collector runs (the emulated API),
+        the ReplicaSet and Pod made for it, so the cluster stays the same size."""
+        for resource, object_name in [(DEPLOYMENTS, name), *owned]:
             with contextlib.suppress(KubeError):
-                await kube.delete(DEPLOYMENTS, self._deployments.pop(0), namespace)
+                await kube.delete(resource, object_name, namespace)

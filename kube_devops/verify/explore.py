@@ -10,6 +10,7 @@ import pandas as pd
 
 from kube_devops.core.promql import format_duration, parse_duration
 from kube_devops.verify.client import PromClient
+from kube_devops.verify.explore_queries import PlotQuery, queries_for
 
 
 def step_for(range_seconds: float, scrape_seconds: float, max_points: int = 200) -> float:
@@ -72,3 +73,13 @@ def top_offenders(client: PromClient, n: int = 5, window: str = "10m") -> pd.Dat
     ]
     frame = pd.DataFrame(rows, columns=["namespace", "violation", "denials"])
     return frame.sort_values("denials", ascending=False, ignore_index=True)
+
+
+def plot_data(
+    client: PromClient, metric: str, by: str, window: str = "10m", rate_window: str = "1m"
+) -> tuple[pd.DataFrame, PlotQuery]:
+    """``metric`` as it reads best (counters as rates, histograms as quantiles) over ``window``,
+    one column per line, and the query behind it; UnknownMetricError suggests close names."""
+    queries = queries_for(metric, by, rate_window, client.label_values("__name__"))
+    frames = [metric_over_time(client, q.expr, q.label, window) for q in queries]
+    return pd.concat(frames, axis=1).sort_index(), queries[0]

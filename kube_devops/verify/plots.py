@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from matplotlib.dates import DateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from kube_devops.core.promql import legend_labels
 from kube_devops.verify.model import PanelCheck
+from kube_devops.verify.units import unit_words
 
 STATUS_COLOURS = {"ok": "tab:green", "warn": "tab:orange", "empty": "tab:red", "error": "darkred"}
 
@@ -74,9 +75,20 @@ def _draw(ax: Any, group: list[PanelCheck]) -> None:
     elif drawn <= 6:
         ax.legend(fontsize=6, loc="best")
     ax.tick_params(labelsize=6)
-    ax.xaxis.set_major_formatter(DateFormatter("%H:%M:%S"))  # type: ignore[no-untyped-call]
-    if group[0].unit:
-        ax.set_ylabel(group[0].unit, fontsize=7)
+    if drawn:
+        time_axis(ax, fontsize=6)
+    else:
+        ax.set_xticks([])
+    ax.set_ylabel(unit_words(group[0].unit), fontsize=7)
+
+
+def time_axis(ax: Any, fontsize: float) -> None:
+    """A UTC time axis that stays readable on any span: matplotlib's concise date ticks (whole
+    seconds, or fractions of one, on a span of seconds; dates once, in the offset)."""
+    locator = AutoDateLocator(tz=UTC, minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=UTC))  # type: ignore[no-untyped-call]
+    ax.set_xlabel("time (UTC)", fontsize=fontsize)
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
@@ -84,3 +96,20 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def plot_frame(frame: Any, title: str, unit: str) -> Figure:
+    """A time-indexed frame (one column per line) as one axes: the time axis in UTC with
+    seconds (readable on short spans), the y axis labelled with the unit in words."""
+    fig = Figure(figsize=(10, 3.2))
+    ax = fig.subplots()
+    for column in frame.columns:
+        ax.plot(frame.index, frame[column], linewidth=1.2, label=str(column))
+    if len(frame.columns):
+        ax.legend(fontsize=7, loc="best")
+    ax.set_title(title, fontsize=9)
+    time_axis(ax, fontsize=8)
+    ax.set_ylabel(unit_words(unit), fontsize=8)
+    ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig

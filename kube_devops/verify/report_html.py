@@ -1,62 +1,94 @@
-"""A self-contained HTML export of a verification: summary, timings, per-panel table, diagnosis
-of failing panels, the dashboard-mirroring plots, the live-scrape and target tables."""
+"""The HTML report (``verify_stack.html``), the page an SRE opens first: the verdict, the
+diagnosis of every target that is not ok, every target with failing ones first and coloured by
+status (full detail, never cut), the variable values chosen per dashboard, the panels plotted
+over time with their units in words, the live-scrape and Prometheus-target tables.
+
+Rendered from the Jinja2 template ``templates/verify_report.html.j2`` (package data).
+"""
 
 from __future__ import annotations
 
 import base64
-import html
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+import jinja2
+
+from kube_devops.verify.model import PanelCheck, Reason, Status
 from kube_devops.verify.plots import figure_png, plot_dashboard
-from kube_devops.verify.report import Report
+from kube_devops.verify.report import Report, fails
+from kube_devops.verify.units import unit_words
 
-_STYLE = (
-    "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;font-size:12px}"
-    "td,th{border:1px solid #ccc;padding:2px 6px}.ok{color:green}.fail{color:#b00}"
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("kube_devops.verify", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
 )
+#: Order of the target table: what fails first, plain ok last.
+_RANK = {"error": 0, "empty": 1, "warn": 2, "filtered": 3, "ok": 4}
+
+
+def _css(panel: PanelCheck) -> str:
+    if panel.reason == Reason.FILTERED_OUT:
+        return "filtered"
+    return str(panel.status)
+
+
+def _where(panel: PanelCheck) -> str:
+    where = f"{panel.row} / {panel.title}"
+    return f"{panel.dashboard} / {where}" if panel.dashboard else where
+
+
+def _row(p: PanelCheck, strict: bool) -> dict[str, Any]:
+    return {
+        "status": str(p.status), "reason": str(p.reason or ""), "where": _where(p),
+        "unit": unit_words(p.unit), "series": p.series, "detail": p.detail, "expr": p.expr,
+        "css": _css(p), "fails": fails(p, strict),
+    }  # fmt: skip
+
+
+def panel_rows(report: Report) -> list[dict[str, Any]]:
+    """One row per target, failing first (error, empty, warn, filtered_out, ok), then in
+    dashboard order."""
+    rows = [_row(p, report.strict) for p in report.panels]
+    return sorted(rows, key=lambda row: (not row["fails"], _RANK[row["css"]]))
+
+
+def verdict(report: Report) -> str:
+    """``31 panels: 31 ok`` or ``31 panels: 2 fail``."""
+    if report.ok:
+        return f"{len(report.panels)} panels: all return data"
+    return f"{len(report.panels)} panels: {len(report.failing)} fail"
+
+
+def _tables(report: Report) -> list[tuple[str, str]]:
+    tables = []
+    if report.metrics:
+        tables.append(("Live /metrics against the catalog", report.metric_table()))
+    tables.append(("Prometheus targets", report.target_table()))
+    return [(heading, frame.to_html(index=False)) for heading, frame in tables]
 
 
 def render_html(report: Report, title: str, timings: Mapping[str, float] | None = None) -> str:
     """The HTML document for ``report``."""
-    verdict = "all panels return data" if report.ok else f"{len(report.failing)} panel(s) fail"
-    parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
-        f"<p class='{'ok' if report.ok else 'fail'}'><b>{html.escape(verdict)}</b></p>",
-        f"<pre>{html.escape(report.summary())}</pre>",
-    ]
-    if timings:
-        rows = "".join(
-            f"<tr><td>{html.escape(k)}</td><td>{v:.3f} s</td></tr>" for k, v in timings.items()
-        )
-        parts.append(f"<h2>Timings</h2><table>{rows}</table>")
-    if report.dashboards:
-        parts.append("<h2>Dashboards</h2>" + _dashboards_html(report))
-    parts.append("<h2>Panels</h2>" + report.panel_table().to_html(index=False))
+    rows = panel_rows(report)
+    counts = Counter(str(p.status) for p in report.panels)
     png = base64.b64encode(figure_png(plot_dashboard(report.panels))).decode()
-    parts.append(f"<h2>Dashboard</h2><img src='data:image/png;base64,{png}'/>")
-    if report.metrics:
-        parts.append("<h2>Live /metrics against the catalog</h2>")
-        parts.append(report.metric_table().to_html(index=False))
-    parts.append("<h2>Prometheus targets</h2>" + report.target_table().to_html(index=False))
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def _dashboards_html(report: Report) -> str:
-    """Per dashboard: where it came from, whether it passes, the variable values chosen and the
-    targets not checked."""
-    rows = []
-    for entry in report.to_json()["dashboards"]:
-        chosen = ", ".join(f"{k}={'|'.join(v)}" for k, v in entry["variables"].items())
-        unchecked = "; ".join(
-            f"{u['title']} ({u['datasource_type']}): {u['reason']}" for u in entry["unchecked"]
-        )
-        cells = (entry["title"], entry["file"], "ok" if entry["ok"] else "FAIL", chosen, unchecked)
-        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
-    head = "<tr><th>title</th><th>file</th><th>ok</th><th>variables</th><th>not checked</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    return _ENV.get_template("verify_report.html.j2").render(
+        title=title,
+        ok=report.ok,
+        verdict=verdict(report),
+        counts=[(s.value, counts[s.value]) for s in Status if counts[s.value]],
+        unchecked=list(report.unchecked),
+        diagnosis=[row for row in rows if row["status"] != Status.OK],
+        panels=rows,
+        dashboards=report.to_json()["dashboards"],
+        chart_png=png,
+        tables=_tables(report),
+        timings=dict(timings or {}),
+    )
 
 
 def write_html(

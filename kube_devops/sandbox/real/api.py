@@ -26,6 +26,7 @@ from kube_devops.sandbox.real.controlplane import (
     ControlPlaneSettings,
     RealControlPlane,
 )
+from kube_devops.sandbox.real.flags import Ports
 from kube_devops.sandbox.real.kubeconfig import write_kubeconfig
 from kube_devops.sandbox.real.nodes import NodeSimulator, NodeSimulatorSettings
 from kube_devops.sandbox.real.objects import (
@@ -53,6 +54,8 @@ class RealApiSettings:
     """PEM of the CA that signed the webhook's certificate (the configuration's caBundle)."""
     binaries_dir: Path | None = None
     start_timeout: float = 30.0
+    ports: Ports | None = None
+    """Ports of etcd, kube-apiserver and kube-controller-manager; ``None`` = free ports."""
 
 
 class RealApi:
@@ -83,7 +86,8 @@ class RealApi:
         """Start the control plane and bootstrap it; on failure stop it and re-raise."""
         s, began = settings, time.perf_counter()
         plane = RealControlPlane(
-            ControlPlaneSettings(s.workdir, s.binaries_dir, s.start_timeout), progress=say
+            ControlPlaneSettings(s.workdir, s.binaries_dir, s.start_timeout, ports=s.ports),
+            progress=say,
         )
         info = plane.start()
         try:

@@ -45,6 +45,8 @@ class ControlPlaneSettings:
     """Seconds each program gets to become healthy."""
     compaction_interval: str = "10s"
     """kube-apiserver's ``--etcd-compaction-interval``: short, so a test can provoke 410 Gone."""
+    ports: Ports | None = None
+    """Where the programs listen; ``None`` = free loopback ports."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +73,8 @@ class RealControlPlane:
         self.binaries = find_binaries(settings.binaries_dir)
         self.programs: dict[str, Program] = {}
         self.info: ControlPlane | None = None
-        self._ports = Ports(etcd=free_port(), etcd_peer=free_port(), apiserver=free_port())
-        self._kcm_port = free_port()
+        self._ports = settings.ports or Ports(free_port(), free_port(), free_port(), free_port())
+        self._kcm_port = self._ports.controller_manager
 
     def start(self) -> ControlPlane:
         """Start etcd, kube-apiserver and kube-controller-manager; on failure stop all."""

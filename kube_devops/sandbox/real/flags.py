@@ -23,11 +23,12 @@ SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/16"
 
 @dataclass(frozen=True, slots=True)
 class Ports:
-    """Loopback ports of etcd (client, peer) and kube-apiserver."""
+    """Loopback ports of etcd (client, peer), kube-apiserver and kube-controller-manager."""
 
     etcd: int
     etcd_peer: int
     apiserver: int
+    controller_manager: int
 
 
 def etcd_args(binaries: Binaries, settings: ControlPlaneSettings, ports: Ports) -> list[str]:

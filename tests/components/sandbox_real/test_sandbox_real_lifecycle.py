@@ -19,11 +19,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from kube_devops.sandbox.real.binaries import Binaries, NotBuiltError, find_binaries
 from kube_devops.sandbox.real.controlplane import ControlPlaneSettings, RealControlPlane
+from tests.support.ports import free_block
 from tests.support.waiting import wait_until
 
 OUR_ACCOUNT = "system:serviceaccount:kube-devops:kube-devops"
@@ -111,6 +114,7 @@ class RunningSandbox:
     process: subprocess.Popen[str]
     state: dict[str, Any]
     state_file: Path
+    base_port: int
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +123,17 @@ def real_sandbox(
 ) -> Iterator[RunningSandbox]:
     folder = tmp_path_factory.mktemp("sandbox")
     state_file, log_path = folder / "state.json", folder / "sandbox.log"
-    argv = [sys.executable, "-m", "kube_devops", "sandbox", "--api", "real", "--base-port", "0"]
+    base = free_block()
+    argv = [
+        sys.executable,
+        "-m",
+        "kube_devops",
+        "sandbox",
+        "--api",
+        "real",
+        "--base-port",
+        str(base),
+    ]
     argv += ["--duration", "600", "--state-file", str(state_file)]
     with log_path.open("w") as log:
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, text=True)
@@ -131,7 +145,7 @@ def real_sandbox(
             every=0.2,
         )
         assert state_file.exists(), f"no state file; the sandbox said:\n{log_path.read_text()}"
-        yield RunningSandbox(process, json.loads(state_file.read_text()), state_file)
+        yield RunningSandbox(process, json.loads(state_file.read_text()), state_file, base)
     finally:
         if process.poll() is None:
             process.kill()
@@ -151,6 +165,16 @@ def test_state_file_names_the_real_api(real_sandbox: RunningSandbox, binaries: B
         "devopspolicy.devops.stochastic.io/enforce-policy",
         "devopspolicy.devops.stochastic.io/flaky-policy",
     ]
+
+
+def test_base_port_places_every_port(real_sandbox: RunningSandbox) -> None:
+    state, base = real_sandbox.state, real_sandbox.base_port
+    kubeconfig = yaml.safe_load(Path(state["kubeconfig"]).read_text())
+    assert urlsplit(state["prometheus_url"]).port == base + 3
+    assert urlsplit(kubeconfig["clusters"][0]["cluster"]["server"]).port == base + 4
+    assert urlsplit(state["etcd_url"]).port == base + 5
+    components = sorted(urlsplit(url).port for url in state["endpoints"].values())
+    assert components == [base, base + 1, base + 2]
 
 
 def test_components_run_as_our_service_account_with_our_rbac(

@@ -1,6 +1,6 @@
 """The reports for people: in the terminal, per dashboard its variable values once, a table that
-fits the width and the final query of every target that is not ok; in the HTML export, a table
-of the dashboards."""
+fits the width and the final query of every target that is not ok (the HTML report:
+test_verify_report_html.py)."""
 
 from __future__ import annotations
 
@@ -86,14 +86,3 @@ def test_narrow_terminal_shrinks_title_after_detail() -> None:
     # of 6), the title the remaining 19 (30 -> 11).
     assert rows[1] == "Row  A very lon~  warn    all_zero  2       every~"
     assert all(len(r) <= 50 for r in rows)
-
-
-def test_html_export_lists_each_dashboard_with_its_variables_and_unchecked_targets() -> None:
-    from kube_devops.verify.report_html import render_html
-
-    page = render_html(_report(), "Node check")
-    assert "<h2>Dashboards</h2>" in page
-    assert (
-        "<tr><td>Node</td><td>node.json</td><td>FAIL</td><td>node=x, job=a|b</td>"
-        "<td>Errors (loki): not PromQL</td></tr>"
-    ) in page

@@ -1,0 +1,91 @@
+"""The verify notebook in a real kernel: re-running the start cell keeps one sandbox, and
+shutting the kernel down stops the sandbox's processes and removes its directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+pytestmark = pytest.mark.e2e
+
+NOTEBOOK = Path(__file__).parents[2] / "notebooks" / "verify_stack.ipynb"
+REPORT_PIDS = (
+    "import json; print('STATE=' + json.dumps("
+    "{'workdir': str(session.sandbox.workdir), 'pids': session.sandbox.pids()}))"
+)
+
+
+def start_cells() -> list[str]:
+    """The parameters cell and the start cell, as stored."""
+    cells: list[dict[str, Any]] = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    index = next(i for i, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", []))
+    return ["".join(cells[index]["source"]), "".join(cells[index + 1]["source"])]
+
+
+def run(client: Any, code: str) -> str:
+    """Execute ``code``; its stdout, or AssertionError with the error it raised."""
+    out: list[str] = []
+
+    def hook(msg: dict[str, Any]) -> None:
+        if msg["msg_type"] == "stream":
+            out.append(msg["content"]["text"])
+        if msg["msg_type"] == "error":
+            out.append("\n".join(msg["content"]["traceback"]))
+
+    reply = client.execute_interactive(code, timeout=180, output_hook=hook)
+    assert reply["content"]["status"] == "ok", "".join(out)
+    return "".join(out)
+
+
+def state_of(output: str) -> dict[str, Any]:
+    line = next(x for x in output.splitlines() if x.startswith("STATE="))
+    found: dict[str, Any] = json.loads(line.removeprefix("STATE="))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def test_rerun_keeps_one_sandbox_and_kernel_shutdown_stops_it(tmp_path: Path) -> None:
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(tmp_path))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        parameters, start = start_cells()
+        run(client, parameters)
+        run(client, start)
+        first = state_of(run(client, REPORT_PIDS))
+        assert "already started" in run(client, start)
+        second = state_of(run(client, REPORT_PIDS))
+        assert second == first
+        assert len(first["pids"]) == 4  # three components and Prometheus
+        assert all(alive(pid) for pid in first["pids"])
+        assert Path(first["workdir"]).is_dir()
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in first["pids"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in first["pids"] if alive(pid)] == []
+    assert not Path(first["workdir"]).exists()
