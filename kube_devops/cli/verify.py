@@ -62,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
             print(json.dumps({"ok": False, "error": str(err)}))
         raise
     if args.html:
-        from kube_devops.verify.report_html import write_html
+        from kube_devops.notebook.report_html import write_html
 
         written = write_html(report, args.html, "kube-devops verify")
         print(f"HTML report: {written}", file=sys.stderr)
@@ -113,7 +113,7 @@ def _verify(settings: VerifySettings) -> Report:
 def _deploy(args: argparse.Namespace) -> None:
     from kube_devops.kube.config import ClusterConfig
     from kube_devops.kube.errors import KubeError
-    from kube_devops.verify.deploy import apply_manifests, kube_devops_manifests
+    from kube_devops.notebook.deploy import apply_manifests, kube_devops_manifests
 
     try:
         apply_manifests(

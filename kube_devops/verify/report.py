@@ -1,4 +1,5 @@
-"""The verification report: JSON for machines (a contract), pandas tables and text for people."""
+"""The verification report: JSON for machines (a contract), rows and text for people (the notebooks
+turn the rows into tables: ``kube_devops.notebook.tables``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from kube_devops.verify.model import PanelCheck, Reason, Status
 from kube_devops.verify.plan import UncheckedTarget, VariableChoice
@@ -98,10 +97,10 @@ class Report:
         out.write_text(json.dumps(self.to_json(), indent=2, sort_keys=False) + "\n")
         return out
 
-    def panel_table(self) -> pd.DataFrame:
+    def panel_rows(self) -> list[dict[str, Any]]:
         """One row per panel target: dashboard, row, title, status, reason, series, query ms,
-        detail and the final query."""
-        rows = [
+        detail and the final query (the keys of ``PANEL_COLUMNS``)."""
+        return [
             {
                 "dashboard": p.dashboard, "row": p.row, "title": p.title, "status": str(p.status),
                 "reason": str(p.reason or ""), "series": p.series,
@@ -109,19 +108,18 @@ class Report:
             }
             for p in self.panels
         ]  # fmt: skip
-        return pd.DataFrame(rows, columns=_PANEL_COLUMNS)
 
-    def metric_table(self) -> pd.DataFrame:
+    def metric_rows(self) -> list[dict[str, Any]]:
         """One row per catalog metric per component, from the live scrape."""
-        return pd.DataFrame([asdict(m) for m in self.metrics])
+        return [asdict(m) for m in self.metrics]
 
-    def variable_table(self) -> pd.DataFrame:
+    def variable_rows(self) -> list[dict[str, Any]]:
         """One row per template variable: its query, what it returned and the value used."""
-        return pd.DataFrame([_variable_json(v, d) for d, v in self._variables()])
+        return [_variable_json(v, d) for d, v in self._variables()]
 
-    def target_table(self) -> pd.DataFrame:
+    def target_rows(self) -> list[dict[str, Any]]:
         """One row per Prometheus target."""
-        return pd.DataFrame([_target_json(t) for t in self.targets])
+        return [_target_json(t) for t in self.targets]
 
     def summary(self) -> str:
         """A few lines for people: counts per status and each failing panel with its reason."""
@@ -146,7 +144,8 @@ class Report:
         return [("", v) for v in self.variables]
 
 
-_PANEL_COLUMNS = [
+#: The columns of ``panel_rows``, in order.
+PANEL_COLUMNS = [
     "dashboard", "row", "title", "status", "reason", "series", "query_ms", "detail", "expr"
 ]  # fmt: skip
 

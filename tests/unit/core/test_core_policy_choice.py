@@ -13,7 +13,7 @@ from kube_devops.core.policy import (
     policy_for,
     policy_object,
 )
-from kube_devops.verify.governance import ClusterSnapshot, applicable_policies
+from kube_devops.notebook.governance import ClusterSnapshot, applicable_policies
 
 STRICT = PolicySpec(max_restart_count=1)
 LOOSE = PolicySpec(max_restart_count=9)

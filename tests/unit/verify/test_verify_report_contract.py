@@ -174,8 +174,7 @@ def test_strict_fails_the_dashboard_with_a_filtered_out_target() -> None:
 
 
 def test_variable_table_has_one_row_per_variable_of_each_dashboard() -> None:
-    table = _dashboard_report().variable_table()
-    assert table.to_dict("records") == [
+    assert _dashboard_report().variable_rows() == [
         {
             "dashboard": "Node",
             "name": "instance",

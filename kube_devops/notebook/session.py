@@ -16,12 +16,12 @@ from typing import Any
 
 import yaml
 
+from kube_devops.notebook.exit_hooks import close_on_exit
+from kube_devops.notebook.report_html import write_html
 from kube_devops.sandbox.apis import api_kind
-from kube_devops.sandbox.exit_hooks import close_on_exit
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
 from kube_devops.sandbox.state import SandboxState
 from kube_devops.verify.report import Report
-from kube_devops.verify.report_html import write_html
 from kube_devops.verify.run import VerifySettings, verify
 
 
@@ -149,7 +149,7 @@ class StackSession:
         if not self.params.deploy:
             return
         from kube_devops.kube.config import ClusterConfig
-        from kube_devops.verify.deploy import apply_manifests, kube_devops_manifests
+        from kube_devops.notebook.deploy import apply_manifests, kube_devops_manifests
 
         cluster = ClusterConfig(self.params.kubeconfig, self.params.context)
         apply_manifests(cluster, kube_devops_manifests(self.params.namespace), progress=print)

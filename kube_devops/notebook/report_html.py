@@ -16,13 +16,14 @@ from typing import Any
 
 import jinja2
 
+from kube_devops.notebook.plots import figure_png, plot_dashboard
+from kube_devops.notebook.tables import metric_table, target_table
+from kube_devops.notebook.units import unit_words
 from kube_devops.verify.model import PanelCheck, Reason, Status
-from kube_devops.verify.plots import figure_png, plot_dashboard
 from kube_devops.verify.report import Report, fails
-from kube_devops.verify.units import unit_words
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("kube_devops.verify", "templates"),
+    loader=jinja2.PackageLoader("kube_devops.notebook", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
@@ -66,8 +67,8 @@ def verdict(report: Report) -> str:
 def _tables(report: Report) -> list[tuple[str, str]]:
     tables = []
     if report.metrics:
-        tables.append(("Live /metrics against the catalog", report.metric_table()))
-    tables.append(("Prometheus targets", report.target_table()))
+        tables.append(("Live /metrics against the catalog", metric_table(report)))
+    tables.append(("Prometheus targets", target_table(report)))
     return [(heading, frame.to_html(index=False)) for heading, frame in tables]
 
 

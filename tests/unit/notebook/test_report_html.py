@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
+from kube_devops.notebook.report_html import panel_rows, render_html
+from kube_devops.notebook.units import unit_words
 from kube_devops.verify.model import PanelCheck, Reason, Status
 from kube_devops.verify.plan import UncheckedTarget, VariableChoice, VariableStatus
 from kube_devops.verify.report import DashboardCheck, Report
-from kube_devops.verify.report_html import panel_rows, render_html
-from kube_devops.verify.units import unit_words
 
 LONG = 'no node_load1 series has instance="x"; existing instance values: ' + "a, " * 60
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from kube_devops.verify.explore_queries import UnknownMetricError, did_you_mean, queries_for
-from kube_devops.verify.governance_views import check_matrix, worst_first
-from kube_devops.verify.plots import figure_png, plot_frame
+from kube_devops.notebook.explore_queries import UnknownMetricError, did_you_mean, queries_for
+from kube_devops.notebook.governance_views import check_matrix, worst_first
+from kube_devops.notebook.plots import figure_png, plot_frame
 
 
 def test_a_counter_is_plotted_as_a_rate() -> None:

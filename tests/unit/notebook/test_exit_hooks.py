@@ -12,7 +12,7 @@ from pathlib import Path
 PROGRAM = """
 import sys, time
 from pathlib import Path
-from kube_devops.sandbox.exit_hooks import close_on_exit
+from kube_devops.notebook.exit_hooks import close_on_exit
 
 marker = Path(sys.argv[1])
 close_on_exit(lambda: marker.write_text(marker.read_text() + "closed\\n"))

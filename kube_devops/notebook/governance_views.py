@@ -15,7 +15,7 @@ import pandas as pd
 from kube_devops.core.checks import Severity
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.policy import DEFAULT_POLICY
-from kube_devops.verify.governance import ClusterSnapshot, evaluate, namespace_scores
+from kube_devops.notebook.governance import ClusterSnapshot, evaluate, namespace_scores
 
 
 def worst_first(found: pd.DataFrame) -> pd.DataFrame:

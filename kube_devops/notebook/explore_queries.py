@@ -25,7 +25,7 @@ class PlotQuery:
     label: str
     """The label whose values name the lines."""
     unit: str
-    """A Grafana unit id (see :mod:`kube_devops.verify.units`)."""
+    """A Grafana unit id (see :mod:`kube_devops.notebook.units`)."""
 
 
 def did_you_mean(name: str, known: Sequence[str]) -> list[str]:

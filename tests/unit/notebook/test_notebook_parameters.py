@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kube_devops.sandbox.session import dashboard_paths
+from kube_devops.notebook.session import dashboard_paths
 
 
 @pytest.mark.parametrize(

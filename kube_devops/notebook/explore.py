@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from kube_devops.core.promql import format_duration, parse_duration
+from kube_devops.notebook.explore_queries import PlotQuery, queries_for
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.explore_queries import PlotQuery, queries_for
 
 
 def step_for(range_seconds: float, scrape_seconds: float, max_points: int = 200) -> float:

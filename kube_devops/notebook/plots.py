@@ -12,8 +12,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from kube_devops.core.promql import legend_labels
+from kube_devops.notebook.units import unit_words
 from kube_devops.verify.model import PanelCheck
-from kube_devops.verify.units import unit_words
 
 STATUS_COLOURS = {"ok": "tab:green", "warn": "tab:orange", "empty": "tab:red", "error": "darkred"}
 
