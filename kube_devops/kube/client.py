@@ -46,13 +46,13 @@ from typing import Any
 import urllib3
 from kubernetes import client
 
+from kube_devops.core.bodies import JsonDict as JsonDict
 from kube_devops.kube.config import ClusterConfig, load_api_client
 from kube_devops.kube.errors import KubeError, TransientError, error_from_status
 from kube_devops.kube.resources import Resource
 
 log = logging.getLogger(__name__)
 
-JsonDict = dict[str, Any]
 Query = Sequence[tuple[str, str]]
 _Waiter = tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-Obj = Mapping[str, Any]
+JsonDict = Mapping[str, Any]
 
 
 def scrape_configs(
-    monitors: Sequence[Obj],
-    services: Sequence[Obj],
-    endpoints: Sequence[Obj],
+    monitors: Sequence[JsonDict],
+    services: Sequence[JsonDict],
+    endpoints: Sequence[JsonDict],
     *,
     interval_override: str | None = None,
 ) -> list[dict[str, Any]]:
@@ -33,11 +33,11 @@ def scrape_configs(
 
 
 def _job(
-    monitor: Obj,
+    monitor: JsonDict,
     index: int,
-    endpoint: Obj,
-    services: Sequence[Obj],
-    endpoints: Sequence[Obj],
+    endpoint: JsonDict,
+    services: Sequence[JsonDict],
+    endpoints: Sequence[JsonDict],
     interval_override: str | None,
 ) -> dict[str, Any]:
     meta = monitor.get("metadata") or {}
@@ -63,7 +63,10 @@ def _job(
 
 
 def _static_configs(
-    monitor: Obj, endpoint: Obj, services: Sequence[Obj], endpoints: Sequence[Obj]
+    monitor: JsonDict,
+    endpoint: JsonDict,
+    services: Sequence[JsonDict],
+    endpoints: Sequence[JsonDict],
 ) -> Iterator[dict[str, Any]]:
     spec = monitor.get("spec") or {}
     namespaces = _namespaces(monitor)
@@ -88,7 +91,7 @@ def _static_configs(
             yield {"targets": [address], "labels": labels}
 
 
-def _namespaces(monitor: Obj) -> set[str] | None:
+def _namespaces(monitor: JsonDict) -> set[str] | None:
     selector = (monitor.get("spec") or {}).get("namespaceSelector") or {}
     if selector.get("any"):
         return None
@@ -96,7 +99,7 @@ def _namespaces(monitor: Obj) -> set[str] | None:
     return {str(n) for n in names}
 
 
-def _job_label(spec: Obj, service_meta: Obj) -> str:
+def _job_label(spec: JsonDict, service_meta: JsonDict) -> str:
     job_label = spec.get("jobLabel")
     labels = service_meta.get("labels") or {}
     if job_label and job_label in labels:
@@ -105,7 +108,7 @@ def _job_label(spec: Obj, service_meta: Obj) -> str:
 
 
 def _addresses(
-    service: Obj, endpoint: Obj, endpoints: Sequence[Obj]
+    service: JsonDict, endpoint: JsonDict, endpoints: Sequence[JsonDict]
 ) -> Iterator[tuple[str, str, str]]:
     smeta = service.get("metadata") or {}
     for item in endpoints:
@@ -121,7 +124,7 @@ def _addresses(
                     yield f"{address['ip']}:{port['port']}", str(port.get("name", "")), str(pod)
 
 
-def _port_matches(endpoint: Obj, port: Obj) -> bool:
+def _port_matches(endpoint: JsonDict, port: JsonDict) -> bool:
     if endpoint.get("port"):
         return bool(port.get("name") == endpoint["port"])
     target = endpoint.get("targetPort")
@@ -130,7 +133,7 @@ def _port_matches(endpoint: Obj, port: Obj) -> bool:
     return True
 
 
-def selector_matches(selector: Obj, labels: Mapping[str, str]) -> bool:
+def selector_matches(selector: JsonDict, labels: Mapping[str, str]) -> bool:
     """A Kubernetes label selector (matchLabels and matchExpressions) against a label map."""
     for key, value in (selector.get("matchLabels") or {}).items():
         if labels.get(key) != value:

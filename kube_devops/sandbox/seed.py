@@ -15,18 +15,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.core.catalog import Component
 from kube_devops.core.policy import API_VERSION, KIND, PLURAL
 from kube_devops.core.times import rfc3339
 from kube_devops.manifests import labels as lb
 from kube_devops.manifests.servicemonitors import ObservabilitySettings, service_monitors
 from kube_devops.manifests.services import services
-
-Obj = dict[str, Any]
 
 #: kube-tests files the sandbox seeds, in order.
 SAMPLE_FILES = ("sample-workloads.yaml", "sample-devopspolicy.yaml")
@@ -47,7 +45,7 @@ RESOURCE_OF_KIND = {
 
 
 #: An audit policy whose status writes fail (see ``sandbox.api.FAULTS``): reconcile errors.
-FLAKY_POLICY: Obj = {
+FLAKY_POLICY: JsonDict = {
     "apiVersion": API_VERSION,
     "kind": KIND,
     "metadata": {"name": "flaky-policy", "namespace": "dev"},
@@ -60,7 +58,7 @@ class Seed:
     """Objects to store, in order: namespaces first (they are stored separately)."""
 
     namespaces: tuple[str, ...]
-    objects: tuple[Obj, ...]
+    objects: tuple[JsonDict, ...]
 
 
 def default_samples_dir() -> Path:
@@ -70,9 +68,9 @@ def default_samples_dir() -> Path:
     return samples_dir()
 
 
-def load_samples(samples_dir: Path) -> list[Obj]:
+def load_samples(samples_dir: Path) -> list[JsonDict]:
     """Every document of the sample files; a clear error when the folder is missing."""
-    docs: list[Obj] = []
+    docs: list[JsonDict] = []
     for name in SAMPLE_FILES:
         path = samples_dir / name
         if not path.is_file():
@@ -84,10 +82,12 @@ def load_samples(samples_dir: Path) -> list[Obj]:
     return docs
 
 
-def build_seed(samples: list[Obj], ports: Mapping[Component, int], scrape_interval: str) -> Seed:
+def build_seed(
+    samples: list[JsonDict], ports: Mapping[Component, int], scrape_interval: str
+) -> Seed:
     """Namespaces and objects for the emulator: samples, materialised pods, our monitoring."""
     namespaces = [lb.DEFAULT_NAMESPACE]
-    objects: list[Obj] = []
+    objects: list[JsonDict] = []
     for doc in samples:
         if doc.get("kind") == "Namespace":
             namespaces.append(doc["metadata"]["name"])
@@ -100,7 +100,7 @@ def build_seed(samples: list[Obj], ports: Mapping[Component, int], scrape_interv
     return Seed(tuple(dict.fromkeys(namespaces)), tuple(objects))
 
 
-def seed_into(store: Callable[[str, Obj], Obj], seed: Seed) -> int:
+def seed_into(store: Callable[[str, JsonDict], JsonDict], seed: Seed) -> int:
     """Store every object with ``store(resource, obj) -> stored``; Deployments get their
     ReplicaSet and Pods (owner references carry the stored uids). Returns how many were stored."""
     count = 0
@@ -117,7 +117,7 @@ def seed_into(store: Callable[[str, Obj], Obj], seed: Seed) -> int:
     return count
 
 
-def replicaset_for(deployment: Obj) -> Obj:
+def replicaset_for(deployment: JsonDict) -> JsonDict:
     """The ReplicaSet a Deployment controller would create for the current template."""
     meta, spec = deployment["metadata"], deployment.get("spec") or {}
     template = spec.get("template") or {}
@@ -137,7 +137,7 @@ def replicaset_for(deployment: Obj) -> Obj:
     }
 
 
-def running_pod(owner: Obj, template: Obj, restarts: int = 0) -> Obj:
+def running_pod(owner: JsonDict, template: JsonDict, restarts: int = 0) -> JsonDict:
     """A Running pod from a template, owned by ``owner`` (name suffixed like a controller's)."""
     meta = owner["metadata"]
     containers = (template.get("spec") or {}).get("containers") or []
@@ -166,9 +166,9 @@ def running_pod(owner: Obj, template: Obj, restarts: int = 0) -> Obj:
     }
 
 
-def loopback_endpoints(ports: Mapping[Component, int]) -> list[Obj]:
+def loopback_endpoints(ports: Mapping[Component, int]) -> list[JsonDict]:
     """Endpoints sending each component's Service to its process on 127.0.0.1."""
-    out: list[Obj] = []
+    out: list[JsonDict] = []
     for component, port in ports.items():
         name = lb.component_name(component)
         address = {"ip": "127.0.0.1", "targetRef": {"kind": "Pod", "name": f"{name}-sandbox"}}
@@ -184,9 +184,9 @@ def loopback_endpoints(ports: Mapping[Component, int]) -> list[Obj]:
     return out
 
 
-def _owner(obj: Obj) -> Obj:
+def _owner(obj: JsonDict) -> JsonDict:
     meta = obj["metadata"]
-    reference: Obj = {
+    reference: JsonDict = {
         "apiVersion": obj.get("apiVersion", "v1"),
         "kind": obj.get("kind", ""),
         "name": meta["name"],

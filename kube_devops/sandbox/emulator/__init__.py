@@ -88,10 +88,11 @@ helpers), ``admission`` with ``schema``, ``ownership``, ``scale``, ``crds``, ``s
 
 from __future__ import annotations
 
+from kube_devops.core.bodies import JsonDict
+
 from .catalog import RESOURCES, SERVER_VERSION, ResourceSpec
 from .scripted import Hold, once
 from .server import Emulator
-from .table import Obj
 from .thread import EmulatorThread, write_kubeconfig
 from .watches import EVENT_LOG_SIZE
 
@@ -102,7 +103,7 @@ __all__ = [
     "Emulator",
     "EmulatorThread",
     "Hold",
-    "Obj",
+    "JsonDict",
     "ResourceSpec",
     "once",
     "write_kubeconfig",

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import kmock
 
+from kube_devops.core.bodies import JsonDict
+
 from . import schema
 from .catalog import ResourceSpec
-from .table import Obj, error, invalid
+from .table import error, invalid
 
 
 def admitted(
-    spec: ResourceSpec | None, request: kmock.Request, obj: Obj, old: Obj | None = None
-) -> Obj:
+    spec: ResourceSpec | None, request: kmock.Request, obj: JsonDict, old: JsonDict | None = None
+) -> JsonDict:
     """``obj`` as the API server would store it (see the module docstring)."""
     if spec is None or spec.schema is None:
         return obj

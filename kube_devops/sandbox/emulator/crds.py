@@ -16,13 +16,15 @@ import copy
 
 import kmock
 
+from kube_devops.core.bodies import JsonDict
+
 from .catalog import ResourceSpec, crd_spec
-from .table import Obj, now
+from .table import now
 
 CRDS = kmock.resource("apiextensions.k8s.io/v1/customresourcedefinitions")
 
 
-def served_spec(crd: Obj) -> ResourceSpec | None:
+def served_spec(crd: JsonDict) -> ResourceSpec | None:
     """The spec ``crd`` serves, or ``None`` when it names no group, plural or served version."""
     try:
         return crd_spec(crd)
@@ -30,7 +32,7 @@ def served_spec(crd: Obj) -> ResourceSpec | None:
         return None
 
 
-def with_status(crd: Obj) -> Obj:
+def with_status(crd: JsonDict) -> JsonDict:
     """``crd`` with ``NamesAccepted``/``Established`` conditions and its accepted names."""
     spec = crd.get("spec") or {}
     versions = [v.get("name") for v in spec.get("versions") or [] if v.get("storage")]

@@ -10,11 +10,10 @@ Aggregated discovery (``apidiscovery.k8s.io/v2``, what kubectl >= 1.30 asks for 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+
+from kube_devops.core.bodies import JsonDict
 
 from .catalog import ALL_VERBS, SUBRESOURCE_VERBS, ResourceSpec
-
-Obj = dict[str, Any]
 
 #: Content type of an aggregated discovery answer.
 AGGREGATED_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
@@ -27,7 +26,7 @@ def wants_aggregated(accept: str) -> bool:
     return {"g=apidiscovery.k8s.io", "v=v2", "as=APIGroupDiscoveryList"} <= params
 
 
-def api_versions() -> Obj:
+def api_versions() -> JsonDict:
     """``/api``: the core group's versions."""
     return {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}
 
@@ -42,18 +41,18 @@ def _groups(specs: Iterable[ResourceSpec]) -> dict[str, list[str]]:
     return groups
 
 
-def _group(name: str, versions: list[str]) -> Obj:
+def _group(name: str, versions: list[str]) -> JsonDict:
     listed = [{"groupVersion": f"{name}/{v}", "version": v} for v in versions]
     return {"name": name, "versions": listed, "preferredVersion": listed[0]}
 
 
-def group_list(specs: Iterable[ResourceSpec]) -> Obj:
+def group_list(specs: Iterable[ResourceSpec]) -> JsonDict:
     """``/apis``: every named group with its versions."""
     groups = [_group(name, versions) for name, versions in sorted(_groups(specs).items())]
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
-def group(specs: Iterable[ResourceSpec], name: str) -> Obj | None:
+def group(specs: Iterable[ResourceSpec], name: str) -> JsonDict | None:
     """``/apis/<name>``, or ``None`` when no resource of the group is served."""
     versions = _groups(specs).get(name)
     if not versions:
@@ -61,8 +60,8 @@ def group(specs: Iterable[ResourceSpec], name: str) -> Obj | None:
     return {"kind": "APIGroup", "apiVersion": "v1", **_group(name, versions)}
 
 
-def _resource(spec: ResourceSpec) -> Obj:
-    entry: Obj = {"name": spec.plural, "singularName": spec.singular_name}
+def _resource(spec: ResourceSpec) -> JsonDict:
+    entry: JsonDict = {"name": spec.plural, "singularName": spec.singular_name}
     entry.update(namespaced=spec.namespaced, kind=spec.kind, verbs=list(ALL_VERBS))
     if spec.short_names:
         entry["shortNames"] = list(spec.short_names)
@@ -71,15 +70,15 @@ def _resource(spec: ResourceSpec) -> Obj:
     return entry
 
 
-def _subresource(spec: ResourceSpec, name: str) -> Obj:
-    entry: Obj = {"name": f"{spec.plural}/{name}", "singularName": ""}
+def _subresource(spec: ResourceSpec, name: str) -> JsonDict:
+    entry: JsonDict = {"name": f"{spec.plural}/{name}", "singularName": ""}
     entry.update(namespaced=spec.namespaced, kind=spec.kind, verbs=list(SUBRESOURCE_VERBS))
     if name == "scale":
         entry.update(group="autoscaling", version="v1", kind="Scale")
     return entry
 
 
-def resource_list(specs: Iterable[ResourceSpec], group_version: str) -> Obj | None:
+def resource_list(specs: Iterable[ResourceSpec], group_version: str) -> JsonDict | None:
     """``/api/v1`` or ``/apis/<group>/<version>``, or ``None`` when nothing is served there."""
     served = [spec for spec in specs if spec.group_version == group_version]
     if not served:
@@ -91,8 +90,8 @@ def resource_list(specs: Iterable[ResourceSpec], group_version: str) -> Obj | No
             "resources": resources}  # fmt: skip
 
 
-def _aggregated_resource(spec: ResourceSpec) -> Obj:
-    entry: Obj = {"resource": spec.plural, "singularResource": spec.singular_name}
+def _aggregated_resource(spec: ResourceSpec) -> JsonDict:
+    entry: JsonDict = {"resource": spec.plural, "singularResource": spec.singular_name}
     kind = {"group": spec.group, "version": spec.version, "kind": spec.kind}
     entry.update(responseKind=kind, scope="Namespaced" if spec.namespaced else "Cluster")
     entry["verbs"] = list(ALL_VERBS)
@@ -105,7 +104,7 @@ def _aggregated_resource(spec: ResourceSpec) -> Obj:
     return entry
 
 
-def _aggregated_subresource(spec: ResourceSpec, name: str) -> Obj:
+def _aggregated_subresource(spec: ResourceSpec, name: str) -> JsonDict:
     legacy = _subresource(spec, name)
     kind = {
         "group": legacy.get("group", spec.group),
@@ -115,13 +114,13 @@ def _aggregated_subresource(spec: ResourceSpec, name: str) -> Obj:
     return {"subresource": name, "responseKind": kind, "verbs": legacy["verbs"]}
 
 
-def _version(specs: list[ResourceSpec], version: str) -> Obj:
+def _version(specs: list[ResourceSpec], version: str) -> JsonDict:
     resources = [_aggregated_resource(spec) for spec in specs if spec.version == version]
     resources.sort(key=lambda resource: str(resource["resource"]))
     return {"version": version, "resources": resources, "freshness": "Current"}
 
 
-def aggregated(specs: Iterable[ResourceSpec], *, core: bool) -> Obj:
+def aggregated(specs: Iterable[ResourceSpec], *, core: bool) -> JsonDict:
     """``/api`` (``core=True``) or ``/apis`` as an ``APIGroupDiscoveryList``."""
     served = [spec for spec in specs if (spec.group == "") == core]
     names = sorted({spec.group for spec in served})
@@ -129,7 +128,7 @@ def aggregated(specs: Iterable[ResourceSpec], *, core: bool) -> Obj:
     for name in names:
         in_group = [spec for spec in served if spec.group == name]
         versions = [_version(in_group, v) for v in dict.fromkeys(s.version for s in in_group)]
-        metadata: Obj = (
+        metadata: JsonDict = (
             {"name": name, "creationTimestamp": None} if name else {"creationTimestamp": None}
         )
         items.append({"metadata": metadata, "versions": versions})

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 
-from .printers import Cells, Obj, column, since
+from kube_devops.core.bodies import JsonDict
+
+from .printers import Cells, column, since
 
 COLUMNS = (
     column("Last Seen"),
@@ -26,14 +28,14 @@ COLUMNS = (
 )
 
 
-def _source(event: Obj) -> str:
+def _source(event: JsonDict) -> str:
     source = event.get("source") or {}
     component = source.get("component") or event.get("reportingComponent") or ""
     instance = source.get("host") or event.get("reportingInstance") or ""
     return f"{component}, {instance}" if instance else str(component)
 
 
-def row(event: Obj, now: datetime.datetime) -> Cells:
+def row(event: JsonDict, now: datetime.datetime) -> Cells:
     """The cells of one event."""
     first = since(event.get("firstTimestamp") or event.get("eventTime"), now)
     last = since(event["lastTimestamp"], now) if event.get("lastTimestamp") else first

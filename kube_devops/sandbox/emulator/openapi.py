@@ -20,11 +20,10 @@ import copy
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+
+from kube_devops.core.bodies import JsonDict
 
 from .catalog import SERVER_VERSION, ResourceSpec
-
-Obj = dict[str, Any]
 
 _PATCH_TYPES = (
     "application/json-patch+json",
@@ -37,19 +36,19 @@ def _api_path(group_version: str) -> str:
     return f"apis/{group_version}" if "/" in group_version else f"api/{group_version}"
 
 
-def _param(name: str) -> Obj:
+def _param(name: str) -> JsonDict:
     return {"name": name, "in": "query", "schema": {"type": "string", "uniqueItems": True}}
 
 
-def _operation(spec: ResourceSpec, action: str, params: tuple[str, ...]) -> Obj:
+def _operation(spec: ResourceSpec, action: str, params: tuple[str, ...]) -> JsonDict:
     gvk = {"group": spec.group, "version": spec.version, "kind": spec.kind}
-    op: Obj = {"operationId": f"{action}{spec.kind}", "x-kubernetes-action": action}
+    op: JsonDict = {"operationId": f"{action}{spec.kind}", "x-kubernetes-action": action}
     op.update({"x-kubernetes-group-version-kind": gvk, "parameters": [_param(p) for p in params]})
     op["responses"] = {"200": {"description": "OK"}, "201": {"description": "Created"}}
     return op
 
 
-def _paths(spec: ResourceSpec) -> dict[str, Obj]:
+def _paths(spec: ResourceSpec) -> dict[str, JsonDict]:
     base = f"/{_api_path(spec.group_version)}"
     if spec.namespaced:
         base += "/namespaces/{namespace}"
@@ -62,12 +61,12 @@ def _paths(spec: ResourceSpec) -> dict[str, Obj]:
     }
 
 
-def document(specs: Iterable[ResourceSpec], path: str) -> Obj | None:
+def document(specs: Iterable[ResourceSpec], path: str) -> JsonDict | None:
     """The document of the group-version at ``path`` (``api/v1``), or ``None``."""
     served = [spec for spec in specs if _api_path(spec.group_version) == path]
     if not served:
         return None
-    paths: dict[str, Obj] = {}
+    paths: dict[str, JsonDict] = {}
     for spec in served:
         paths.update(_paths(spec))
     schemas = {_schema_name(s): _schema(s) for s in served if s.schema is not None}
@@ -80,17 +79,17 @@ def _schema_name(spec: ResourceSpec) -> str:
     return ".".join([*reversed(spec.group.split(".")), spec.version, spec.kind])
 
 
-def _schema(spec: ResourceSpec) -> Obj:
+def _schema(spec: ResourceSpec) -> JsonDict:
     schema = copy.deepcopy(spec.schema or {})
     gvk = {"group": spec.group, "version": spec.version, "kind": spec.kind}
     schema["x-kubernetes-group-version-kind"] = [gvk]
     return schema
 
 
-def root(specs: Iterable[ResourceSpec]) -> Obj:
+def root(specs: Iterable[ResourceSpec]) -> JsonDict:
     """``/openapi/v3``: each served group-version's document URL (hashed on its content)."""
     served = list(specs)
-    paths: dict[str, Obj] = {}
+    paths: dict[str, JsonDict] = {}
     for path in sorted({_api_path(spec.group_version) for spec in served}):
         body = json.dumps(document(served, path), sort_keys=True).encode()
         digest = hashlib.sha512(body).hexdigest()[:128].upper()

@@ -17,8 +17,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from kube_devops.core.bodies import JsonDict
+
 from .strategic import SET_LISTS, merge_key
-from .table import Obj
 
 Path = tuple[str, ...]
 _IDENTITY = {("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "namespace")}
@@ -52,7 +53,7 @@ def _step(node: Any, step: str) -> tuple[Any, Any]:
     return None, None
 
 
-def remove(obj: Obj, path: Path) -> None:
+def remove(obj: JsonDict, path: Path) -> None:
     """Delete ``path`` from ``obj``, and the maps and list items it leaves empty."""
     trail: list[tuple[Any, Any]] = []
     node: Any = obj
@@ -79,7 +80,7 @@ def changed(old: Any, new: Any, prefix: Path = ()) -> set[Path]:
     return fields(old, prefix) | fields(new, prefix) | {prefix}
 
 
-def reapplied(merged: Obj, dropped: set[Path]) -> Obj:
+def reapplied(merged: JsonDict, dropped: set[Path]) -> JsonDict:
     """``merged`` (the apply's result) without the ``dropped`` fields."""
     result = copy.deepcopy(merged)
     for path in sorted(dropped, key=_removal_order):
@@ -99,7 +100,7 @@ class Owners:
     def __init__(self) -> None:
         self._by_object: dict[Any, dict[str, set[Path]]] = {}
 
-    def applied(self, key: Any, manager: str, manifest: Obj, merged: Obj) -> Obj:
+    def applied(self, key: Any, manager: str, manifest: JsonDict, merged: JsonDict) -> JsonDict:
         """``merged`` without what ``manager`` applied before, no longer applies, and no other
         apply manager applies."""
         owners = self._by_object.get(key, {})
@@ -107,11 +108,11 @@ class Owners:
         dropped = owners.get(manager, set()) - fields(manifest) - others
         return reapplied(merged, dropped) if dropped else merged
 
-    def record(self, key: Any, manager: str, manifest: Obj) -> None:
+    def record(self, key: Any, manager: str, manifest: JsonDict) -> None:
         """``manager`` now owns exactly the fields of ``manifest``."""
         self._by_object.setdefault(key, {})[manager] = fields(manifest)
 
-    def updated(self, key: Any, old: Obj, new: Obj) -> None:
+    def updated(self, key: Any, old: JsonDict, new: JsonDict) -> None:
         """A non-apply write: the fields it changed are no apply manager's any more."""
         owners = self._by_object.get(key)
         if owners:

@@ -17,7 +17,9 @@ import json
 from collections.abc import Mapping
 from typing import TypeVar
 
-from .table import Obj, error
+from kube_devops.core.bodies import JsonDict
+
+from .table import error
 
 T = TypeVar("T")
 
@@ -37,11 +39,11 @@ def _decode(token: str) -> tuple[str, str]:
 
 def page(
     entries: list[tuple[str, T]], params: Mapping[str, str], rv: str, selected: bool
-) -> tuple[list[T], Obj]:
+) -> tuple[list[T], JsonDict]:
     """The page the query asks for of ``entries`` (``("namespace/name", item)``, in any order),
     in key order as etcd keeps them, and the list metadata (see the module docstring)."""
     entries = sorted(entries, key=lambda entry: entry[0])
-    meta: Obj = {"resourceVersion": rv}
+    meta: JsonDict = {"resourceVersion": rv}
     if params.get("continue"):
         meta["resourceVersion"], start = _decode(params["continue"])
         entries = [entry for entry in entries if entry[0] > start]

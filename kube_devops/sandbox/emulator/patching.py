@@ -23,8 +23,10 @@ from typing import Any
 import kmock
 import yaml
 
+from kube_devops.core.bodies import JsonDict
+
 from .strategic import apply_merge, strategic_merge
-from .table import Obj, error, json_patch, merge
+from .table import error, json_patch, merge
 
 
 class PatchType(StrEnum):
@@ -79,7 +81,7 @@ def patch_body(request: kmock.Request) -> Any:
         raise error(400, "BadRequest", f"the patch is neither JSON nor YAML: {err}") from err
 
 
-def patched(old: Obj, kind: PatchType, body: Any, *, custom: bool) -> Obj:
+def patched(old: JsonDict, kind: PatchType, body: Any, *, custom: bool) -> JsonDict:
     """``old`` with the patch ``body`` of type ``kind`` applied (see the module docstring)."""
     if kind == PatchType.JSON:
         if not isinstance(body, list):
@@ -88,7 +90,7 @@ def patched(old: Obj, kind: PatchType, body: Any, *, custom: bool) -> Obj:
     if not isinstance(body, dict):
         raise error(400, "BadRequest", f"a {kind} body must be a JSON object")
     if kind == PatchType.MERGE:
-        result: Obj = merge(old, body)
+        result: JsonDict = merge(old, body)
     elif kind == PatchType.STRATEGIC:
         if custom:
             raise _unsupported([PatchType.JSON, PatchType.MERGE, PatchType.APPLY])
@@ -98,7 +100,7 @@ def patched(old: Obj, kind: PatchType, body: Any, *, custom: bool) -> Obj:
     return result
 
 
-def check_apply(request: kmock.Request, body: Any) -> Obj:
+def check_apply(request: kmock.Request, body: Any) -> JsonDict:
     """The apply ``body`` once checked (400 Bad Request naming what is wrong)."""
     if not request.params.get("fieldManager"):
         raise error(400, "BadRequest", "fieldManager is required for apply requests")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from .printers import AGE, NAME, Cells, Obj, column, since
+from kube_devops.core.bodies import JsonDict
+
+from .printers import AGE, NAME, Cells, column, since
 
 COLUMNS = (
     NAME,
@@ -26,7 +28,7 @@ COLUMNS = (
 )
 
 
-def _state_reason(state: Obj) -> str | None:
+def _state_reason(state: JsonDict) -> str | None:
     waiting, terminated = state.get("waiting"), state.get("terminated")
     if waiting and waiting.get("reason"):
         return str(waiting["reason"])
@@ -39,7 +41,7 @@ def _state_reason(state: Obj) -> str | None:
     return None
 
 
-def _containers(status: Obj, reason: str) -> tuple[str, int, int, str]:
+def _containers(status: JsonDict, reason: str) -> tuple[str, int, int, str]:
     """(reason, ready containers, restarts, last termination time) over the containers."""
     ready = restarts = 0
     last, running = "", False
@@ -61,7 +63,7 @@ def _containers(status: Obj, reason: str) -> tuple[str, int, int, str]:
     return reason, ready, restarts, last
 
 
-def row(pod: Obj, now: datetime.datetime) -> Cells:
+def row(pod: JsonDict, now: datetime.datetime) -> Cells:
     """The cells of one pod."""
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     phase = str(status.get("phase") or "")
@@ -84,7 +86,7 @@ def row(pod: Obj, now: datetime.datetime) -> Cells:
     return cells + _wide(spec, status)
 
 
-def _wide(spec: Obj, status: Obj) -> Cells:
+def _wide(spec: JsonDict, status: JsonDict) -> Cells:
     gates = spec.get("readinessGates") or []
     conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
     met = sum(1 for gate in gates if conditions.get(gate.get("conditionType")) == "True")

@@ -12,14 +12,14 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.core.times import parse_rfc3339
 
-Obj = dict[str, Any]
 Cells = list[Any]
-Printer = tuple[tuple[Obj, ...], Callable[[Obj, datetime.datetime], Cells]]
+Printer = tuple[tuple[JsonDict, ...], Callable[[JsonDict, datetime.datetime], Cells]]
 
 
-def column(name: str, kind: str = "string", priority: int = 0, fmt: str = "") -> Obj:
+def column(name: str, kind: str = "string", priority: int = 0, fmt: str = "") -> JsonDict:
     """A ``TableColumnDefinition``."""
     return {"name": name, "type": kind, "format": fmt, "description": name, "priority": priority}
 
@@ -65,22 +65,22 @@ def since(timestamp: Any, now: datetime.datetime) -> str:
     return human_duration((now - when).total_seconds())
 
 
-def _meta(obj: Obj) -> Obj:
+def _meta(obj: JsonDict) -> JsonDict:
     return obj.get("metadata") or {}
 
 
-def _age(obj: Obj, now: datetime.datetime) -> str:
+def _age(obj: JsonDict, now: datetime.datetime) -> str:
     return since(_meta(obj).get("creationTimestamp"), now)
 
 
-def _containers(obj: Obj) -> tuple[str, str]:
+def _containers(obj: JsonDict) -> tuple[str, str]:
     template = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
     containers = template.get("containers") or []
     names = ",".join(str(c.get("name", "")) for c in containers)
     return names, ",".join(str(c.get("image", "")) for c in containers)
 
 
-def selector_string(selector: Obj | None) -> str:
+def selector_string(selector: JsonDict | None) -> str:
     """``LabelSelectorAsSelector(...).String()``: ``<none>`` for no selector."""
     if not selector:
         return "<none>"
@@ -93,48 +93,48 @@ def selector_string(selector: Obj | None) -> str:
     return ",".join(sorted(parts)) or "<none>"
 
 
-def _workload_wide(obj: Obj, selector: bool = True) -> Cells:
+def _workload_wide(obj: JsonDict, selector: bool = True) -> Cells:
     names, images = _containers(obj)
     if not selector:
         return [names, images]
     return [names, images, selector_string((obj.get("spec") or {}).get("selector"))]
 
 
-def _deployment(obj: Obj, now: datetime.datetime) -> Cells:
+def _deployment(obj: JsonDict, now: datetime.datetime) -> Cells:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     ready = f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 1)}"
     head = [_meta(obj).get("name"), ready, status.get("updatedReplicas", 0)]
     return [*head, status.get("availableReplicas", 0), _age(obj, now), *_workload_wide(obj)]
 
 
-def _replicaset(obj: Obj, now: datetime.datetime) -> Cells:
+def _replicaset(obj: JsonDict, now: datetime.datetime) -> Cells:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     head = [_meta(obj).get("name"), spec.get("replicas", 1), status.get("replicas", 0)]
     return [*head, status.get("readyReplicas", 0), _age(obj, now), *_workload_wide(obj)]
 
 
-def _statefulset(obj: Obj, now: datetime.datetime) -> Cells:
+def _statefulset(obj: JsonDict, now: datetime.datetime) -> Cells:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     ready = f"{status.get('readyReplicas', 0)}/{spec.get('replicas', 1)}"
     return [_meta(obj).get("name"), ready, _age(obj, now), *_workload_wide(obj, False)]
 
 
-def _namespace(obj: Obj, now: datetime.datetime) -> Cells:
+def _namespace(obj: JsonDict, now: datetime.datetime) -> Cells:
     phase = (obj.get("status") or {}).get("phase", "")
     return [_meta(obj).get("name"), phase, _age(obj, now)]
 
 
-def _configmap(obj: Obj, now: datetime.datetime) -> Cells:
+def _configmap(obj: JsonDict, now: datetime.datetime) -> Cells:
     count = len(obj.get("data") or {}) + len(obj.get("binaryData") or {})
     return [_meta(obj).get("name"), count, _age(obj, now)]
 
 
-def _lease(obj: Obj, now: datetime.datetime) -> Cells:
+def _lease(obj: JsonDict, now: datetime.datetime) -> Cells:
     holder = (obj.get("spec") or {}).get("holderIdentity") or ""
     return [_meta(obj).get("name"), holder, _age(obj, now)]
 
 
-def _default(obj: Obj, now: datetime.datetime) -> Cells:
+def _default(obj: JsonDict, now: datetime.datetime) -> Cells:
     return [_meta(obj).get("name"), _age(obj, now)]
 
 

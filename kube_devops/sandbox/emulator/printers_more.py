@@ -12,20 +12,22 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from .printers import AGE, NAME, Cells, Obj, Printer, column, selector_string, since
+from kube_devops.core.bodies import JsonDict
+
+from .printers import AGE, NAME, Cells, Printer, column, selector_string, since
 
 _INT = "integer"
 
 
-def _meta(obj: Obj) -> Obj:
+def _meta(obj: JsonDict) -> JsonDict:
     return obj.get("metadata") or {}
 
 
-def _head(obj: Obj) -> str:
+def _head(obj: JsonDict) -> str:
     return str(_meta(obj).get("name"))
 
 
-def _age(obj: Obj, now: datetime.datetime) -> str:
+def _age(obj: JsonDict, now: datetime.datetime) -> str:
     return since(_meta(obj).get("creationTimestamp"), now)
 
 
@@ -34,7 +36,7 @@ def _labels(labels: Any) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) or "<none>"
 
 
-def _ports(ports: list[Obj]) -> str:
+def _ports(ports: list[JsonDict]) -> str:
     shown = []
     for port in ports:
         node = f":{port['nodePort']}" if port.get("nodePort") else ""
@@ -42,7 +44,7 @@ def _ports(ports: list[Obj]) -> str:
     return ",".join(shown) or "<none>"
 
 
-def _external_ip(spec: Obj, status: Obj) -> str:
+def _external_ip(spec: JsonDict, status: JsonDict) -> str:
     kind, external = spec.get("type", "ClusterIP"), list(spec.get("externalIPs") or [])
     if kind == "ExternalName":
         return str(spec.get("externalName", ""))
@@ -53,7 +55,7 @@ def _external_ip(spec: Obj, status: Obj) -> str:
     return ",".join(external) or "<none>"
 
 
-def _service(obj: Obj, now: datetime.datetime) -> Cells:
+def _service(obj: JsonDict, now: datetime.datetime) -> Cells:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     ips = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
     cells = [_head(obj), spec.get("type", "ClusterIP"), ips[0] if ips else "<none>"]
@@ -61,16 +63,16 @@ def _service(obj: Obj, now: datetime.datetime) -> Cells:
     return [*cells, _labels(spec.get("selector"))]
 
 
-def _secret(obj: Obj, now: datetime.datetime) -> Cells:
+def _secret(obj: JsonDict, now: datetime.datetime) -> Cells:
     count = len(obj.get("data") or {})
     return [_head(obj), obj.get("type", "Opaque"), count, _age(obj, now)]
 
 
-def _service_account(obj: Obj, now: datetime.datetime) -> Cells:
+def _service_account(obj: JsonDict, now: datetime.datetime) -> Cells:
     return [_head(obj), len(obj.get("secrets") or []), _age(obj, now)]
 
 
-def _node_status(obj: Obj) -> str:
+def _node_status(obj: JsonDict) -> str:
     conditions = (obj.get("status") or {}).get("conditions") or []
     ready = next((c.get("status") for c in conditions if c.get("type") == "Ready"), None)
     shown = {"True": "Ready", "False": "NotReady"}.get(str(ready), "Unknown")
@@ -78,7 +80,7 @@ def _node_status(obj: Obj) -> str:
     return f"{shown},SchedulingDisabled" if unschedulable else shown
 
 
-def _node(obj: Obj, now: datetime.datetime) -> Cells:
+def _node(obj: JsonDict, now: datetime.datetime) -> Cells:
     prefix = "node-role.kubernetes.io/"
     labels = _meta(obj).get("labels") or {}
     roles = sorted(k.removeprefix(prefix) for k in labels if k.startswith(prefix))
@@ -92,7 +94,7 @@ def _node(obj: Obj, now: datetime.datetime) -> Cells:
     return cells + [info.get(field) or "<unknown>" for field in fields]
 
 
-def _daemonset(obj: Obj, now: datetime.datetime) -> Cells:
+def _daemonset(obj: JsonDict, now: datetime.datetime) -> Cells:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     counts = ("desiredNumberScheduled", "currentNumberScheduled", "numberReady")
     cells: Cells = [_head(obj), *(status.get(c, 0) for c in counts)]
@@ -105,18 +107,18 @@ def _daemonset(obj: Obj, now: datetime.datetime) -> Cells:
     return [*cells, names, images, selector_string(spec.get("selector"))]
 
 
-def _budget(obj: Obj, now: datetime.datetime) -> Cells:
+def _budget(obj: JsonDict, now: datetime.datetime) -> Cells:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     least, most = spec.get("minAvailable"), spec.get("maxUnavailable")
     shown = ["N/A" if v is None else str(v) for v in (least, most)]
     return [_head(obj), *shown, status.get("disruptionsAllowed", 0), _age(obj, now)]
 
 
-def _role(obj: Obj, now: datetime.datetime) -> Cells:
+def _role(obj: JsonDict, now: datetime.datetime) -> Cells:
     return [_head(obj), _meta(obj).get("creationTimestamp")]
 
 
-def _binding(obj: Obj, now: datetime.datetime) -> Cells:
+def _binding(obj: JsonDict, now: datetime.datetime) -> Cells:
     ref = obj.get("roleRef") or {}
     subjects = obj.get("subjects") or []
 
@@ -129,7 +131,7 @@ def _binding(obj: Obj, now: datetime.datetime) -> Cells:
     return [_head(obj), role, _age(obj, now), named("User"), named("Group"), ", ".join(accounts)]
 
 
-def _webhooks(obj: Obj, now: datetime.datetime) -> Cells:
+def _webhooks(obj: JsonDict, now: datetime.datetime) -> Cells:
     return [_head(obj), len(obj.get("webhooks") or []), _age(obj, now)]
 
 

@@ -18,9 +18,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from kube_devops.core.bodies import JsonDict
+
 from . import event_printer, pod_printer
 from .catalog import ResourceSpec
-from .printers import NAME, PRINTERS, Cells, Obj, Printer, since
+from .printers import NAME, PRINTERS, Cells, Printer, since
 from .printers_more import MORE_PRINTERS
 
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
@@ -67,7 +69,7 @@ def _crd_printer(spec: ResourceSpec) -> Printer:
         for c in spec.columns
     )  # fmt: skip
 
-    def cells(obj: Obj, now: datetime.datetime) -> Cells:
+    def cells(obj: JsonDict, now: datetime.datetime) -> Cells:
         name = (obj.get("metadata") or {}).get("name")
         values = [json_path(obj, c["jsonPath"]) for c in spec.columns]
         return [name] + [
@@ -88,23 +90,25 @@ def printer(spec: ResourceSpec) -> Printer:
     return PRINTERS.get(spec.printer) or MORE_PRINTERS.get(spec.printer) or PRINTERS[None]
 
 
-def _row_object(obj: Obj, include: str) -> Obj | None:
+def _row_object(obj: JsonDict, include: str) -> JsonDict | None:
     if include == "None":
         return None
     if include == "Object":
         return obj
-    partial: Obj = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1"}
+    partial: JsonDict = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1"}
     partial["metadata"] = obj.get("metadata") or {}
     return partial
 
 
-def table(spec: ResourceSpec, objects: Iterable[Obj], resource_version: str, include: str) -> Obj:
+def table(
+    spec: ResourceSpec, objects: Iterable[JsonDict], resource_version: str, include: str
+) -> JsonDict:
     """The Table of ``objects`` (see the module docstring)."""
     columns, cells = printer(spec)
     now = datetime.datetime.now(tz=datetime.UTC)
     rows = []
     for obj in objects:
-        row: Obj = {"cells": cells(obj, now)}
+        row: JsonDict = {"cells": cells(obj, now)}
         shown = _row_object(obj, include or "Metadata")
         if shown is not None:
             row["object"] = shown

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import copy
 
+from kube_devops.core.bodies import JsonDict
+
 from .printers import selector_string
-from .table import Obj, error
+from .table import error
 
 
-def scale_of(obj: Obj) -> Obj:
+def scale_of(obj: JsonDict) -> JsonDict:
     """The ``autoscaling/v1`` Scale of a workload object."""
     meta = obj.get("metadata") or {}
     fields = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
@@ -31,7 +33,7 @@ def scale_of(obj: Obj) -> Obj:
     }
 
 
-def scaled(obj: Obj, scale: Obj) -> Obj:
+def scaled(obj: JsonDict, scale: JsonDict) -> JsonDict:
     """``obj`` with the replicas of the written ``scale`` (422 when they are not a count)."""
     replicas = (scale.get("spec") or {}).get("replicas")
     if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:

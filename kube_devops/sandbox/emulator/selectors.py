@@ -13,9 +13,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .table import Obj, error
+from kube_devops.core.bodies import JsonDict
 
-Predicate = Callable[[Obj], bool]
+from .table import error
+
+Predicate = Callable[[JsonDict], bool]
 _SET = re.compile(r"^([^\s!=,()]+)\s+(in|notin)\s+\(([^)]*)\)$")
 _EQUALITY = re.compile(r"^([^\s!=,()]+)\s*(==|=|!=)\s*([^\s!=,()]*)$")
 _EXISTS = re.compile(r"^(!?)([^\s!=,()]+)$")
@@ -51,7 +53,7 @@ def _label_requirement(text: str) -> Callable[[Mapping[str, str]], bool]:
     raise error(400, "BadRequest", f"unable to parse requirement: {text!r}")
 
 
-def _field(obj: Obj, path: str) -> str:
+def _field(obj: JsonDict, path: str) -> str:
     value: Any = obj
     for step in path.split("."):
         value = value.get(step) if isinstance(value, dict) else None
@@ -75,7 +77,7 @@ def matcher(params: Mapping[str, str]) -> Predicate | None:
     if not labels and not fields:
         return None
 
-    def matches(obj: Obj) -> bool:
+    def matches(obj: JsonDict) -> bool:
         own = (obj.get("metadata") or {}).get("labels") or {}
         return all(r(own) for r in labels) and all(r(obj) for r in fields)
 

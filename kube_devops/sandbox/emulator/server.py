@@ -19,13 +19,14 @@ import aiohttp.web
 import attrs
 import kmock
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.sandbox.thirdparty import Response, forget_request, replace_request, route
 
 from . import paging, selectors, views
 from .catalog import RESOURCES, ResourceSpec, resource_info
 from .ownership import Owners
 from .scale import scale_of
-from .table import Obj, api_version, error
+from .table import api_version, error
 from .watches import WatchHub
 from .writes import Writes
 
@@ -43,7 +44,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     """Resources served because a CustomResourceDefinition of theirs is stored, by key."""
     _dry_id: int | None = None
     """The request (by id) being written with ``dryRun=All``, if one is."""
-    _dry_answers: dict[int, Obj] = attrs.field(factory=dict)
+    _dry_answers: dict[int, JsonDict] = attrs.field(factory=dict)
     """What each dry-run request (by id) would have stored: its answer."""
     _owners: Owners = attrs.field(factory=Owners)
     """The fields each server-side apply manager applied last, per object."""
@@ -95,12 +96,12 @@ class Emulator(Writes, kmock.KubernetesEmulator):
             answer = scale_of(answer)
         return Response(status=201 if id(request) in self._created else 200, payload=answer)
 
-    async def _written(self, request: kmock.Request) -> Obj:
+    async def _written(self, request: kmock.Request) -> JsonDict:
         """What an update request wrote (or, with ``dryRun=All``, would have written)."""
         dry = self._dry_answers.pop(id(request), None)
         if dry is not None:
             return dry
-        live: Obj = await super()._serve_update(request)  # type: ignore[assignment]
+        live: JsonDict = await super()._serve_update(request)  # type: ignore[assignment]
         return live
 
     async def _serve_delete(self, request: kmock.Request) -> Any:
@@ -121,7 +122,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
         kind, version = f"{spec.kind}List", api_version(request.resource)
         return {"kind": kind, "apiVersion": version, "metadata": metadata, "items": items}
 
-    def _listed(self, request: kmock.Request) -> tuple[list[Obj], Obj]:
+    def _listed(self, request: kmock.Request) -> tuple[list[JsonDict], JsonDict]:
         """The selected page of a list request's objects, and the list metadata."""
         stored = [
             (f"{namespace or ''}/{name}", obj)
@@ -137,7 +138,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
         return paging.page([e for e in entries if select(e[1])], request.params, rv, True)
 
     async def _serve_fetch(self, request: kmock.Request) -> Any:
-        answer: Obj = await super()._serve_fetch(request)  # type: ignore[assignment]
+        answer: JsonDict = await super()._serve_fetch(request)  # type: ignore[assignment]
         if request.subresource == "scale":
             return scale_of(answer)
         spec = self.specs().get(request.resource)
@@ -164,7 +165,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
 
     # -- test and sandbox helpers (call on the emulator's loop) --------------------------------
 
-    async def seed(self, resource: str, obj: Obj) -> Obj:
+    async def seed(self, resource: str, obj: JsonDict) -> JsonDict:
         """Store ``obj`` as if created over the API (stamped, with an ADDED event)."""
         meta = obj.setdefault("metadata", {})
         res = kmock.resource(resource)
@@ -174,7 +175,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
             self.watches.changed.notify_all()
         return obj
 
-    async def modify(self, resource: str, obj: Obj) -> Obj:
+    async def modify(self, resource: str, obj: JsonDict) -> JsonDict:
         """Store ``obj`` over the object of its namespace and name, unconditionally (MODIFIED)."""
         meta = obj.get("metadata") or {}
         key: Any = (kmock.resource(resource), meta.get("namespace"), meta.get("name"))

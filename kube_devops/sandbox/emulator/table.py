@@ -19,9 +19,8 @@ import jsonpatch
 import jsonpointer
 import kmock
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.core.times import rfc3339
-
-Obj = dict[str, Any]
 
 
 def now() -> str:
@@ -41,7 +40,7 @@ def api_version(resource: Any) -> str:
     return f"{resource.group}/{resource.version}" if resource.group else str(resource.version)
 
 
-def check_precondition(old: Obj, wanted: Any) -> None:
+def check_precondition(old: JsonDict, wanted: Any) -> None:
     """Raise 409 Conflict when ``wanted`` (a resourceVersion, if given) is not ``old``'s."""
     current = (old.get("metadata") or {}).get("resourceVersion")
     if wanted not in (None, "") and str(wanted) != current:
@@ -53,10 +52,10 @@ def check_precondition(old: Obj, wanted: Any) -> None:
         )
 
 
-def json_patch(old: Obj, ops: list[Any]) -> Obj:
+def json_patch(old: JsonDict, ops: list[Any]) -> JsonDict:
     """``old`` with the RFC 6902 patch ``ops`` applied (422 Invalid when a ``test`` op fails)."""
     try:
-        result: Obj = jsonpatch.apply_patch(old, ops, in_place=False)
+        result: JsonDict = jsonpatch.apply_patch(old, ops, in_place=False)
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
         raise error(422, "Invalid", f"the JSON patch cannot be applied: {err}") from err
     return result

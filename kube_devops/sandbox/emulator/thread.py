@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 import kmock
 import yaml
 
+from kube_devops.core.bodies import JsonDict
+
 from .server import Emulator
-from .table import Obj
 
 _T = TypeVar("_T")
 
@@ -93,23 +94,23 @@ class EmulatorThread:
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(10)
 
-    def seed(self, resource: str, obj: Obj) -> Obj:
+    def seed(self, resource: str, obj: JsonDict) -> JsonDict:
         """Create ``obj`` in the store directly (stamped; watchers see ADDED)."""
         return self.call_async(lambda emu: emu.seed(resource, copy.deepcopy(obj)))
 
-    def seed_namespace(self, name: str, labels: Mapping[str, str] | None = None) -> Obj:
+    def seed_namespace(self, name: str, labels: Mapping[str, str] | None = None) -> JsonDict:
         """Store a Namespace (kmock cannot create namespaces over HTTP)."""
-        obj: Obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+        obj: JsonDict = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
         if labels:
             obj["metadata"]["labels"] = dict(labels)
         obj["status"] = {"phase": "Active"}
         return self.seed("v1/namespaces", obj)
 
-    def objects(self, resource: str, namespace: str | None = None) -> list[Obj]:
+    def objects(self, resource: str, namespace: str | None = None) -> list[JsonDict]:
         """Snapshot of the live objects of ``resource`` (optionally in one namespace)."""
         res = kmock.resource(resource)
 
-        def snapshot(emu: Emulator) -> list[Obj]:
+        def snapshot(emu: Emulator) -> list[JsonDict]:
             return [
                 copy.deepcopy(obj.raw)
                 for (r, ns, _), obj in emu.objects.items()

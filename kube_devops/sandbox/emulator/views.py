@@ -22,11 +22,12 @@ from typing import Any
 import attrs
 import kmock
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.sandbox.thirdparty import Response
 
 from . import discovery, openapi, printing
 from .catalog import KNOWN, SERVER_VERSION, ResourceSpec
-from .table import Obj, error
+from .table import error
 
 _NAMESPACES = kmock.resource("v1/namespaces")
 NAMESPACES_ALIAS = "kmock:namespaces"
@@ -53,7 +54,7 @@ def served_specs(resources: Any, crds: dict[str, ResourceSpec]) -> dict[Any, Res
     return specs
 
 
-def server_version() -> Obj:
+def server_version() -> JsonDict:
     """``/version``: the emulated release, marked as such in the build metadata."""
     major, minor, _ = SERVER_VERSION.lstrip("v").split(".")
     return {
@@ -71,7 +72,7 @@ def discovery_answer(specs: list[ResourceSpec], request: kmock.Request) -> Any:
     """The discovery document at the request's path (see the module docstring)."""
     path = request.url.path.rstrip("/")
     parts = path.strip("/").split("/")
-    answer: Obj | None
+    answer: JsonDict | None
     if path in ("/api", "/apis") and discovery.wants_aggregated(request.headers.get("Accept", "")):
         answer = discovery.aggregated(specs, core=path == "/api")
         return Response(payload=answer, headers={"Content-Type": discovery.AGGREGATED_TYPE})
@@ -100,8 +101,11 @@ def openapi_answer(specs: list[ResourceSpec], request: kmock.Request) -> Any:
 
 
 def table_answer(
-    spec: ResourceSpec | None, request: kmock.Request, objects: Iterable[Obj], metadata: Obj
-) -> Obj | None:
+    spec: ResourceSpec | None,
+    request: kmock.Request,
+    objects: Iterable[JsonDict],
+    metadata: JsonDict,
+) -> JsonDict | None:
     """The Table of ``objects`` with the list ``metadata`` if the request asks for one (``None``
     otherwise)."""
     if spec is None or not printing.wants_table(request.headers.get("Accept", "")):
@@ -116,7 +120,9 @@ def table_answer(
 WATCH_TYPE = "application/json;stream=watch"
 
 
-def table_events(spec: ResourceSpec | None, request: kmock.Request) -> Callable[[Obj], Obj] | None:
+def table_events(
+    spec: ResourceSpec | None, request: kmock.Request
+) -> Callable[[JsonDict], JsonDict] | None:
     """For a watch asking for Tables: each event's object as a one-row Table, the columns in the
     first one only (as the API server sends them); ``None`` for a plain watch."""
     if spec is None or not printing.wants_table(request.headers.get("Accept", "")):
@@ -124,7 +130,7 @@ def table_events(spec: ResourceSpec | None, request: kmock.Request) -> Callable[
     include = request.params.get("includeObject", "Metadata")
     first = True
 
-    def transform(event: Obj) -> Obj:
+    def transform(event: JsonDict) -> JsonDict:
         nonlocal first
         obj = event.get("object") or {}
         if event.get("type") in ("ERROR", "BOOKMARK"):

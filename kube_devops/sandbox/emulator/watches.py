@@ -25,9 +25,8 @@ import aiohttp.web
 import attrs
 import kmock
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.sandbox.thirdparty import raw_request
-
-from .table import Obj
 
 #: Events kept per resource for watch resumption; older resourceVersions get 410 Gone.
 EVENT_LOG_SIZE = 10_000
@@ -41,7 +40,7 @@ class EventLog:
     """Absolute index of ``events[0]``."""
     horizon: int = 0
     """Resource versions at or below this one are no longer served (410 Gone)."""
-    events: list[tuple[int, Obj]] = attrs.field(factory=list)
+    events: list[tuple[int, JsonDict]] = attrs.field(factory=list)
 
 
 @attrs.define(kw_only=True)
@@ -57,7 +56,7 @@ class WatchHub:
     started: list[tuple[str, str]] = attrs.field(factory=list)
     """Every watch served, as (resource path, resourceVersion it started from; "" = none)."""
 
-    def record(self, resource: Any, rv: int, event_type: str, obj: Obj) -> None:
+    def record(self, resource: Any, rv: int, event_type: str, obj: JsonDict) -> None:
         """Log one event of ``resource`` (call holding ``changed``)."""
         log = self._logs.setdefault(resource, EventLog())
         log.events.append((rv, {"type": event_type, "object": copy.deepcopy(obj)}))
@@ -80,8 +79,8 @@ class WatchHub:
         self,
         request: kmock.Request,
         objects: Any,
-        transform: Callable[[Obj], Obj] | None = None,
-        select: Callable[[Obj], bool] | None = None,
+        transform: Callable[[JsonDict], JsonDict] | None = None,
+        select: Callable[[JsonDict], bool] | None = None,
     ) -> AsyncIterator[Any]:
         """The watch stream of ``request`` (``objects``: the emulator's store): the events of the
         objects ``select`` accepts (all if ``None``), each passed through ``transform``."""
@@ -97,8 +96,8 @@ class WatchHub:
                 self._open.pop(id(raw), None)
 
     async def _events(
-        self, request: kmock.Request, objects: Any, select: Callable[[Obj], bool]
-    ) -> AsyncIterator[Obj]:
+        self, request: kmock.Request, objects: Any, select: Callable[[JsonDict], bool]
+    ) -> AsyncIterator[JsonDict]:
         loop = asyncio.get_running_loop()
         timeout = float(request.params.get("timeoutSeconds") or 0)
         deadline = loop.time() + timeout if timeout > 0 else None
@@ -124,8 +123,8 @@ class WatchHub:
                     yield change
 
     def _start(
-        self, request: kmock.Request, objects: Any, since: str, select: Callable[[Obj], bool]
-    ) -> tuple[list[Obj], int]:
+        self, request: kmock.Request, objects: Any, since: str, select: Callable[[JsonDict], bool]
+    ) -> tuple[list[JsonDict], int]:
         """The first events of a watch and the log position to follow from (-1: none)."""
         log = self._logs.setdefault(request.resource, EventLog())
         if since in ("", "0"):
@@ -183,11 +182,11 @@ class WatchHub:
             self.changed.notify_all()
 
 
-def _everything(_obj: Obj) -> bool:
+def _everything(_obj: JsonDict) -> bool:
     return True
 
 
-def _wanted(request: kmock.Request, obj: Obj, select: Callable[[Obj], bool]) -> bool:
+def _wanted(request: kmock.Request, obj: JsonDict, select: Callable[[JsonDict], bool]) -> bool:
     """Whether ``obj`` is in the watch's namespace and name (if given) and selected."""
     meta = obj.get("metadata") or {}
     if request.namespace is not None and meta.get("namespace") != request.namespace:
@@ -195,8 +194,8 @@ def _wanted(request: kmock.Request, obj: Obj, select: Callable[[Obj], bool]) -> 
     return (request.name is None or meta.get("name") == request.name) and select(obj)
 
 
-def _gone(since: str, horizon: int) -> Obj:
-    status: Obj = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure"}
+def _gone(since: str, horizon: int) -> JsonDict:
+    status: JsonDict = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure"}
     status.update(
         code=410, reason="Expired", message=f"too old resource version: {since} ({horizon})"
     )

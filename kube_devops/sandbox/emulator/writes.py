@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import kmock
 
+from kube_devops.core.bodies import JsonDict
+
 from . import admission, patching
 from .catalog import ResourceSpec, resource_info
 from .crds import CRDS, served_spec, with_status
 from .ownership import Owners
 from .scale import scale_of, scaled
-from .table import Obj, api_version, check_precondition, error, now
+from .table import api_version, check_precondition, error, now
 from .watches import WatchHub
 
 
@@ -41,7 +43,7 @@ class Writes:
         _created: set[int]
         _crd_specs: dict[str, ResourceSpec]
         _dry_id: int | None
-        _dry_answers: dict[int, Obj]
+        _dry_answers: dict[int, JsonDict]
         _owners: Owners
         watches: WatchHub
 
@@ -102,7 +104,7 @@ class Writes:
             meta["generation"] = 1
         self._store(key, body, "ADDED")
 
-    def _current(self, request: kmock.Request) -> tuple[Any, Obj]:
+    def _current(self, request: kmock.Request) -> tuple[Any, JsonDict]:
         key: Any = (request.resource, request.namespace, request.name)
         if key not in self.objects or self.objects[key].deleted:
             plural = request.resource.plural if request.resource else "objects"
@@ -136,7 +138,7 @@ class Writes:
         if kind == patching.PatchType.APPLY and request.subresource is None:
             self._own(request, data)
 
-    def _own(self, request: kmock.Request, manifest: Obj) -> None:
+    def _own(self, request: kmock.Request, manifest: JsonDict) -> None:
         if self._dry_id is None:  # a dry run changes no ownership
             key = (request.resource, request.namespace, request.name)
             self._owners.record(key, request.params["fieldManager"], manifest)
@@ -157,7 +159,7 @@ class Writes:
             body = scaled(old, body)
         self._update(key, old, copy.deepcopy(body), request)
 
-    def _update(self, key: Any, old: Obj, new: Obj, request: kmock.Request) -> None:
+    def _update(self, key: Any, old: JsonDict, new: JsonDict, request: kmock.Request) -> None:
         spec = self.specs().get(key[0])
         if request.subresource is None and spec is not None and "status" in spec.subresources:
             new.pop("status", None)  # the status subresource alone writes status
@@ -190,7 +192,7 @@ class Writes:
             return
         self._store(key, old, "DELETED")
 
-    def _store(self, key: Any, obj: Obj, event: str) -> None:
+    def _store(self, key: Any, obj: JsonDict, event: str) -> None:
         if self._dry_id is not None:  # dryRun=All: answer what would be stored, store nothing
             self._dry_answers[self._dry_id] = copy.deepcopy(obj)
             return
@@ -209,7 +211,7 @@ class Writes:
             self.objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
         self.watches.record(key[0], self._rv, event, stored)
 
-    def _serve_crd(self, crd: Obj, event: str) -> None:
+    def _serve_crd(self, crd: JsonDict, event: str) -> None:
         spec = served_spec(crd)
         if spec is None:
             return
@@ -225,11 +227,11 @@ class Writes:
         self.resources[spec.key] = resource_info(spec)
 
 
-def _named(body: Any) -> Obj:
+def _named(body: Any) -> JsonDict:
     """The metadata of a create's ``body``, its name generated from ``generateName`` if asked."""
     if not isinstance(body, dict):
         raise error(400, "BadRequest", "the body of a create must be a JSON object")
-    meta: Obj = body.setdefault("metadata", {})
+    meta: JsonDict = body.setdefault("metadata", {})
     if not meta.get("name") and meta.get("generateName"):
         meta["name"] = meta["generateName"] + secrets.token_hex(3)[:5]
     if not meta.get("name"):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.manifests import labels as lb
@@ -37,8 +38,6 @@ from kube_devops.sandbox.real.objects import (
 )
 from kube_devops.sandbox.scrape_config import scrape_configs
 from kube_devops.sandbox.seed import Seed
-
-Obj = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,7 @@ class RealApi:
         plane: RealControlPlane,
         nodes: NodeSimulator,
         kubeconfig: Path,
-        endpoints: list[Obj],
+        endpoints: list[JsonDict],
         stored: int,
     ) -> None:
         assert plane.info is not None, "a started control plane"

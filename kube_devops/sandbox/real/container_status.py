@@ -12,21 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.core.times import parse_rfc3339, rfc3339
 
-Obj = dict[str, Any]
 
-
-def ready_at(container: Obj, started_at: dt.datetime) -> dt.datetime:
+def ready_at(container: JsonDict, started_at: dt.datetime) -> dt.datetime:
     """When a container started at ``started_at`` turns ready: at once without a readiness
     probe, else after the probe's ``initialDelaySeconds``."""
     probe = container.get("readinessProbe") or {}
     return started_at + dt.timedelta(seconds=int(probe.get("initialDelaySeconds") or 0))
 
 
-def running(pod: Obj, container: Obj, since: dt.datetime, now: dt.datetime, restarts: int) -> Obj:
+def running(
+    pod: JsonDict, container: JsonDict, since: dt.datetime, now: dt.datetime, restarts: int
+) -> JsonDict:
     """A container running since ``since`` after ``restarts`` restarts."""
     image = str(container.get("image") or "")
     return {
@@ -42,7 +42,7 @@ def running(pod: Obj, container: Obj, since: dt.datetime, now: dt.datetime, rest
     }
 
 
-def init_status(pod: Obj, container: Obj, now: dt.datetime) -> Obj:
+def init_status(pod: JsonDict, container: JsonDict, now: dt.datetime) -> JsonDict:
     """An init container: completed, or running when it is a native sidecar."""
     if container.get("restartPolicy") == "Always":  # a native sidecar keeps running
         return running(pod, container, now, now, 0)
@@ -55,13 +55,13 @@ def init_status(pod: Obj, container: Obj, now: dt.datetime) -> Obj:
     }
 
 
-def last_crash(entry: Obj) -> dt.datetime | None:
+def last_crash(entry: JsonDict) -> dt.datetime | None:
     """When the container last terminated, or None if it never did."""
     finished_at = ((entry.get("lastState") or {}).get("terminated") or {}).get("finishedAt")
     return parse_rfc3339(finished_at) if finished_at else None
 
 
-def crash(entry: Obj, now: dt.datetime) -> Obj:
+def crash(entry: JsonDict, now: dt.datetime) -> JsonDict:
     """The container ran (since it last started, or restarted after its last crash) and died."""
     running = (entry.get("state") or {}).get("running") or {}
     began = parse_rfc3339(running["startedAt"]) if running else last_crash(entry) or now
@@ -81,13 +81,13 @@ def crash(entry: Obj, now: dt.datetime) -> Obj:
     }
 
 
-def crash_looping(entry: Obj) -> bool:
+def crash_looping(entry: JsonDict) -> bool:
     """Whether the container waits to restart after a crash."""
     waiting = (entry.get("state") or {}).get("waiting") or {}
     return waiting.get("reason") == "CrashLoopBackOff"
 
 
-def terminated(code: int, reason: str, began: dt.datetime, ended: dt.datetime) -> Obj:
+def terminated(code: int, reason: str, began: dt.datetime, ended: dt.datetime) -> JsonDict:
     """A ``state.terminated`` with its exit code and times."""
     terminated = {
         "exitCode": code,
@@ -104,7 +104,7 @@ def image_id(image: str) -> str:
     return f"{image.split('@')[0]}@sha256:{digest}"
 
 
-def container_id(pod: Obj, name: object, restarts: int) -> str:
+def container_id(pod: JsonDict, name: object, restarts: int) -> str:
     """A stable container ID per pod, container and restart."""
     uid = (pod.get("metadata") or {}).get("uid", "")
     return "sim://" + hashlib.sha256(f"{uid}/{name}/{restarts}".encode()).hexdigest()[:32]

@@ -19,13 +19,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.core.times import parse_rfc3339
 from kube_devops.sandbox.real.behaviour import Behaviour
 from kube_devops.sandbox.real.container_status import last_crash, ready_at
-
-Obj = dict[str, Any]
 
 
 class Step(StrEnum):
@@ -65,7 +63,7 @@ TERMINAL_PHASES = frozenset({"Succeeded", "Failed"})
 
 
 def decide(
-    pod: Obj, behaviour: Behaviour, nodes: NodeView, now: dt.datetime, crash_period: float
+    pod: JsonDict, behaviour: Behaviour, nodes: NodeView, now: dt.datetime, crash_period: float
 ) -> Decision:
     """The next step for ``pod`` (see the module docstring)."""
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
@@ -86,7 +84,7 @@ def decide(
     return _readiness(pod, now)
 
 
-def feasible_nodes(pod: Obj, nodes: NodeView) -> list[str]:
+def feasible_nodes(pod: JsonDict, nodes: NodeView) -> list[str]:
     """Nodes whose labels hold every ``nodeSelector`` entry, least loaded first (then by name)."""
     selector = (pod.get("spec") or {}).get("nodeSelector") or {}
     fits = [
@@ -97,7 +95,7 @@ def feasible_nodes(pod: Obj, nodes: NodeView) -> list[str]:
     return sorted(fits, key=lambda name: (nodes.load.get(name, 0), name))
 
 
-def unschedulable_message(pod: Obj, nodes: NodeView, behaviour: Behaviour) -> str:
+def unschedulable_message(pod: JsonDict, nodes: NodeView, behaviour: Behaviour) -> str:
     """The scheduler-style reason a pod stays Pending."""
     total = len(nodes.labels)
     if behaviour is Behaviour.PENDING:
@@ -107,7 +105,7 @@ def unschedulable_message(pod: Obj, nodes: NodeView, behaviour: Behaviour) -> st
     )
 
 
-def _schedule(pod: Obj, behaviour: Behaviour, nodes: NodeView) -> Decision:
+def _schedule(pod: JsonDict, behaviour: Behaviour, nodes: NodeView) -> Decision:
     fits = [] if behaviour is Behaviour.PENDING else feasible_nodes(pod, nodes)
     if fits:
         return Decision(Step.BIND, node=fits[0])
@@ -118,7 +116,7 @@ def _schedule(pod: Obj, behaviour: Behaviour, nodes: NodeView) -> Decision:
     return NOTHING if marked else Decision(Step.UNSCHEDULABLE)
 
 
-def _next_crash(status: Obj, now: dt.datetime, crash_period: float) -> Decision:
+def _next_crash(status: JsonDict, now: dt.datetime, crash_period: float) -> Decision:
     entries = status.get("containerStatuses") or []
     crashes = [last_crash(entry) for entry in entries]
     known = [when for when in crashes if when is not None]
@@ -130,7 +128,7 @@ def _next_crash(status: Obj, now: dt.datetime, crash_period: float) -> Decision:
     return Decision(Step.NOTHING, recheck_in=(due - now).total_seconds())
 
 
-def _readiness(pod: Obj, now: dt.datetime) -> Decision:
+def _readiness(pod: JsonDict, now: dt.datetime) -> Decision:
     containers = {c.get("name"): c for c in (pod.get("spec") or {}).get("containers") or []}
     waits: list[float] = []
     for entry in (pod.get("status") or {}).get("containerStatuses") or []:

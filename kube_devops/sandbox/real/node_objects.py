@@ -11,11 +11,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.core.times import rfc3339
-
-Obj = dict[str, Any]
 
 LEASE_NAMESPACE = "kube-node-lease"
 NODE_IP = "127.0.0.1"
@@ -40,7 +38,7 @@ def node_labels(name: str) -> dict[str, str]:
     }
 
 
-def node(name: str, kubelet_version: str, now: dt.datetime) -> Obj:
+def node(name: str, kubelet_version: str, now: dt.datetime) -> JsonDict:
     """A Ready Node named ``name``."""
     return {
         "apiVersion": "v1",
@@ -51,7 +49,7 @@ def node(name: str, kubelet_version: str, now: dt.datetime) -> Obj:
     }
 
 
-def node_status(name: str, kubelet_version: str, now: dt.datetime, since: dt.datetime) -> Obj:
+def node_status(name: str, kubelet_version: str, now: dt.datetime, since: dt.datetime) -> JsonDict:
     """The Node's status with fresh heartbeats on every condition, unchanged since ``since``."""
     conditions = [
         {
@@ -77,7 +75,7 @@ def node_status(name: str, kubelet_version: str, now: dt.datetime, since: dt.dat
     }
 
 
-def _node_info(name: str, kubelet_version: str) -> Obj:
+def _node_info(name: str, kubelet_version: str) -> JsonDict:
     return {
         "machineID": name,
         "systemUUID": name,
@@ -92,7 +90,7 @@ def _node_info(name: str, kubelet_version: str) -> Obj:
     }
 
 
-def lease(name: str, node_uid: str, duration: int, now: dt.datetime) -> Obj:
+def lease(name: str, node_uid: str, duration: int, now: dt.datetime) -> JsonDict:
     """The node's heartbeat Lease, renewed ``now``."""
     owner = {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node_uid}
     return {

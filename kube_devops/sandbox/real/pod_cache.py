@@ -12,15 +12,13 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.sandbox.real.decisions import TERMINAL_PHASES, NodeView
 from kube_devops.sandbox.real.workqueue import KeyQueue
 
-Obj = dict[str, Any]
 
-
-def pod_key(pod: Obj) -> str:
+def pod_key(pod: JsonDict) -> str:
     """``namespace/name`` of a pod."""
     meta = pod.get("metadata") or {}
     return f"{meta.get('namespace')}/{meta.get('name')}"
@@ -31,19 +29,19 @@ class PodCache:
 
     def __init__(self, node_labels: Mapping[str, Mapping[str, str]]) -> None:
         self.node_labels = node_labels
-        self.pods: dict[str, Obj] = {}
+        self.pods: dict[str, JsonDict] = {}
         self.queue = KeyQueue()
         self.listed = asyncio.Event()
         """Set once the first pod list has been received."""
 
-    def resync(self, items: list[Obj]) -> None:
+    def resync(self, items: list[JsonDict]) -> None:
         """Replace the known pods after a (re)list and queue every one of them."""
         self.pods = {pod_key(pod): pod for pod in items}
         for key in self.pods:
             self.queue.add(key)
         self.listed.set()
 
-    def apply(self, event_type: str, obj: Obj) -> None:
+    def apply(self, event_type: str, obj: JsonDict) -> None:
         """Record one pod event and queue the pod."""
         key = pod_key(obj)
         if event_type == "DELETED":
@@ -52,7 +50,7 @@ class PodCache:
         self.remember(obj)
         self.queue.add(key)
 
-    def remember(self, pod: Obj) -> None:
+    def remember(self, pod: JsonDict) -> None:
         """Keep ``pod`` unless a newer version of it is known already."""
         key = pod_key(pod)
         known = self.pods.get(key)
@@ -69,7 +67,7 @@ class PodCache:
         return NodeView(self.node_labels, load)
 
 
-def _older(candidate: Obj, known: Obj) -> bool:
+def _older(candidate: JsonDict, known: JsonDict) -> bool:
     """Whether ``candidate`` is an older version of the same pod than ``known``."""
     if (candidate.get("metadata") or {}).get("uid") != (known.get("metadata") or {}).get("uid"):
         return False

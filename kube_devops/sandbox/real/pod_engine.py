@@ -16,8 +16,8 @@ import ipaddress
 import logging
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.kube import nodes as kubelet
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Conflict, KubeError, NotFound
@@ -27,7 +27,6 @@ from kube_devops.sandbox.real.decisions import Step, decide, unschedulable_messa
 from kube_devops.sandbox.real.node_objects import NODE_IP
 from kube_devops.sandbox.real.pod_cache import PodCache, pod_key
 
-Obj = dict[str, Any]
 log = logging.getLogger(__name__)
 
 
@@ -82,7 +81,7 @@ class PodEngine:
             self.steps[decision.step] += 1
 
     async def _take(
-        self, step: Step, node: str | None, pod: Obj, behaviour: Behaviour, now: dt.datetime
+        self, step: Step, node: str | None, pod: JsonDict, behaviour: Behaviour, now: dt.datetime
     ) -> None:
         meta = pod["metadata"]
         namespace, name = meta["namespace"], meta["name"]
@@ -97,7 +96,7 @@ class PodEngine:
                 await kubelet.report_pod_status(self.client, namespace, name, status)
             )
 
-    async def _bind(self, pod: Obj, node: str) -> None:
+    async def _bind(self, pod: JsonDict, node: str) -> None:
         meta = pod["metadata"]
         try:
             await kubelet.bind_pod(self.client, meta["namespace"], meta["name"], node)
@@ -106,7 +105,9 @@ class PodEngine:
         bound = {**pod, "spec": {**pod.get("spec", {}), "nodeName": node}}
         self.cache.pods[pod_key(pod)] = bound  # counted on its node until the watch event arrives
 
-    def _status(self, step: Step, pod: Obj, behaviour: Behaviour, now: dt.datetime) -> Obj:
+    def _status(
+        self, step: Step, pod: JsonDict, behaviour: Behaviour, now: dt.datetime
+    ) -> JsonDict:
         if step is Step.UNSCHEDULABLE:
             return pod_status.unschedulable(
                 pod, unschedulable_message(pod, self.cache.view(), behaviour)
@@ -129,7 +130,7 @@ class PodEngine:
         return str(next(self._addresses))
 
 
-def _behaviour(pod: Obj) -> Behaviour:
+def _behaviour(pod: JsonDict) -> Behaviour:
     try:
         return behaviour_of(pod)
     except ValueError as err:

@@ -16,8 +16,8 @@ whole new ``status`` (sent as a merge patch of ``pods/status``, so lists are rep
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from kube_devops.core.bodies import JsonDict
 from kube_devops.core.times import parse_rfc3339, rfc3339
 from kube_devops.sandbox.real.container_status import (
     crash,
@@ -28,14 +28,12 @@ from kube_devops.sandbox.real.container_status import (
     terminated,
 )
 
-Obj = dict[str, Any]
 
-
-def started(pod: Obj, ip: str, host_ip: str, now: dt.datetime) -> Obj:
+def started(pod: JsonDict, ip: str, host_ip: str, now: dt.datetime) -> JsonDict:
     """The status of a pod whose containers have just started."""
     spec = pod.get("spec") or {}
     ready = [running(pod, c, now, now, 0) for c in spec.get("containers") or []]
-    status: Obj = {
+    status: JsonDict = {
         "phase": "Running",
         "hostIP": host_ip,
         "hostIPs": [{"ip": host_ip}],
@@ -52,7 +50,7 @@ def started(pod: Obj, ip: str, host_ip: str, now: dt.datetime) -> Obj:
     return status
 
 
-def readiness_refreshed(pod: Obj, now: dt.datetime) -> Obj:
+def readiness_refreshed(pod: JsonDict, now: dt.datetime) -> JsonDict:
     """The pod's status with each running container's ready flag recomputed for ``now``."""
     status = dict(pod.get("status") or {})
     containers = {c.get("name"): c for c in (pod.get("spec") or {}).get("containers") or []}
@@ -69,7 +67,7 @@ def readiness_refreshed(pod: Obj, now: dt.datetime) -> Obj:
     return status
 
 
-def crashed(pod: Obj, now: dt.datetime) -> Obj:
+def crashed(pod: JsonDict, now: dt.datetime) -> JsonDict:
     """The pod's status after every container crashed once more and waits to restart."""
     status = dict(pod.get("status") or {})
     status["containerStatuses"] = [crash(entry, now) for entry in _statuses(pod, now)]
@@ -77,7 +75,7 @@ def crashed(pod: Obj, now: dt.datetime) -> Obj:
     return status
 
 
-def finished(pod: Obj, succeeded: bool, ip: str, host_ip: str, now: dt.datetime) -> Obj:
+def finished(pod: JsonDict, succeeded: bool, ip: str, host_ip: str, now: dt.datetime) -> JsonDict:
     """The status of a pod whose containers ran to completion (exit 0) or failed (exit 1)."""
     status = started(pod, ip, host_ip, now)
     code = 0 if succeeded else 1
@@ -91,7 +89,7 @@ def finished(pod: Obj, succeeded: bool, ip: str, host_ip: str, now: dt.datetime)
     return status
 
 
-def unschedulable(pod: Obj, message: str) -> Obj:
+def unschedulable(pod: JsonDict, message: str) -> JsonDict:
     """A Pending pod the scheduler could not place."""
     condition = {
         "type": "PodScheduled",
@@ -103,11 +101,11 @@ def unschedulable(pod: Obj, message: str) -> Obj:
     return {"phase": "Pending", "conditions": [condition]}
 
 
-def _inits(pod: Obj, now: dt.datetime) -> list[Obj]:
+def _inits(pod: JsonDict, now: dt.datetime) -> list[JsonDict]:
     return [init_status(pod, c, now) for c in (pod.get("spec") or {}).get("initContainers") or []]
 
 
-def _statuses(pod: Obj, now: dt.datetime) -> list[Obj]:
+def _statuses(pod: JsonDict, now: dt.datetime) -> list[JsonDict]:
     """The pod's container statuses (fresh running ones if it has none yet)."""
     known = (pod.get("status") or {}).get("containerStatuses")
     if known:
@@ -116,7 +114,9 @@ def _statuses(pod: Obj, now: dt.datetime) -> list[Obj]:
     return [running(pod, c, now, now, 0) for c in containers]
 
 
-def _conditions(status: Obj, now: dt.datetime, reason: str = "ContainersNotReady") -> list[Obj]:
+def _conditions(
+    status: JsonDict, now: dt.datetime, reason: str = "ContainersNotReady"
+) -> list[JsonDict]:
     unready = [e.get("name") for e in status.get("containerStatuses") or [] if not e.get("ready")]
     ready = "False" if unready else "True"
     message = f"containers with unready status: [{' '.join(map(str, unready))}]"
