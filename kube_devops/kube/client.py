@@ -47,6 +47,7 @@ import urllib3
 from kubernetes import client
 
 from kube_devops.core.bodies import JsonDict as JsonDict
+from kube_devops.core.meta import Meta
 from kube_devops.kube.config import ClusterConfig, load_api_client
 from kube_devops.kube.errors import KubeError, TransientError, error_from_status
 from kube_devops.kube.resources import Resource
@@ -260,7 +261,7 @@ class KubeClient:
                 continue_token=token,
             )
             items.extend(page.get("items") or [])
-            token = (page.get("metadata") or {}).get("continue") or None
+            token = Meta.of(page).list_continue
             if not token:
                 page["items"] = items
                 return page
@@ -269,7 +270,7 @@ class KubeClient:
         self, resource: Resource, body: JsonDict, namespace: str | None = None
     ) -> JsonDict:
         """Create ``body``; its namespace defaults to ``body.metadata.namespace``."""
-        ns = namespace or (body.get("metadata") or {}).get("namespace")
+        ns = namespace or Meta.of(body).declared_namespace
         return _as_dict(await self.request("POST", resource.path(ns), body=body))
 
     async def replace(

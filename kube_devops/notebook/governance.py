@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kube_devops.core.evaluation import PodResult, evaluate_pod
+from kube_devops.core.meta import Meta
 from kube_devops.core.policy import (
     Policy,
     PolicyError,
@@ -133,7 +134,7 @@ def policy_statuses(policies: list[dict[str, Any]]) -> pd.DataFrame:
 def enforcement_actions(events: list[dict[str, Any]]) -> pd.DataFrame:
     """Events the operator recorded about remediations."""
     rows = [
-        {"namespace": (e.get("metadata") or {}).get("namespace"), "reason": e.get("reason"),
+        {"namespace": Meta.of(e).declared_namespace, "reason": e.get("reason"),
          "object": (e.get("involvedObject") or e.get("regarding") or {}).get("name"),
          "message": e.get("message") or e.get("note")}
         for e in events

@@ -14,6 +14,7 @@ import pandas as pd
 
 from kube_devops.core.checks import Severity
 from kube_devops.core.evaluation import evaluate_pod
+from kube_devops.core.meta import Meta
 from kube_devops.core.policy import DEFAULT_POLICY
 from kube_devops.notebook.governance import ClusterSnapshot, evaluate, namespace_scores
 
@@ -49,7 +50,7 @@ def score_comparison(snap: ClusterSnapshot, now: float) -> pd.DataFrame:
     watch = watch_scores(snap, now).set_index("namespace")["score"].rename("watch_score")
     policy = namespace_scores(evaluate(snap, now)).set_index("namespace")["score"]
     status = {
-        (p.get("metadata") or {}).get("namespace"): (p.get("status") or {}).get("healthScore")
+        Meta.of(p).declared_namespace: (p.get("status") or {}).get("healthScore")
         for p in snap.policies
     }
     frame = pd.concat([watch, policy.rename("policy_checks_score")], axis=1)

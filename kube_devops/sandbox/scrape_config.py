@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from kube_devops.core.meta import Meta
+
 JsonDict = Mapping[str, Any]
 
 
@@ -95,7 +97,7 @@ def _namespaces(monitor: JsonDict) -> set[str] | None:
     selector = (monitor.get("spec") or {}).get("namespaceSelector") or {}
     if selector.get("any"):
         return None
-    names = selector.get("matchNames") or [(monitor.get("metadata") or {}).get("namespace")]
+    names = selector.get("matchNames") or [Meta.of(monitor).declared_namespace]
     return {str(n) for n in names}
 
 

@@ -20,6 +20,7 @@ import yaml
 
 from kube_devops.core.bodies import JsonDict
 from kube_devops.core.catalog import Component
+from kube_devops.core.meta import Meta
 from kube_devops.core.policy import API_VERSION, KIND, PLURAL
 from kube_devops.core.times import rfc3339
 from kube_devops.manifests import labels as lb
@@ -123,7 +124,7 @@ def replicaset_for(deployment: JsonDict) -> JsonDict:
     template = spec.get("template") or {}
     digest = hashlib.sha256(yaml.safe_dump(template).encode()).hexdigest()[:10]
     rs_name = f"{meta['name']}-{digest}"
-    labels = dict((template.get("metadata") or {}).get("labels") or {})
+    labels = dict(Meta.of(template).labels)
     return {
         "apiVersion": "apps/v1",
         "kind": "ReplicaSet",
@@ -154,7 +155,7 @@ def running_pod(owner: JsonDict, template: JsonDict, restarts: int = 0) -> JsonD
         "metadata": {
             "name": f"{meta['name']}-{secrets.token_hex(3)[:5]}",
             "namespace": meta["namespace"],
-            "labels": dict((template.get("metadata") or {}).get("labels") or {}),
+            "labels": dict(Meta.of(template).labels),
             "ownerReferences": [_owner(owner)],
         },
         "spec": dict(template.get("spec") or {}),

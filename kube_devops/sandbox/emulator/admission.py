@@ -13,6 +13,7 @@ from __future__ import annotations
 import kmock
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 
 from . import schema
 from .catalog import ResourceSpec
@@ -35,5 +36,5 @@ def admitted(
     if unknown:
         raise error(400, "BadRequest", "strict decoding error: " + ", ".join(unknown))
     if errors:
-        raise invalid(spec, str((obj.get("metadata") or {}).get("name")), errors)
+        raise invalid(spec, Meta.of(obj).name, errors)
     return result

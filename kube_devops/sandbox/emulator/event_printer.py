@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 
 from .printers import Cells, column, since
 
@@ -47,7 +48,7 @@ def row(event: JsonDict, now: datetime.datetime) -> Cells:
     kind = str(involved.get("kind", "")).lower()
     target = f"{kind}/{involved['name']}" if involved.get("name") else kind
     message = str(event.get("message", "")).strip()
-    name = (event.get("metadata") or {}).get("name")
+    name = Meta.of(event).name
     cells: Cells = [last, event.get("type", ""), event.get("reason", ""), target]
     cells += [involved.get("fieldPath", ""), _source(event), message, first, count, name]
     return cells

@@ -24,6 +24,7 @@ import kmock
 import yaml
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 
 from .strategic import apply_merge, strategic_merge
 from .table import error, json_patch, merge
@@ -106,7 +107,7 @@ def check_apply(request: kmock.Request, body: Any) -> JsonDict:
         raise error(400, "BadRequest", "fieldManager is required for apply requests")
     if not isinstance(body, dict):
         raise error(400, "BadRequest", "an apply patch must be an object")
-    name = (body.get("metadata") or {}).get("name")
+    name = Meta.of(body).name
     if name != request.name:
         raise error(
             400,

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 
 from . import event_printer, pod_printer
 from .catalog import ResourceSpec
@@ -70,7 +71,7 @@ def _crd_printer(spec: ResourceSpec) -> Printer:
     )  # fmt: skip
 
     def cells(obj: JsonDict, now: datetime.datetime) -> Cells:
-        name = (obj.get("metadata") or {}).get("name")
+        name = Meta.of(obj).name
         values = [json_path(obj, c["jsonPath"]) for c in spec.columns]
         return [name] + [
             _crd_cell(c["type"], v, now) for c, v in zip(spec.columns, values, strict=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 
 from .table import error
 
@@ -78,7 +79,7 @@ def matcher(params: Mapping[str, str]) -> Predicate | None:
         return None
 
     def matches(obj: JsonDict) -> bool:
-        own = (obj.get("metadata") or {}).get("labels") or {}
+        own = Meta.of(obj).labels
         return all(r(own) for r in labels) and all(r(obj) for r in fields)
 
     return matches

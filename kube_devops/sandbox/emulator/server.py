@@ -20,6 +20,7 @@ import attrs
 import kmock
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 from kube_devops.sandbox.thirdparty import Response, forget_request, replace_request, route
 
 from . import paging, selectors, views
@@ -142,7 +143,7 @@ class Emulator(Writes, kmock.KubernetesEmulator):
         if request.subresource == "scale":
             return scale_of(answer)
         spec = self.specs().get(request.resource)
-        rv = str((answer.get("metadata") or {}).get("resourceVersion", ""))
+        rv = Meta.of(answer).resource_version or ""
         table = views.table_answer(spec, request, [answer], {"resourceVersion": rv})
         return answer if table is None else table
 

@@ -20,6 +20,7 @@ import jsonpointer
 import kmock
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 from kube_devops.core.times import rfc3339
 
 
@@ -42,7 +43,7 @@ def api_version(resource: Any) -> str:
 
 def check_precondition(old: JsonDict, wanted: Any) -> None:
     """Raise 409 Conflict when ``wanted`` (a resourceVersion, if given) is not ``old``'s."""
-    current = (old.get("metadata") or {}).get("resourceVersion")
+    current = Meta.of(old).resource_version
     if wanted not in (None, "") and str(wanted) != current:
         raise error(
             409,

@@ -23,6 +23,7 @@ import attrs
 import kmock
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 from kube_devops.sandbox.thirdparty import Response
 
 from . import discovery, openapi, printing
@@ -135,7 +136,7 @@ def table_events(
         obj = event.get("object") or {}
         if event.get("type") in ("ERROR", "BOOKMARK"):
             return event
-        rv = str((obj.get("metadata") or {}).get("resourceVersion", ""))
+        rv = Meta.of(obj).resource_version or ""
         answer = printing.table(spec, [obj], rv, include)
         if not first:
             answer["columnDefinitions"] = []

@@ -25,6 +25,7 @@ import attrs
 import kmock
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 
 from . import admission, patching
 from .catalog import ResourceSpec, resource_info
@@ -122,7 +123,7 @@ class Writes:
                 return
         key, old = self._current(request)
         if isinstance(data, dict):
-            check_precondition(old, (data.get("metadata") or {}).get("resourceVersion"))
+            check_precondition(old, Meta.of(data).resource_version)
         spec = self.specs().get(request.resource)
         custom = spec is not None and spec.custom
         if request.subresource == "scale":
@@ -152,7 +153,7 @@ class Writes:
         body = request.data
         if not isinstance(body, dict):
             raise error(400, "BadRequest", "the body of a replace must be a JSON object")
-        check_precondition(old, (body.get("metadata") or {}).get("resourceVersion"))
+        check_precondition(old, Meta.of(body).resource_version)
         if request.subresource == "status":
             body = {**old, "status": body.get("status")}
         elif request.subresource == "scale":

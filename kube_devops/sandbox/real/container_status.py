@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 from kube_devops.core.times import parse_rfc3339, rfc3339
 
 
@@ -106,5 +107,5 @@ def image_id(image: str) -> str:
 
 def container_id(pod: JsonDict, name: object, restarts: int) -> str:
     """A stable container ID per pod, container and restart."""
-    uid = (pod.get("metadata") or {}).get("uid", "")
+    uid = Meta.of(pod).uid or ""
     return "sim://" + hashlib.sha256(f"{uid}/{name}/{restarts}".encode()).hexdigest()[:32]

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 from kube_devops.sandbox.real.decisions import TERMINAL_PHASES, NodeView
 from kube_devops.sandbox.real.workqueue import KeyQueue
 
@@ -69,8 +70,8 @@ class PodCache:
 
 def _older(candidate: JsonDict, known: JsonDict) -> bool:
     """Whether ``candidate`` is an older version of the same pod than ``known``."""
-    if (candidate.get("metadata") or {}).get("uid") != (known.get("metadata") or {}).get("uid"):
+    if Meta.of(candidate).uid != Meta.of(known).uid:
         return False
-    new = str((candidate.get("metadata") or {}).get("resourceVersion") or "")
-    old = str((known.get("metadata") or {}).get("resourceVersion") or "")
+    new = Meta.of(candidate).resource_version or ""
+    old = Meta.of(known).resource_version or ""
     return new.isdigit() and old.isdigit() and int(new) < int(old)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kube_devops.core.bodies import JsonDict
+from kube_devops.core.meta import Meta
 from kube_devops.core.times import parse_rfc3339, rfc3339
 from kube_devops.sandbox.real.container_status import (
     crash,
@@ -96,7 +97,7 @@ def unschedulable(pod: JsonDict, message: str) -> JsonDict:
         "status": "False",
         "reason": "Unschedulable",
         "message": message,
-        "lastTransitionTime": (pod.get("metadata") or {}).get("creationTimestamp"),
+        "lastTransitionTime": Meta.of(pod).creation_timestamp,
     }
     return {"phase": "Pending", "conditions": [condition]}
 
