@@ -12,6 +12,7 @@ its request log, its plain routing) are reached through ``sandbox.thirdparty`` o
 
 from __future__ import annotations
 
+import collections
 import re
 from typing import Any
 
@@ -49,6 +50,9 @@ class Emulator(Writes, kmock.KubernetesEmulator):
     """What each dry-run request (by id) would have stored: its answer."""
     _owners: Owners = attrs.field(factory=Owners)
     """The fields each server-side apply manager applied last, per object."""
+    _tombstones: collections.deque[Any] = attrs.field(factory=collections.deque)
+    """Keys of deleted objects still in kmock's store (it answers a DELETE from there), oldest
+    first; beyond ``TOMBSTONES`` they are dropped, so churn does not grow the store."""
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()

@@ -28,8 +28,10 @@ import kmock
 from kube_devops.core.bodies import JsonDict
 from kube_devops.sandbox.thirdparty import raw_request
 
-#: Events kept per resource for watch resumption; older resourceVersions get 410 Gone.
-EVENT_LOG_SIZE = 10_000
+#: Events kept per resource for watch resumption; older resourceVersions get 410 Gone, and the
+#: watcher relists (kube-apiserver's watch cache is bounded the same way, by default far smaller).
+#: Each event holds a copy of its object, so this bounds the memory a long churn costs.
+EVENT_LOG_SIZE = 1_000
 
 
 @attrs.define(kw_only=True)

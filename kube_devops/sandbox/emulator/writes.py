@@ -16,6 +16,7 @@ stored CustomResourceDefinition gets an established status and its resource is s
 
 from __future__ import annotations
 
+import collections
 import copy
 import secrets
 import uuid
@@ -35,6 +36,9 @@ from .scale import scale_of, scaled
 from .table import api_version, check_precondition, error, now
 from .watches import WatchHub
 
+#: Deleted objects kept in kmock's store (the most recent ones), so churn does not grow it.
+TOMBSTONES = 64
+
 
 class Writes:
     """Write semantics over kmock's object store (mixed into ``Emulator``)."""
@@ -46,6 +50,7 @@ class Writes:
         _dry_id: int | None
         _dry_answers: dict[int, JsonDict]
         _owners: Owners
+        _tombstones: collections.deque[Any]
         watches: WatchHub
 
         @property
@@ -210,7 +215,18 @@ class Writes:
             self.objects[key] = stored
         else:
             self.objects[key].history[:] = [stored, None] if event == "DELETED" else [stored]
+        if event == "DELETED":
+            self._bury(key)
         self.watches.record(key[0], self._rv, event, stored)
+
+    def _bury(self, key: Any) -> None:
+        """Forget the oldest deleted objects beyond ``TOMBSTONES`` (a deleted object stays only
+        as long as kmock may still answer its DELETE; watchers have its DELETED event)."""
+        self._tombstones.append(key)
+        while len(self._tombstones) > TOMBSTONES:
+            old = self._tombstones.popleft()
+            if old != key and old in self.objects and self.objects[old].deleted:
+                del self.objects[old]  # (the one just deleted stays: kmock answers from it)
 
     def _serve_crd(self, crd: JsonDict, event: str) -> None:
         spec = served_spec(crd)
