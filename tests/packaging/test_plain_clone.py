@@ -34,4 +34,4 @@ def test_schema_tests_pass_in_a_copy_of_the_tracked_files(tmp_path: Path) -> Non
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert " passed" in run.stdout
-    assert not (tmp_path / "outer" / "shared").exists()
+    assert [p.name for p in (tmp_path / "outer").iterdir()] == ["kube-devops"]  # nothing beside it
