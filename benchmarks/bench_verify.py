@@ -41,7 +41,7 @@ from kube_devops.verify.grafana import PlanOptions, load_dashboards, plan_dashbo
 from kube_devops.verify.plan import QueryTarget
 from kube_devops.verify.prometheus import (
     PrometheusSettings,
-    free_port,
+    free_block,
     start_prometheus,
     stop_process,
 )
@@ -57,7 +57,7 @@ WARM_UP_SECONDS = 20
 @contextlib.contextmanager
 def stack(workdir: Path) -> Iterator[str]:
     """Node exporter and a Prometheus scraping it and itself; yields Prometheus's URL."""
-    node, port = free_port(), free_port()
+    node, port = range(free_block(2), 65536)[:2]
     binary = shutil.which("prometheus-node-exporter") or "prometheus-node-exporter"
     exporter = subprocess.Popen(
         [binary, f"--web.listen-address=127.0.0.1:{node}"],

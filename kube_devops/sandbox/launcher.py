@@ -56,7 +56,7 @@ class SandboxSettings:
     """Every port from here on (:mod:`kube_devops.sandbox.ports`): components on base, base+1,
     base+2, Prometheus base+3, the API base+4 (real API: etcd base+5/6, kube-controller-manager
     base+7); ``None`` = the contract ports 8080/9090/8443 and free ports for the rest;
-    0 = free ephemeral ports for all (tests, notebooks)."""
+    0 = a block of free ports for all (tests, notebooks)."""
     scrape_interval: float = 1.0
     """Scrape interval written into the ServiceMonitors (seconds)."""
     min_samples: int = 3

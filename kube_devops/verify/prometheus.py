@@ -7,6 +7,7 @@ directory, starts Prometheus on a free port and waits until ``/-/ready`` answers
 from __future__ import annotations
 
 import contextlib
+import random
 import shutil
 import socket
 import subprocess
@@ -50,12 +51,49 @@ class PrometheusSettings:
     """Seconds to wait for ``/-/ready``."""
 
 
+#: Where the kernel takes the local ports of outgoing connections from, when it does not say.
+_EPHEMERAL_DEFAULT = (32768, 60999)
+#: The lowest port :func:`free_block` hands out.
+_LOWEST = 10000
+
+
 def free_port() -> int:
-    """An ephemeral loopback port that was free a moment ago."""
+    """A loopback port that was free a moment ago (see :func:`free_block`)."""
+    return free_block(1)
+
+
+def free_block(size: int) -> int:
+    """The first of ``size`` consecutive loopback ports that were all free a moment ago.
+
+    The ports are drawn at random below the kernel's ephemeral range: outgoing connections (a
+    component talking to the API, Prometheus scraping) take their local ports from that range,
+    so a port picked there by binding port 0 can be taken by a client before our server binds
+    it.
+    """
+    low, _high = _ephemeral_range()
+    top = low - size if low - size > _LOWEST else 65535 - size
+    for _attempt in range(200):
+        base = random.randrange(_LOWEST, top)
+        if all(_bindable(port) for port in range(base, base + size)):
+            return base
+    raise OSError(f"no block of {size} free loopback ports found from {_LOWEST}")
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return _EPHEMERAL_DEFAULT
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.prometheus import (
     PrometheusSettings,
-    free_port,
+    free_block,
     start_prometheus,
     stop_process,
 )
@@ -74,7 +74,7 @@ def _jobs(instances: dict[str, str]) -> list[dict[str, Any]]:
 @contextlib.contextmanager
 def real_stack(workdir: Path) -> Iterator[RealStack]:
     """Start everything, wait until every target is up with a few samples, and stop it all."""
-    node, alertmanager, cluster, prometheus = (free_port() for _ in range(4))
+    node, alertmanager, cluster, prometheus = range(free_block(4), 65536)[:4]
     instances = {
         "prometheus": f"127.0.0.1:{prometheus}",
         "node": f"127.0.0.1:{node}",

@@ -28,7 +28,7 @@ from kube_devops.sandbox.real.launch import (
     wait_healthy,
 )
 from kube_devops.sandbox.real.pki import Pki, create_pki
-from kube_devops.verify.prometheus import free_port
+from kube_devops.verify.prometheus import free_block
 
 Progress = Callable[[str], None]
 
@@ -73,7 +73,7 @@ class RealControlPlane:
         self.binaries = find_binaries(settings.binaries_dir)
         self.programs: dict[str, Program] = {}
         self.info: ControlPlane | None = None
-        self._ports = settings.ports or Ports(free_port(), free_port(), free_port(), free_port())
+        self._ports = settings.ports or Ports.from_base(free_block(4))
         self._kcm_port = self._ports.controller_manager
 
     def start(self) -> ControlPlane:

@@ -30,6 +30,11 @@ class Ports:
     apiserver: int
     controller_manager: int
 
+    @classmethod
+    def from_base(cls, base: int) -> Ports:
+        """Four consecutive ports from ``base``."""
+        return cls(base, base + 1, base + 2, base + 3)
+
 
 def etcd_args(binaries: Binaries, settings: ControlPlaneSettings, ports: Ports) -> list[str]:
     """A single-member etcd on loopback, plain HTTP (only kube-apiserver and tests call it)."""
