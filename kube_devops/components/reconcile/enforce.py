@@ -8,8 +8,10 @@ each workload is planned and patched **at most once per cycle**.
 Every patch is guarded by a ``test`` of the ``resourceVersion`` that was read. When the API
 refuses it (422, or 409) the workload is read again: if it changed since the read (someone else
 wrote it between our read and our patch) the patch is planned anew from the fresh object and
-sent again, up to ``PATCH_ATTEMPTS`` times in one cycle, so their change survives and ours is
-not duplicated. If it did not change, the refusal is permanent for this plan: it is counted in
+sent again, up to ``PATCH_ATTEMPTS`` times in one cycle (a short pause before each re-read lets
+a burst of writes, e.g. a rollout's status updates, pass), so their change survives and ours is
+not duplicated; a workload that keeps changing is reported as failed this cycle and tried again
+by the next. If it did not change, the refusal is permanent for this plan: it is counted in
 ``devopspolicy_remediations_failed_total``, logged once, recorded as one Event and written to the
 policy's status (``remediationFailures``: the workload and the API's message), and the same plan
 is not tried again before its backoff step has passed (``core.remediation_backoff``), whatever
@@ -18,6 +20,7 @@ triggers the cycles in between. Each attempt is recorded as an Event on the poli
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: Patches of one workload in one cycle while it keeps changing under us.
 PATCH_ATTEMPTS = 3
+#: Seconds before the n-th re-read of a workload that changed under our patch (times n).
+CONFLICT_PAUSE = 0.2
 _PROBE_CHECKS = frozenset({CheckId.MISSING_LIVENESS, CheckId.MISSING_READINESS})
 _NO_OWNER = (
     "no Deployment, StatefulSet or DaemonSet owns this pod; fix the manifest that creates it"
@@ -134,7 +139,7 @@ class Enforcer:
     async def _remediate(self, policy: Policy, group: _Group, now: float) -> _Outcome:
         """Plan and patch one workload, planning anew while it changes under us."""
         workload = group.workload
-        for _ in range(PATCH_ATTEMPTS):
+        for attempt in range(1, PATCH_ATTEMPTS + 1):
             plan = plan_remediation(workload, policy.spec, containers=group.containers)
             key, fingerprint = f"{policy.key} {plan.workload.key}", _fingerprint(policy, workload)
             if not plan.needed:
@@ -146,7 +151,7 @@ class Enforcer:
             try:
                 await self._apply(plan)
             except KubeError as err:
-                fresh = await self._changed(workload, err)
+                fresh = await self._changed(workload, err, attempt)
                 if fresh is None:
                     return self._refused(plan, key, (fingerprint, plan.actions), str(err), now)
                 workload = fresh
@@ -154,13 +159,14 @@ class Enforcer:
             self.book.cleared(key)
             return _Outcome(plan)
         error = f"the workload changed {PATCH_ATTEMPTS} times while it was being patched"
-        return self._refused(plan, key, (fingerprint, plan.actions), error, now)
+        return self._refused(plan, key, None, error, now)
 
-    async def _changed(self, workload: Workload, err: KubeError) -> Workload | None:
+    async def _changed(self, workload: Workload, err: KubeError, attempt: int) -> Workload | None:
         """After a refused patch: the workload read again when it changed since ``workload``
         was read (plan again), None when the refusal stands."""
         if not isinstance(err, (Invalid, Conflict)):
             return None
+        await asyncio.sleep(CONFLICT_PAUSE * attempt)
         ref = workload_ref(workload)
         try:
             fresh = await get_workload(self.client, ref.kind, ref.namespace, ref.name)
@@ -181,14 +187,19 @@ class Enforcer:
         log.info("remediation applied", extra={"workload": ref.key, "changes": changes})
 
     def _refused(
-        self, plan: RemediationPlan, key: str, fingerprint: Hashable, error: str, now: float
+        self, plan: RemediationPlan, key: str, fingerprint: Hashable | None, error: str, now: float
     ) -> _Outcome:
-        """Count, log and remember one refused attempt; the outcome carries the status text."""
-        rejection = self.book.rejected(key, fingerprint, error, now)
+        """Count, log and (with a ``fingerprint``: a standing refusal) hold back one refused
+        attempt; the outcome carries the status text."""
         self.metrics.remediations_failed.inc()
+        extra: dict[str, object] = {"workload": plan.workload.key, "error": error}
+        if fingerprint is None:  # it kept changing: the next cycle tries again
+            log.warning("remediation failed", extra=extra)
+            return _Outcome(plan, f"{error}; the next cycle tries again")
+        rejection = self.book.rejected(key, fingerprint, error, now)
         retry_in = round(rejection.retry_at - now, 3)
-        extra = {"workload": plan.workload.key, "error": error, "retry_in": retry_in}
-        log.warning("remediation failed", extra={**extra, "attempt": rejection.attempts})
+        log.warning("remediation failed", extra={**extra, "attempt": rejection.attempts,
+                                                 "retry_in": retry_in})  # fmt: skip
         return _Outcome(plan, rejection.message)
 
     async def _record(

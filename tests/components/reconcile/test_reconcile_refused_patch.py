@@ -10,11 +10,13 @@ written to the policy's status, and a change of the policy's spec makes it try a
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
+import kmock
 import pytest
 from prometheus_client import CollectorRegistry
 
@@ -183,3 +185,32 @@ async def test_a_policy_spec_change_tries_the_refused_patch_at_once(
         "containers"
     ]
     assert app["livenessProbe"]["tcpSocket"] == {"port": 8000}
+
+
+async def test_a_workload_that_keeps_changing_is_reported_and_tried_again_next_cycle(
+    rig: Rig, kube_emulator: KubeEmulator
+) -> None:
+    rig.client.refusing = False
+    key = (kmock.resource("apps/v1/deployments"), "shop", "web")
+    reads: list[None] = []
+
+    async def read_then_change(emu: Any) -> Any:
+        # Every read is stale at once: someone relabels the Deployment right after it.
+        current = copy.deepcopy(emu.objects[key].raw)
+        changed = copy.deepcopy(current)
+        reads.append(None)
+        changed["metadata"].setdefault("labels", {})["reads"] = str(len(reads))
+        await emu.modify("apps/v1/deployments", changed)
+        return current
+
+    kube_emulator.thread.call(lambda e: e["get", PATH] << (lambda: read_then_change(e)))
+    await rig.cycles(until=0.5)  # two cycles, at 0 and 0.5 s
+
+    assert rig.patches() == 6  # three per cycle; no backoff for a workload in motion
+    assert rig.failed() == 2
+    assert len(rig.refusal_events()) == 2
+    failure = "the workload changed 3 times while it was being patched; the next cycle tries again"
+    status = rig.cluster.policy("shop", "probes")["status"]
+    assert status["remediationFailures"] == [
+        {"workload": "deployment/shop/web", "message": failure}
+    ]
