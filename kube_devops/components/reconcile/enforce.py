@@ -141,11 +141,12 @@ class Enforcer:
         workload = group.workload
         for attempt in range(1, PATCH_ATTEMPTS + 1):
             plan = plan_remediation(workload, policy.spec, containers=group.containers)
-            key, fingerprint = f"{policy.key} {plan.workload.key}", _fingerprint(policy, workload)
+            key = f"{policy.key} {plan.workload.key}"
+            fingerprint = _fingerprint(policy, plan, workload)
             if not plan.needed:
                 self.book.cleared(key)
                 return _Outcome(plan)
-            standing = self.book.holding(key, (fingerprint, plan.actions), now)
+            standing = self.book.holding(key, fingerprint, now)
             if standing is not None:
                 return _Outcome(plan, standing.message, attempted=False)
             try:
@@ -153,7 +154,7 @@ class Enforcer:
             except KubeError as err:
                 fresh = await self._changed(workload, err, attempt)
                 if fresh is None:
-                    return self._refused(plan, key, (fingerprint, plan.actions), str(err), now)
+                    return self._refused(plan, key, fingerprint, str(err), now)
                 workload = fresh
                 continue
             self.book.cleared(key)
@@ -212,10 +213,10 @@ class Enforcer:
             log.warning("cannot record event", extra={"policy": policy.key, "error": str(err)})
 
 
-def _fingerprint(policy: Policy, workload: Workload) -> tuple[int | None, int | None]:
-    """The generations a refusal is remembered against (with the planned changes): after an
-    edit of the policy's or the workload's spec the patch is tried at once."""
-    return policy.generation, Meta.of(workload).generation
+def _fingerprint(policy: Policy, plan: RemediationPlan, workload: Workload) -> Hashable:
+    """What a refusal is remembered against: after an edit of the policy's or the workload's
+    spec (a new generation), or with other changes to make, the patch is tried at once."""
+    return policy.generation, Meta.of(workload).generation, plan.actions
 
 
 def _candidates(pod: Mapping[str, Any], result: PodResult, policy: Policy) -> list[str]:
