@@ -1,6 +1,7 @@
 """Enforcement on the real control plane: reconcile's patch makes kube-controller-manager roll out
 a new ReplicaSet; the policy status and Events follow; nothing the user wrote is lost, not even
-a probe someone else adds between our read of the workload and our patch."""
+a probe someone else adds between our read of the workload and our patch; a patch the API's
+admission keeps refusing is tried once per backoff step, with its reason in the status."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from kube_devops.components.reconcile.metrics import ReconcileMetrics
 from kube_devops.core.bodies import DevOpsPolicy, JsonDict
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES
 from kube_devops.core.policy import EnforcementMode, PolicySpec, ResourceDefaults, policy_object
+from kube_devops.core.remediation_backoff import RejectionBook
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig, load_api_client
 from kube_devops.kube.errors import KubeError
@@ -181,9 +183,9 @@ class InterleavingClient(KubeClient):
     Deployment (``kubectl patch``, a separate client), and the answer to every patch of a
     Deployment recorded (None: applied)."""
 
-    def __init__(self, api: Any, interleave: Callable[[], None]) -> None:
+    def __init__(self, api: Any, interleave: Callable[[], None] | None = None) -> None:
         super().__init__(api)
-        self.interleave: Callable[[], None] | None = interleave
+        self.interleave = interleave
         self.patch_errors: list[KubeError | None] = []
 
     async def get(self, resource: Resource, name: str, namespace: str | None = None) -> JsonDict:
@@ -272,3 +274,90 @@ async def test_a_probe_added_between_our_read_and_patch_survives(
 def _observed(kubectl: Kubectl, ns: str) -> bool:
     got = kubectl.json("get", "deployment", "shop", "-n", ns)
     return bool(got["status"].get("observedGeneration") == got["metadata"]["generation"])
+
+
+START = 1_800_000_000.0  # the fake clock's start: 2027-01-15T08:00:00Z
+NO_READINESS = "readiness probes in this namespace are set by the platform team"
+
+
+def refuse_readiness_probes(ns: str) -> list[dict[str, Any]]:
+    """A ValidatingAdmissionPolicy (and its binding) refusing Deployments of ``ns`` that carry a
+    readiness probe: the API's own permanent refusal of our patch."""
+    name = f"no-readiness-{ns}"
+    rules = [{"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["UPDATE"],
+              "resources": ["deployments"]}]  # fmt: skip
+    expression = "object.spec.template.spec.containers.all(c, !has(c.readinessProbe))"
+    return [
+        {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy",
+         "metadata": {"name": name},
+         "spec": {"failurePolicy": "Fail", "matchConstraints": {"resourceRules": rules},
+                  "validations": [{"expression": expression, "message": NO_READINESS}]}},
+        {"apiVersion": "admissionregistration.k8s.io/v1",
+         "kind": "ValidatingAdmissionPolicyBinding", "metadata": {"name": name},
+         "spec": {"policyName": name, "validationActions": ["Deny"],
+                  "matchResources": {"namespaceSelector": {
+                      "matchLabels": {"kubernetes.io/metadata.name": ns}}}}},
+    ]  # fmt: skip
+
+
+async def test_a_patch_admission_refuses_is_tried_once_per_backoff_step(
+    spare_plane: SparePlane, spare_admin: Kubectl
+) -> None:
+    with fresh_namespace(spare_admin) as ns:
+        admission = manifest(*refuse_readiness_probes(ns))
+        spare_admin.run("apply", "-f", "-", stdin=admission)
+        try:
+            await _refused_cycles(spare_plane, spare_admin, ns)
+        finally:
+            spare_admin.run("delete", "-f", "-", stdin=admission, check=False)
+
+
+async def _refused_cycles(spare_plane: SparePlane, spare_admin: Kubectl, ns: str) -> None:
+    spare_admin.run("apply", "--server-side", "-n", ns, "-f", "-", stdin=manifest(deployment()))
+    spare_admin.run("rollout", "status", "-n", ns, "deployment/shop", "--timeout=60s")
+    probe = [{"op": "add", "path": "/spec/template/spec/containers/0/readinessProbe",
+              "value": {"tcpSocket": {"port": 8080}}}]  # fmt: skip
+
+    def admission_refuses() -> bool:
+        tried = spare_admin.run("patch", "deployment", "shop", "-n", ns, "--dry-run=server",
+                                "--type=json", "-p", json.dumps(probe), check=False)  # fmt: skip
+        return tried.returncode != 0 and NO_READINESS in tried.stderr
+
+    wait_until(admission_refuses, 30, "the admission policy in force", every=0.25)
+    spec = PolicySpec(enforcement_mode=EnforcementMode.ENFORCE, require_readiness_probe=True)
+    spare_admin.run("apply", "-n", ns, "-f", "-", stdin=manifest(policy_object("fixer", ns, spec)))
+
+    clock = [START]
+    client = InterleavingClient(
+        load_api_client(ClusterConfig(str(spare_plane.info.admin_kubeconfig)))
+    )
+    registry = CollectorRegistry()
+    metrics = ReconcileMetrics.build(registry)
+    book = RejectionBook(base=1.0, maximum=60.0, jitter=lambda: 1.0)
+    enforcer = Enforcer(client, metrics, "kube-devops-reconcile", "e2e", book)
+    reconciler = PolicyReconciler(client, metrics, enforcer, "kube-devops-reconcile",
+                                  DEFAULT_SYSTEM_NAMESPACES, clock=lambda: clock[0])  # fmt: skip
+    try:
+        while clock[0] <= START + 4.0:  # 9 cycles, one every half second of the fake clock
+            await reconciler.reconcile(spare_admin.json("get", "dop", "fixer", "-n", ns))
+            clock[0] += 0.5
+    finally:
+        await client.aclose()
+
+    # Attempts at 0, 1 and 3 s (backoff 1, 2, then 4 s: the next one is due at 7 s).
+    assert len(client.patch_errors) == 3
+    for refused in client.patch_errors:
+        assert refused is not None
+        assert refused.status == 422
+        assert NO_READINESS in str(refused)
+    assert registry.get_sample_value("devopspolicy_remediations_failed_total") == 3
+    events = spare_admin.json("get", "events", "-n", ns, "--field-selector",
+                              "reason=RemediationFailed")["items"]  # fmt: skip
+    assert len(events) == 3
+    status = spare_admin.json("get", "dop", "fixer", "-n", ns)["status"]
+    (failure,) = status["remediationFailures"]
+    assert failure["workload"] == f"deployment/{ns}/shop"
+    assert NO_READINESS in failure["message"]
+    assert failure["message"].endswith("(attempt 3; next attempt at 2027-01-15T08:00:07Z)")
+    after = spare_admin.json("get", "deployment", "shop", "-n", ns)
+    assert "readinessProbe" not in after["spec"]["template"]["spec"]["containers"][0]
