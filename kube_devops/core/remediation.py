@@ -6,6 +6,13 @@ the JSON patch that fixes it. Containers are matched by **name** between pod and
 by index, and every touched container gets a ``test`` op on its name at its template index, so a
 reordered or renamed container makes the whole patch fail instead of changing the wrong one.
 
+Every patch **starts with a ``test`` of ``/metadata/resourceVersion``** against the version that
+was read: the API server applies a JSON patch to the object as it is *now*, and an ``add`` cannot
+test that a field is still absent, so without this guard a probe someone added between our read
+and our write would be overwritten. With it, any change since the read makes the API answer 422
+and nothing is written; the caller reads the workload again and plans anew. A workload without a
+``resourceVersion`` (not read from the API) cannot be planned (``ValueError``).
+
 What is repaired (and nothing else):
 
 - a missing liveness / readiness probe, when the policy requires it, as a TCP probe on a known
@@ -143,8 +150,19 @@ def plan_remediation(
             actions.extend(acts)
     if not actions:
         return RemediationPlan(ref, (), tuple(skipped), ())
-    patch = (*tests, *changes, _annotate(workload))
+    patch = (version_guard(workload), *tests, *changes, _annotate(workload))
     return RemediationPlan(ref, tuple(actions), tuple(skipped), patch)
+
+
+def version_guard(workload: Mapping[str, Any]) -> PatchOp:
+    """The ``test`` op pinning the patch to the ``resourceVersion`` of ``workload`` as read."""
+    version = Meta.of(workload).resource_version
+    if not version:
+        raise ValueError(
+            f"{workload_ref(workload).key}: no metadata.resourceVersion; plan only workloads "
+            "read from the API, so the patch can be guarded against concurrent changes"
+        )
+    return {"op": "test", "path": "/metadata/resourceVersion", "value": version}
 
 
 _NOT_IN_TEMPLATE = (

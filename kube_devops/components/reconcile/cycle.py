@@ -67,10 +67,12 @@ class PolicyReconciler:
             self.metrics.duration.observe(elapsed)
 
     def forget(self, namespace: str, name: str) -> None:
-        """Remove the per-policy series of ``namespace/name`` (absent ones are ignored)."""
+        """Remove the per-policy series of ``namespace/name`` (absent ones are ignored) and its
+        standing patch refusals."""
         for gauge in self.metrics.per_policy:
             with contextlib.suppress(KeyError):
                 gauge.remove(namespace, name)
+        self.enforcer.forget(f"{namespace}/{name}")
 
     async def _reconcile(self, obj: Mapping[str, Any]) -> None:
         meta = Meta.of(obj)

@@ -1,8 +1,10 @@
 """Watch handlers turning policy and pod streams into scheduler triggers.
 
 ``PolicyFeed``: a new policy, a spec change (generation) or a deletion mark makes the policy due
-now; our own status and finalizer writes only refresh the stored object (so they never loop);
-a policy that vanishes has its series removed. ``PodFeed``: any pod event makes the policies of
+now and ends its retry backoff; our own status and finalizer writes only refresh the stored
+object (so they never loop); a relist makes every listed policy due but keeps a backoff (an
+unchanged policy that keeps failing waits for its retry time); a policy that vanishes has its
+series removed. ``PodFeed``: any pod event makes the policies of
 the pod's namespace due after the debounce delay; a relist re-evaluates every policy.
 """
 
@@ -31,7 +33,11 @@ class PolicyFeed:
             if key not in listed:
                 self._gone(key)
         for obj in items:
-            self.scheduler.policy_changed(obj)
+            before = self.scheduler.policies.get(policy_key(obj))
+            if before is None or _needs_evaluation(before, obj):
+                self.scheduler.policy_changed(obj)
+            else:
+                self.scheduler.policy_listed(obj)
         self.scheduler.initial_listing_done()
 
     def apply(self, event_type: str, obj: JsonDict) -> None:

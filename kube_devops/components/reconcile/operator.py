@@ -14,6 +14,7 @@ import asyncio
 import logging
 from typing import Any
 
+from kube_devops.core.remediation_backoff import RejectionBook
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.resources import DEVOPSPOLICIES, PODS
@@ -43,7 +44,8 @@ class ReconcileOperator:
         self.client = client
         self.metrics = metrics
         self.identity = identity
-        enforcer = Enforcer(client, metrics, settings.field_manager, identity)
+        refusals = RejectionBook(base=settings.backoff_base, maximum=settings.backoff_max)
+        enforcer = Enforcer(client, metrics, settings.field_manager, identity, refusals)
         self.reconciler = PolicyReconciler(
             client,
             metrics,

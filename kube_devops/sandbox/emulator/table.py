@@ -53,12 +53,17 @@ def check_precondition(old: JsonDict, wanted: Any) -> None:
         )
 
 
+#: kube-apiserver's whole answer to a JSON patch it cannot apply (a failed ``test`` op, a path
+#: that does not exist): 422 Invalid with this message and no details.
+JSON_PATCH_REJECTED = "the server rejected our request due to an error in our request"
+
+
 def json_patch(old: JsonDict, ops: list[Any]) -> JsonDict:
     """``old`` with the RFC 6902 patch ``ops`` applied (422 Invalid when a ``test`` op fails)."""
     try:
         result: JsonDict = jsonpatch.apply_patch(old, ops, in_place=False)
     except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as err:
-        raise error(422, "Invalid", f"the JSON patch cannot be applied: {err}") from err
+        raise error(422, "Invalid", JSON_PATCH_REJECTED) from err
     return result
 
 

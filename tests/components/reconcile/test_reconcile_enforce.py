@@ -131,43 +131,75 @@ async def test_two_containers_exactly_one_patch_and_nothing_else_changes(
     assert "deployment/shop/web" in events[0]["message"]
 
 
-async def test_reordered_containers_fail_the_guarded_patch_then_next_cycle_succeeds(
-    kube_emulator: KubeEmulator,
-) -> None:
-    cluster = setup(kube_emulator, "shop", "enforce")
-    key = (kmock.resource(DEPLOYMENTS), "shop", "web")
-    reordered: list[bool] = []
+THEIR_LIVENESS = {"httpGet": {"path": "/live", "port": 8000}, "periodSeconds": 3}
 
-    async def read_then_reorder(emu: Any) -> Any:
-        # Serve the Deployment as it is, then swap its containers before the patch arrives.
+
+def change_after_first_read(kube_emulator: KubeEmulator, change: Any) -> None:
+    """Serve the first GET of shop/web as it is, then apply ``change`` to the stored object
+    before our patch arrives (someone else's write between our read and our write)."""
+    key = (kmock.resource(DEPLOYMENTS), "shop", "web")
+    done: list[bool] = []
+
+    async def read_then_change(emu: Any) -> Any:
         current = copy.deepcopy(emu.objects[key].raw)
-        if reordered:
-            return current
-        changed = copy.deepcopy(current)
-        changed["spec"]["template"]["spec"]["containers"].reverse()
-        await emu.modify(DEPLOYMENTS, changed)
-        reordered.append(True)
+        if not done:
+            changed = copy.deepcopy(current)
+            change(changed)
+            await emu.modify(DEPLOYMENTS, changed)
+            done.append(True)
         return current
 
     path = "/apis/apps/v1/namespaces/shop/deployments/web"
-    kube_emulator.thread.call(lambda e: e["get", path] << (lambda: read_then_reorder(e)))
+    kube_emulator.thread.call(lambda e: e["get", path] << (lambda: read_then_change(e)))
+
+
+async def test_a_probe_added_between_read_and_patch_survives_and_is_not_duplicated(
+    kube_emulator: KubeEmulator,
+) -> None:
+    cluster = setup(kube_emulator, "shop", "enforce")
+
+    def add_their_probe(obj: dict[str, Any]) -> None:
+        obj["spec"]["template"]["spec"]["containers"][0]["livenessProbe"] = THEIR_LIVENESS
+
+    change_after_first_read(kube_emulator, add_their_probe)
     async with running_operator(kube_emulator) as op:
-        await eventually(lambda: _at_least(op, "devopspolicy_remediations_failed_total", 1))
-        after_failure = cluster.get(DEPLOYMENTS, "shop", "web")
+        await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
+        await cycles(op, 1)
+        failed = await op.value("devopspolicy_remediations_failed_total")
+        applied = await op.value("devopspolicy_remediations_applied_total")
+    app, worker = cluster.get(DEPLOYMENTS, "shop", "web")["spec"]["template"]["spec"]["containers"]
+
+    # The first patch (planned from the stale read) was refused by its resourceVersion guard;
+    # the workload was read again and the second patch adds only what was still missing.
+    path = "/apis/apps/v1/namespaces/shop/deployments/web"
+    assert cluster.writes("deployments") == [("PATCH", path), ("PATCH", path)]
+    assert (failed, applied) == (0, 1)
+    assert app == {**APP, "livenessProbe": THEIR_LIVENESS, "readinessProbe": READINESS}
+    assert worker == WORKER
+    events = cluster.objects("v1/events", "shop")
+    assert [e["reason"] for e in events] == ["Remediated"]
+    assert "(app: readinessProbe)" in events[0]["message"]
+
+
+async def test_containers_reordered_between_read_and_patch_are_patched_by_name(
+    kube_emulator: KubeEmulator,
+) -> None:
+    cluster = setup(kube_emulator, "shop", "enforce")
+    change_after_first_read(
+        kube_emulator, lambda obj: obj["spec"]["template"]["spec"]["containers"].reverse()
+    )
+    async with running_operator(kube_emulator) as op:
         await eventually(lambda: _at_least(op, "devopspolicy_remediations_applied_total", 1))
         await cycles(op, 1)
         failed = await op.value("devopspolicy_remediations_failed_total")
         applied = await op.value("devopspolicy_remediations_applied_total")
     final = cluster.get(DEPLOYMENTS, "shop", "web")
 
-    assert (failed, applied) == (1, 1)
-    worker, app = after_failure["spec"]["template"]["spec"]["containers"]
-    assert (worker, app) == (WORKER, APP)  # the failed patch wrote nothing
+    assert (failed, applied) == (0, 1)
     worker, app = final["spec"]["template"]["spec"]["containers"]
-    assert worker == WORKER  # the name guard kept the probes off the wrong container
+    assert worker == WORKER  # planned again from the fresh read: nothing on the wrong container
     assert (app["livenessProbe"], app["readinessProbe"]) == (LIVENESS, READINESS)
-    reasons = sorted(e["reason"] for e in cluster.objects("v1/events", "shop"))
-    assert reasons == ["Remediated", "RemediationFailed"]
+    assert [e["reason"] for e in cluster.objects("v1/events", "shop")] == ["Remediated"]
 
 
 async def test_audit_policy_never_writes_workloads(kube_emulator: KubeEmulator) -> None:

@@ -49,7 +49,7 @@ def deployment(*containers: dict[str, Any], annotations: Any = None) -> dict[str
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": "web", "namespace": "shop"},
+        "metadata": {"name": "web", "namespace": "shop", "resourceVersion": "41"},
         "spec": {"template": {"metadata": meta, "spec": {"containers": list(containers)}}},
     }
 
@@ -68,6 +68,7 @@ def test_two_containers_probe_only_where_a_port_is_known() -> None:
     ]
     assert "tcpPort" in plan.not_remediable[0].reason
     assert plan.patch == (
+        {"op": "test", "path": "/metadata/resourceVersion", "value": "41"},
         {"op": "test", "path": "/spec/template/spec/containers/0/name", "value": "app"},
         {"op": "add", "path": "/spec/template/spec/containers/0/livenessProbe", "value": LIVENESS},
         {"op": "add", "path": "/spec/template/spec/containers/0/readinessProbe",
@@ -83,12 +84,12 @@ def test_containers_matched_by_name_not_index() -> None:
     # The pod lists app first; in the template app sits at index 1.
     plan = _plan(deployment(sidecar, app), PROBES, containers=["app", "proxy"])
 
-    assert plan.patch[0] == {
+    assert plan.patch[1] == {
         "op": "test",
         "path": "/spec/template/spec/containers/1/name",
         "value": "app",
     }
-    assert plan.patch[1]["path"] == "/spec/template/spec/containers/1/livenessProbe"
+    assert plan.patch[2]["path"] == "/spec/template/spec/containers/1/livenessProbe"
 
 
 def test_pod_container_missing_from_template_is_reported_not_patched() -> None:
@@ -109,7 +110,7 @@ def test_policy_port_wins_and_delays_come_from_policy() -> None:
     app = {"name": "app", "image": "a:1", "ports": [{"containerPort": 8000}]}
     plan = _plan(deployment(app, annotations={}), spec)
 
-    assert plan.patch[1] == {
+    assert plan.patch[2] == {
         "op": "add",
         "path": "/spec/template/spec/containers/0/readinessProbe",
         "value": {"tcpSocket": {"port": 9000}, "periodSeconds": 7, "initialDelaySeconds": 2},
@@ -121,7 +122,7 @@ def test_udp_port_is_not_used_for_a_tcp_probe() -> None:
                                                         {"containerPort": 9153}]}  # fmt: skip
     plan = _plan(deployment(app), PROBES)
 
-    assert plan.patch[1]["value"]["tcpSocket"] == {"port": 9153}
+    assert plan.patch[2]["value"]["tcpSocket"] == {"port": 9153}
 
 
 @pytest.mark.parametrize(
@@ -189,6 +190,26 @@ def test_reordered_containers_make_the_guarded_patch_fail() -> None:
         jsonpatch.apply_patch(reordered, list(plan.patch))
 
 
+def test_a_probe_added_since_the_read_makes_the_version_guard_fail() -> None:
+    app = {"name": "app", "image": "a:1", "ports": [{"containerPort": 8000}]}
+    plan = _plan(deployment(app), PROBES)
+    theirs = {"httpGet": {"path": "/live", "port": 8000}}
+    changed = deployment({**app, "livenessProbe": theirs})
+    changed["metadata"]["resourceVersion"] = "42"  # what the API server stamps on their write
+
+    assert plan.patch[0] == {"op": "test", "path": "/metadata/resourceVersion", "value": "41"}
+    with pytest.raises(jsonpatch.JsonPatchTestFailed):
+        jsonpatch.apply_patch(changed, list(plan.patch))
+
+
+def test_a_workload_not_read_from_the_api_cannot_be_planned() -> None:
+    workload = deployment({"name": "app", "image": "a:1", "ports": [{"containerPort": 80}]})
+    del workload["metadata"]["resourceVersion"]
+
+    with pytest.raises(ValueError, match=r"deployment/shop/web: no metadata.resourceVersion"):
+        _plan(workload, PROBES)
+
+
 def test_native_sidecar_is_matched_in_init_containers() -> None:
     workload = deployment({"name": "app", "image": "a:1", "livenessProbe": {"x": 1},
                            "readinessProbe": {"x": 1}})  # fmt: skip
@@ -203,7 +224,7 @@ def test_native_sidecar_is_matched_in_init_containers() -> None:
     ]
     plan = _plan(workload, PROBES, containers=["app", "log"])
 
-    assert plan.patch[0] == {
+    assert plan.patch[1] == {
         "op": "test",
         "path": "/spec/template/spec/initContainers/1/name",
         "value": "log",
@@ -250,7 +271,7 @@ def test_resources_only_when_default_resources_set() -> None:
     )
     plan = _plan(deployment({"name": "app", "image": "a:1"}), spec)
 
-    assert plan.patch[1] == {
+    assert plan.patch[2] == {
         "op": "add",
         "path": "/spec/template/spec/containers/0/resources",
         "value": {
