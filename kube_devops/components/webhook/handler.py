@@ -1,7 +1,9 @@
-"""``POST /validate``: read the body (at most 3 MiB), parse -> verdict -> render, count.
+"""``POST /validate``: read the body (at most 8 MiB), parse -> verdict -> render, count.
 
 The answer is always HTTP 200 with an ``admission.k8s.io/v1`` AdmissionReview echoing the uid,
-whatever the body holds; the only exception is a body above the limit, which gets 413. Any error
+whatever the body holds; the only exception is a body above the limit, which gets 413. A client
+gone before its body arrived (or cut off by ``body_timeout``) is logged as one warning line and
+counted nowhere: nobody is there to read an answer. Any error
 while judging becomes a fail-open allow with a warning (or a fail-closed denial). Metrics:
 ``webhook_requests_total{operation,allowed}``, ``webhook_denials_total{namespace,violation}``
 (violation = the check id of each denied finding) and ``webhook_request_duration_seconds``
@@ -31,8 +33,16 @@ from kube_devops.core.policy import Policy
 
 log = logging.getLogger(__name__)
 
-#: The API server never sends more than 3 MiB; larger bodies are refused with 413.
-BODY_LIMIT = 3 * 1024 * 1024
+#: Largest AdmissionReview accepted (larger: 413). The API server takes request bodies up to
+#: 3 MiB (``MaxRequestBodyBytes``), and an UPDATE review carries the new object and the old one,
+#: each up to that size once encoded as JSON, plus the envelope: two times 3 MiB and 2 MiB of
+#: room for the envelope and for JSON encoding an object more verbosely than its request.
+BODY_LIMIT = 8 * 1024 * 1024
+
+
+class ClientGone(Exception):  # noqa: N818 - an event, not an error of ours
+    """The connection ended (or the chunked encoding broke) before the whole body arrived."""
+
 
 PolicyLookup = Callable[[str], Sequence[Policy] | None]
 
@@ -63,7 +73,14 @@ class ValidateHandler:
         """Answer one request (the aiohttp handler)."""
         start = time.perf_counter()
         try:
-            body = await self._read(request)
+            try:
+                body = await self._read(request)
+            except ClientGone as gone:
+                log.warning(
+                    "connection closed before the AdmissionReview body arrived: %s", gone,
+                    extra={"peer": request.remote},
+                )  # fmt: skip
+                return web.Response(status=400)  # nobody reads it; aiohttp drops it quietly
             if body is None:
                 self._count("UNKNOWN", not self._settings.fail_closed)
                 return web.Response(
@@ -86,10 +103,20 @@ class ValidateHandler:
         if length is not None:
             if length > self._body_limit:
                 return None
+            if length == 0:
+                return b""
             try:
                 return await request.content.readexactly(length)
-            except asyncio.IncompleteReadError as err:  # client gave up mid-body
-                return err.partial
+            except asyncio.IncompleteReadError as err:
+                raise ClientGone(f"{len(err.partial)} of {length} bytes read") from None
+            except ConnectionError as err:
+                raise ClientGone(f"{err} (of {length} bytes)") from None
+        try:
+            return await self._read_chunked(request)
+        except (ConnectionError, web.RequestPayloadError) as err:
+            raise ClientGone(str(err)) from None
+
+    async def _read_chunked(self, request: web.Request) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.content.iter_chunked(65536):
