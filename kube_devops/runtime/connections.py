@@ -24,23 +24,15 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable
-from enum import Enum
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from kube_devops.runtime.guarded import Guarded, Phase
 from kube_devops.runtime.settings import ServeSettings
 from kube_devops.runtime.thirdparty import release_free_memory
 
 log = logging.getLogger(__name__)
-
-
-class Phase(Enum):
-    """Where a connection is; the value names the deadline that ends it."""
-
-    HEADERS = "header_timeout"
-    REQUEST = "body_timeout"
-    IDLE = "idle_timeout"
 
 
 class Connections:
@@ -49,12 +41,16 @@ class Connections:
     def __init__(
         self, settings: ServeSettings, *, report_every: float = 10.0, trim_after: int = 256
     ) -> None:
-        self._deadline = {phase: float(getattr(settings, phase.value)) for phase in Phase}
+        self._deadline = {
+            Phase.HEADERS: settings.header_timeout,
+            Phase.REQUEST: settings.body_timeout,
+            Phase.IDLE: settings.idle_timeout,
+        }
         self._cap = settings.max_connections
         self._report_every = report_every
         self._trim_after = trim_after
         # by transport, in the order they entered their phase: the first waiting is the oldest
-        self._open: dict[asyncio.BaseTransport, _Guarded] = {}
+        self._open: dict[asyncio.BaseTransport, Guarded] = {}
         self._closed: Counter[str] = Counter()
         self._report: asyncio.TimerHandle | None = None
         self._released = 0
@@ -66,7 +62,7 @@ class Connections:
 
     def factory(self, make: Callable[[], asyncio.Protocol]) -> Callable[[], asyncio.Protocol]:
         """A protocol factory giving ``make()``'s protocols, each guarded."""
-        return lambda: _Guarded(make(), self)
+        return lambda: Guarded(make(), self)
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -80,7 +76,7 @@ class Connections:
         finally:
             guarded.enter(Phase.IDLE)
 
-    def admit(self, guarded: _Guarded, transport: asyncio.BaseTransport) -> bool:
+    def admit(self, guarded: Guarded, transport: asyncio.BaseTransport) -> bool:
         """Count a new connection; False when it must be closed (every connection busy)."""
         if len(self._open) >= self._cap:
             waiting = next((g for g in self._open.values() if g.phase is not Phase.REQUEST), None)
@@ -91,7 +87,7 @@ class Connections:
         self._open[transport] = guarded
         return True
 
-    def moved(self, guarded: _Guarded, transport: asyncio.BaseTransport) -> None:
+    def moved(self, guarded: Guarded, transport: asyncio.BaseTransport) -> None:
         """``guarded`` entered a phase: it is now the newest."""
         if self._open.pop(transport, None) is not None:
             self._open[transport] = guarded
@@ -100,7 +96,7 @@ class Connections:
         """Seconds a connection may stay in ``phase``."""
         return self._deadline[phase]
 
-    def close(self, guarded: _Guarded, reason: str) -> None:
+    def close(self, guarded: Guarded, reason: str) -> None:
         """Close ``guarded``'s connection: politely when idle, at once otherwise."""
         transport = guarded.transport
         if transport is None or self._open.pop(transport, None) is None:
@@ -137,66 +133,3 @@ class Connections:
             ", ".join(f"{count} {reason}" for reason, count in closed.items()),
             extra={"closed": closed, "open": len(self._open)},
         )
-
-
-class _Guarded(asyncio.Protocol):
-    """One connection: everything goes to aiohttp's protocol; the phase's deadline is armed."""
-
-    def __init__(self, inner: asyncio.Protocol, owner: Connections) -> None:
-        self.inner = inner
-        self.owner = owner
-        self.transport: asyncio.Transport | None = None
-        self.phase = Phase.HEADERS
-        self._admitted = False
-        self._timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        if not self.owner.admit(self, transport):
-            transport.abort()
-            return
-        self._admitted = True
-        self.inner.connection_made(transport)
-        self.enter(Phase.HEADERS)
-
-    def data_received(self, data: bytes) -> None:
-        if self.phase is Phase.IDLE:
-            self.enter(Phase.HEADERS)
-        self.inner.data_received(data)
-
-    def eof_received(self) -> bool | None:
-        return self.inner.eof_received()
-
-    def pause_writing(self) -> None:
-        self.inner.pause_writing()
-
-    def resume_writing(self) -> None:
-        self.inner.resume_writing()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        if self.transport is not None:
-            self.owner.release(self.transport)
-        if self._admitted:
-            self.inner.connection_lost(exc)
-
-    def enter(self, phase: Phase) -> None:
-        """Start ``phase`` now, with its deadline."""
-        transport = self.transport
-        if transport is None or transport.is_closing():
-            return
-        self._disarm()
-        self.phase = phase
-        loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(self.owner.deadline(phase), self._late)
-        self.owner.moved(self, transport)
-
-    def _late(self) -> None:
-        self._timer = None
-        self.owner.close(self, self.phase.value)
-
-    def _disarm(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
