@@ -81,7 +81,7 @@ async def test_a_client_that_sends_nothing_is_closed_after_the_header_timeout() 
 
     assert closed
     assert received == b""
-    assert waited < 2.0
+    assert waited < 3.0
 
 
 async def test_headers_sent_one_byte_at_a_time_are_cut_off() -> None:
@@ -100,7 +100,7 @@ async def test_headers_sent_one_byte_at_a_time_are_cut_off() -> None:
 
     assert closed
     assert received == b""
-    assert waited < 2.0
+    assert waited < 3.0
 
 
 async def test_a_body_sent_one_byte_at_a_time_is_cut_off() -> None:
@@ -120,7 +120,7 @@ async def test_a_body_sent_one_byte_at_a_time_is_cut_off() -> None:
 
     assert closed
     assert received == b""
-    assert waited < 2.0
+    assert waited < 3.0
 
 
 async def test_a_kept_alive_connection_is_answered_then_closed_when_idle() -> None:
@@ -133,7 +133,7 @@ async def test_a_kept_alive_connection_is_answered_then_closed_when_idle() -> No
     assert closed
     assert received.startswith(b"HTTP/1.1 200 OK\r\n")
     assert received.endswith(b"\r\n\r\n0123456789")
-    assert 0.5 < waited < 2.5  # the idle timeout is 0.8 s
+    assert 0.5 < waited < 3.0  # the idle timeout is 0.8 s
 
 
 async def test_over_the_cap_the_longest_waiting_connection_makes_room() -> None:
@@ -186,4 +186,4 @@ async def test_a_tls_client_that_never_completes_the_handshake_is_closed(tmp_pat
 
     assert closed
     assert received == b""
-    assert waited < 2.0
+    assert waited < 3.0
