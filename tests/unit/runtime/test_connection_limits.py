@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import ssl
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
 from kube_devops.runtime.app import create_app
 from kube_devops.runtime.certs import CertRequest, generate
+from kube_devops.runtime.connections import Connections
 from kube_devops.runtime.runner import ServeSettings, serve
 from kube_devops.runtime.tls import server_context
 
@@ -187,3 +190,29 @@ async def test_a_tls_client_that_never_completes_the_handshake_is_closed(tmp_pat
     assert closed
     assert received == b""
     assert waited < 3.0
+
+
+async def test_closes_for_late_clients_and_the_cap_are_one_warning_line_with_counts(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    connections = Connections(
+        replace(SHORT, header_timeout=0.2, max_connections=2), report_every=1.5
+    )
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(connections.factory(asyncio.Protocol), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    clients = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+    await asyncio.sleep(0.1)
+    open_at_the_cap = connections.open
+    closed = [await _closed(reader) for reader, _writer in clients]
+    await asyncio.sleep(1.6)  # the report comes 1.5 s after the first close
+    server.close()
+    for _reader, writer in clients:
+        writer.close()
+
+    reports = [r for r in caplog.records if r.name == "kube_devops.runtime.connections"]
+    assert open_at_the_cap == 2
+    assert [c[0] for c in closed] == [True, True, True]
+    assert [(r.levelno, r.getMessage()) for r in reports] == [
+        (logging.WARNING, "closed connections: 1 evicted, 2 header_timeout")
+    ]
