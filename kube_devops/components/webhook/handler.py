@@ -13,6 +13,7 @@ observed on every path, 413 included.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -73,29 +74,31 @@ class ValidateHandler:
         """Answer one request (the aiohttp handler)."""
         start = time.perf_counter()
         try:
-            try:
-                body = await self._read(request)
-            except ClientGone as gone:
-                log.warning(
-                    "connection closed before the AdmissionReview body arrived: %s", gone,
-                    extra={"peer": request.remote},
-                )  # fmt: skip
-                return web.Response(status=400)  # nobody reads it; aiohttp drops it quietly
-            if body is None:
-                self._count("UNKNOWN", not self._settings.fail_closed)
-                return web.Response(
-                    status=413,
-                    text=f"AdmissionReview body larger than {self._body_limit} bytes\n",
-                )
-            uid, operation, namespace, answer = self._judge(body)
-            self._count(operation, answer.allowed)
-            for denial in answer.denials:
-                self._denial_child(namespace, denial.check.value).inc()
-            return web.Response(
-                body=dump_review(review_for(uid, answer)), content_type="application/json"
-            )
+            return await self._answer(request)
         finally:
             self._duration.observe(time.perf_counter() - start)
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await self._read(request)
+        except ClientGone as gone:
+            log.warning(
+                "connection closed before the AdmissionReview body arrived: %s", gone,
+                extra={"peer": request.remote},
+            )  # fmt: skip
+            return web.Response(status=400)  # nobody reads it; aiohttp drops it quietly
+        if body is None:
+            self._count("UNKNOWN", not self._settings.fail_closed)
+            return web.Response(
+                status=413, text=f"AdmissionReview body larger than {self._body_limit} bytes\n"
+            )
+        uid, operation, namespace, answer = self._judge(body)
+        self._count(operation, answer.allowed)
+        for check, count in collections.Counter(d.check.value for d in answer.denials).items():
+            self._denial_child(namespace, check).inc(count)
+        return web.Response(
+            body=dump_review(review_for(uid, answer)), content_type="application/json"
+        )
 
     async def _read(self, request: web.Request) -> bytes | None:
         """The body, or None when it is larger than the limit (read no further than that)."""
