@@ -139,6 +139,24 @@ async def test_a_kept_alive_connection_is_answered_then_closed_when_idle() -> No
     assert 0.5 < waited < 3.0  # the idle timeout is 0.8 s
 
 
+async def test_the_header_timeout_starts_again_at_the_first_byte_after_an_idle_period() -> None:
+    async with _serving(replace(SHORT, idle_timeout=30)) as port:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        answers = []
+        for _ in range(2):  # idle beyond the header timeout between the two: still served
+            writer.write(GET)
+            answers.append(await asyncio.wait_for(reader.readuntil(b"ok\n"), 2))
+            await asyncio.sleep(0.7)
+        writer.write(GET[:5])  # the next request starts and stalls
+        closed, received, waited = await _closed(reader)
+        writer.close()
+
+    assert [a.startswith(b"HTTP/1.1 200 OK\r\n") for a in answers] == [True, True]
+    assert closed
+    assert received == b""
+    assert waited < 3.0
+
+
 async def test_over_the_cap_the_longest_waiting_connection_makes_room() -> None:
     async with _serving(
         replace(SHORT, header_timeout=30, idle_timeout=30, max_connections=2)
