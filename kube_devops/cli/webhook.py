@@ -79,8 +79,9 @@ def _register_serve(verbs: SubParsers) -> None:
         exit_codes=_SERVE_EXIT_CODES,
         description="Serve POST /validate over HTTPS. No leader election: every replica answers"
         " admission requests, so there is no Lease to configure. A connection past one of its"
-        " timeouts is closed; at --max-connections a new connection closes the one waiting"
-        " longest (never one with a request in progress). AdmissionReview bodies up to 8 MiB"
+        " timeouts is closed; at --max-connections a new connection closes the oldest one that"
+        " has not had a request answered, else the one idle the longest (never one with a"
+        " request in progress). AdmissionReview bodies up to 8 MiB"
         " are judged (an UPDATE carries two objects of up to 3 MiB); larger ones get 413.",
     )
     serve.add_argument("--addr", default=f"0.0.0.0:{PORTS[Component.WEBHOOK]}", help="HOST:PORT")

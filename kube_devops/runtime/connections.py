@@ -12,8 +12,10 @@ counts no connections. :class:`Connections` wraps the protocol of every accepted
 - *idle*: after an answer, until the next byte — ``idle_timeout``.
 
 A connection past its deadline is closed (an idle one politely, a late one at once). At
-``max_connections`` a new connection closes the one waiting the longest (idle or sending
-headers); when every connection has a request in progress the new one is closed instead. Closes
+``max_connections`` a new connection makes room by closing, first, the oldest connection that
+has not had a request answered yet and is not in one (a silent flood goes before the kept-alive
+connections of real clients), else the one idle the longest; when every connection has a
+request in progress the new one is closed instead. Closes
 for a late client or for the cap are logged as one warning line with counts per
 ``report_every`` seconds; after ``trim_after`` closes the C heap's free pages are given back.
 """
@@ -74,18 +76,31 @@ class Connections:
         try:
             return await handler(request)
         finally:
+            guarded.answered += 1
             guarded.enter(Phase.IDLE)
 
     def admit(self, guarded: Guarded, transport: asyncio.BaseTransport) -> bool:
         """Count a new connection; False when it must be closed (every connection busy)."""
         if len(self._open) >= self._cap:
-            waiting = next((g for g in self._open.values() if g.phase is not Phase.REQUEST), None)
-            if waiting is None:
+            room = self._room()
+            if room is None:
                 self._note("refused")
                 return False
-            self.close(waiting, "evicted")
+            self.close(room, "evicted")
         self._open[transport] = guarded
         return True
+
+    def _room(self) -> Guarded | None:
+        """The connection to close for a new one: the oldest never answered, else the oldest
+        idle; None when every connection has a request in progress."""
+        oldest_idle = None
+        for guarded in self._open.values():  # oldest first
+            if guarded.phase is Phase.REQUEST:
+                continue
+            if not guarded.answered:
+                return guarded
+            oldest_idle = oldest_idle or guarded
+        return oldest_idle
 
     def moved(self, guarded: Guarded, transport: asyncio.BaseTransport) -> None:
         """``guarded`` entered a phase: it is now the newest."""

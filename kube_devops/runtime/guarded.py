@@ -28,6 +28,8 @@ class Guarded(asyncio.Protocol):
         self.owner = owner
         self.transport: asyncio.Transport | None = None
         self.phase = Phase.HEADERS
+        self.answered = 0
+        """Requests answered on this connection."""
         self._admitted = False
         self._timer: asyncio.TimerHandle | None = None
 

@@ -59,9 +59,9 @@ class ServeSettings:
     idle_timeout: float = 60.0
     """Seconds a kept-alive connection may wait between requests before it is closed."""
     max_connections: int = 1000
-    """Open connections at most; at the cap a new connection closes the one idle the longest
-    (a connection with a request in progress is never closed), or is closed itself when every
-    connection is busy."""
+    """Open connections at most. At the cap a new connection closes the oldest one that has not
+    had a request answered, else the one idle the longest (a connection with a request in
+    progress is never closed), or is closed itself when every connection is busy."""
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,26 @@ async def test_over_the_cap_the_longest_waiting_connection_makes_room() -> None:
     assert second_open
 
 
+async def test_over_the_cap_a_silent_connection_goes_before_a_kept_alive_one() -> None:
+    async with _serving(
+        replace(SHORT, header_timeout=30, idle_timeout=30, max_connections=2)
+    ) as port:
+        kept_reader, kept = await asyncio.open_connection("127.0.0.1", port)
+        kept.write(GET)
+        await asyncio.wait_for(kept_reader.readuntil(b"ok\n"), 2)
+        silent_reader, silent = await asyncio.open_connection("127.0.0.1", port)  # newer
+        await asyncio.sleep(0.1)
+        _new_reader, new = await asyncio.open_connection("127.0.0.1", port)
+        silent_closed, _, _ = await _closed(silent_reader)
+        kept.write(GET)
+        again = await asyncio.wait_for(kept_reader.readuntil(b"ok\n"), 2)
+        for writer in (kept, silent, new):
+            writer.close()
+
+    assert silent_closed
+    assert again.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
 async def test_over_the_cap_with_every_connection_busy_the_new_one_is_closed() -> None:
     settings = replace(SHORT, body_timeout=30, max_connections=1)
     async with _serving(settings) as port:
