@@ -8,8 +8,8 @@ from pathlib import Path
 from kube_devops.cli.common import (
     EXIT_FAILURE,
     EXIT_OK,
+    EXIT_USAGE,
     PRINT_EXIT_CODES,
-    SERVER_EXIT_CODES,
     CliError,
     SubParsers,
     add_cluster_flags,
@@ -17,6 +17,7 @@ from kube_devops.cli.common import (
     add_log_level_flag,
     add_verb,
     cluster_settings,
+    positive_seconds,
 )
 from kube_devops.cli.output import add_manifest_output_flag, manifests
 from kube_devops.core.catalog import PORTS, Component
@@ -24,6 +25,29 @@ from kube_devops.core.checks import Severity
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE, component_name
 
 _SERVICE = component_name(Component.WEBHOOK)
+
+#: ``webhook serve``'s connection limits: (flag, ``ServeSettings`` field, default, help). The
+#: defaults are ``ServeSettings``'s (a test holds them equal; the settings module is not imported
+#: here, to keep ``--help`` fast).
+_LIMITS = (
+    ("--handshake-timeout", "handshake_timeout", 10, "seconds to complete the TLS handshake"),
+    ("--header-timeout", "header_timeout", 10,
+     "seconds to send the request headers, from the connection's start or the first byte"
+     " after an idle period"),
+    ("--body-timeout", "body_timeout", 30,
+     "seconds from the end of the headers until the answer is ready (the body must arrive)"),
+    ("--idle-timeout", "idle_timeout", 60,
+     "seconds a kept-alive connection may wait for its next request"),
+)  # fmt: skip
+#: Default of ``--max-connections`` (``ServeSettings.max_connections``).
+MAX_CONNECTIONS = 1000
+
+#: Exit codes of ``webhook serve``.
+_SERVE_EXIT_CODES = {
+    EXIT_OK: "stopped cleanly (SIGTERM or Ctrl-C)",
+    EXIT_FAILURE: "could not listen (port in use), or a background task failed",
+    EXIT_USAGE: "bad flag, unusable TLS files, or no usable kubeconfig",
+}
 
 
 def register(subparsers: SubParsers) -> None:
@@ -52,9 +76,13 @@ def _register_serve(verbs: SubParsers) -> None:
             "kube-devops webhook serve --tls-cert certs/tls.crt --tls-key certs/tls.key",
             "kube-devops webhook serve --addr 127.0.0.1:0 --fail-closed --deny-severity critical",
         ),
-        exit_codes=SERVER_EXIT_CODES,
+        exit_codes=_SERVE_EXIT_CODES,
         description="Serve POST /validate over HTTPS. No leader election: every replica answers"
-        " admission requests, so there is no Lease to configure.",
+        " admission requests, so there is no Lease to configure. A connection past one of its"
+        " timeouts is closed; at --max-connections a new connection closes the oldest one that"
+        " has not had a request answered, else the one idle the longest (never one with a"
+        " request in progress). AdmissionReview bodies up to 8 MiB"
+        " are judged (an UPDATE carries two objects of up to 3 MiB); larger ones get 413.",
     )
     serve.add_argument("--addr", default=f"0.0.0.0:{PORTS[Component.WEBHOOK]}", help="HOST:PORT")
     serve.add_argument("--tls-cert", type=Path, default=Path("tls.crt"), help="PEM certificate")
@@ -68,9 +96,31 @@ def _register_serve(verbs: SubParsers) -> None:
         default=Severity.HIGH,
         help="enforce-mode findings at or above this severity are denied (default high)",
     )
+    _add_limit_flags(serve)
     add_log_level_flag(serve)
     add_cluster_flags(serve)
     serve.set_defaults(func=_serve)
+
+
+def _add_limit_flags(serve: argparse.ArgumentParser) -> None:
+    for flag, _field, default, text in _LIMITS:
+        serve.add_argument(
+            flag, type=positive_seconds, default=default, metavar="SECONDS",
+            help=f"{text} (default: %(default)s)",
+        )  # fmt: skip
+    serve.add_argument(
+        "--max-connections",
+        type=_positive_count,
+        default=MAX_CONNECTIONS,
+        metavar="N",
+        help="open connections at most (default: %(default)s)",
+    )
+
+
+def _positive_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count; use a whole number above 0")
+    return int(text)
 
 
 def _register_cert_generate(verbs: SubParsers) -> None:
@@ -144,8 +194,16 @@ def _serve(args: argparse.Namespace) -> int:
     except TlsFilesError as err:
         raise CliError(str(err)) from None
     configure_logging(args.log_level)
+    limits = {field: getattr(args, field) for _flag, field, _default, _help in _LIMITS}
+    serve = ServeSettings(
+        host,
+        port,
+        tls=TlsSettings(args.tls_cert, args.tls_key),
+        max_connections=args.max_connections,
+        **limits,
+    )
     settings = WebhookSettings(
-        serve=ServeSettings(host, port, tls=TlsSettings(args.tls_cert, args.tls_key)),
+        serve=serve,
         cluster=cluster_settings(args, WEBHOOK_CLUSTER),
         admission=AdmissionSettings(deny_severity=args.deny_severity, fail_closed=args.fail_closed),
     )
@@ -154,7 +212,7 @@ def _serve(args: argparse.Namespace) -> int:
     except TlsFilesError as err:
         raise CliError(str(err)) from None
     except ConfigError as err:
-        raise CliError(str(err), EXIT_FAILURE) from None
+        raise CliError(str(err)) from None
 
 
 def _cert_generate(args: argparse.Namespace) -> int:

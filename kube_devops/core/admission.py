@@ -6,6 +6,7 @@ policies deny findings whose severity (after ``severityOverrides``) is at or abo
 ``deny_severity`` and warn on the rest. An UPDATE is denied only for findings the old object did
 not have. With several policies the strictest wins: any denial denies. ``policies=None`` means
 the policy cache is unavailable: allowed with a warning (fail-open) or denied (fail-closed).
+The denial message and the warnings are bounded (``core.admission_message``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kube_devops.core.admission_message import (
+    Violation,
+    capped_warnings,
+    denial_message,
+)
 from kube_devops.core.admission_pod import admission_findings, admission_pod, policy_findings
 from kube_devops.core.admission_review import AdmissionRequest, render_response
 from kube_devops.core.checks import CheckId, Severity
@@ -23,9 +29,6 @@ from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespa
 from kube_devops.core.policy import EnforcementMode, Policy
 
 _RANK = {severity: severity.rank for severity in Severity}
-
-#: At most this many warnings are returned; the last one says how many were left out.
-MAX_WARNINGS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +41,6 @@ class AdmissionSettings:
     """Deny, instead of allow, when the webhook cannot judge (no policy cache, bad input)."""
     system_namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES
     """Namespaces never judged."""
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One finding that denied the request."""
-
-    policy: str
-    """``namespace/name`` of the policy that denied."""
-    container: str
-    check: CheckId
-    severity: Severity
-    message: str
 
 
 class AdmissionReason(StrEnum):
@@ -92,7 +83,8 @@ class AdmissionVerdict:
     code: int | None = None
     """``status.code`` (403 for a policy denial)."""
     message: str | None = None
-    """``status.message``: each denied violation as container and check."""
+    """``status.message``: the denied violations as container and check (the first 20; the rest
+    counted per check)."""
     denials: tuple[Violation, ...] = ()
     """The violations that denied (one per container and check); empty when allowed."""
 
@@ -172,26 +164,12 @@ def _warning(policy: Policy, f: Finding, existed: bool) -> str:
 
 
 def _conclude(denials: list[Violation], warnings: list[str]) -> AdmissionVerdict:
-    if len(warnings) > MAX_WARNINGS:
-        left = len(warnings) - (MAX_WARNINGS - 1)
-        warnings = [*warnings[: MAX_WARNINGS - 1], f"... and {left} more DevOpsPolicy warnings"]
+    capped = capped_warnings(warnings)
     if not denials:
         reason = AdmissionReason.VIOLATIONS_WARNED if warnings else AdmissionReason.COMPLIANT
-        return AdmissionVerdict(True, reason, tuple(warnings))
+        return AdmissionVerdict(True, reason, capped)
     message = denial_message(denials)
-    return AdmissionVerdict(
-        False, AdmissionReason.VIOLATIONS, tuple(warnings), 403, message, tuple(denials)
-    )
-
-
-def denial_message(denials: Sequence[Violation]) -> str:
-    """``status.message`` of a denial: each violation as container and check, with the fix."""
-    parts = [
-        f"({i}) container {v.container}, check {v.check.value} [{v.severity.value},"
-        f" policy {v.policy}]: {v.message}"
-        for i, v in enumerate(denials, 1)
-    ]
-    return f"denied by DevOpsPolicy, {len(denials)} violation(s): " + " ".join(parts)
+    return AdmissionVerdict(False, AdmissionReason.VIOLATIONS, capped, 403, message, tuple(denials))
 
 
 def unable_verdict(why: str, settings: AdmissionSettings, *, code: int = 500) -> AdmissionVerdict:

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from kubernetes import client, config
 
 from kube_devops.kube.errors import ConfigError
@@ -55,7 +56,7 @@ def load_api_client(cfg: ClusterConfig) -> client.ApiClient:
                 config_file=path, context=cfg.context, persist_config=False
             )
             return api
-        except (config.ConfigException, ValueError, OSError) as err:
+        except (config.ConfigException, ValueError, OSError, TypeError, yaml.YAMLError) as err:
             raise ConfigError(
                 f"kubeconfig {path!r} is unusable ({err}); check its contexts "
                 "(kubectl config get-contexts) or pass --context"

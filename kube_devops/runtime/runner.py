@@ -3,7 +3,8 @@
 Public API:
 
 - ``ServeSettings`` (from ``runtime.settings``) — host, port (0 = ephemeral), ``tls``,
-  ``shutdown_timeout``.
+  ``shutdown_timeout``, and the connection limits: TLS handshake, header, body and idle
+  timeouts and ``max_connections`` (enforced by ``runtime.connections``).
 - ``BackgroundTask`` — ``() -> Coroutine``; each is started once the server listens.
 - ``serve(app, settings, tasks=(), *, ssl_context=None, stop=None, on_listening=None) -> int`` —
   the exit code (HTTPS when ``ssl_context`` is given).
@@ -12,7 +13,8 @@ Public API:
   ``stop`` (an ``asyncio.Event``) or for a task to raise. Shutdown stops accepting connections,
   lets in-flight requests finish and cancels the tasks (so their ``finally`` blocks run, e.g. a
   leader releasing its Lease), all within ``shutdown_timeout``. Returns 0 on a signal or ``stop``,
-  1 when a task failed.
+  1 when a task failed. aiohttp's protocol errors (malformed requests, clients gone) are logged
+  as one warning line each (``runtime.protocol_log``).
 
 Components do not call it directly: ``runtime.component.run_component`` assembles the app and
 tasks and serves them through it.
@@ -30,13 +32,19 @@ from typing import Any
 
 from aiohttp import web
 
+from kube_devops.runtime.connections import Connections
+from kube_devops.runtime.protocol_log import PROTOCOL_LOG
 from kube_devops.runtime.settings import ServeSettings
+from kube_devops.runtime.thirdparty import shrink_tls_read_buffers
 
 log = logging.getLogger(__name__)
 
 #: Seconds between closing the listener and draining: connections already accepted get to send
 #: their request instead of being reset as idle.
 _SETTLE = 0.25
+
+#: Connections waiting to be accepted (aiohttp's default).
+_BACKLOG = 128
 
 BackgroundTask = Callable[[], Coroutine[Any, Any, None]]
 
@@ -54,11 +62,14 @@ async def serve(
 ) -> int:
     """Serve ``app`` and run ``tasks`` until stopped; returns the process exit code."""
     stop = stop if stop is not None else asyncio.Event()
-    runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_timeout, access_log=None)
+    connections = Connections(settings)
+    app.middlewares.append(connections.middleware)
+    runner = web.AppRunner(
+        app, shutdown_timeout=settings.shutdown_timeout, access_log=None, logger=PROTOCOL_LOG
+    )
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port, ssl_context=ssl_context)
     try:
-        await site.start()
+        listener = await _listen(runner, connections, settings, ssl_context)
     except OSError as err:
         log.error(
             "cannot listen: %s; free the port or choose another with --port",
@@ -67,7 +78,7 @@ async def serve(
         )
         await runner.cleanup()
         return 1
-    port = _bound_port(runner, settings.port)
+    port = int(listener.sockets[0].getsockname()[1])
     scheme = "https" if ssl_context else "http"
     log.info("listening", extra={"host": settings.host, "port": port, "scheme": scheme})
     if on_listening is not None:
@@ -76,15 +87,28 @@ async def serve(
         running = [asyncio.create_task(factory()) for factory in tasks]
         code = await _wait(stop, running)
         log.info("shutting down", extra={"exit_code": code})
-        await _shutdown(runner, running, settings.shutdown_timeout)
+        await _shutdown(runner, listener, running, settings.shutdown_timeout)
     return code
 
 
-def _bound_port(runner: web.AppRunner, wanted: int) -> int:
-    for address in runner.addresses:
-        if isinstance(address, tuple) and len(address) >= 2:
-            return int(address[1])
-    return wanted
+async def _listen(
+    runner: web.AppRunner,
+    connections: Connections,
+    settings: ServeSettings,
+    ssl_context: ssl.SSLContext | None,
+) -> asyncio.Server:
+    """Listen with every accepted connection guarded (and the TLS handshake bounded)."""
+    assert runner.server is not None  # set up
+    if ssl_context is not None:
+        shrink_tls_read_buffers()
+    return await asyncio.get_running_loop().create_server(
+        connections.factory(runner.server),
+        settings.host,
+        settings.port,
+        ssl=ssl_context,
+        ssl_handshake_timeout=settings.handshake_timeout if ssl_context else None,
+        backlog=_BACKLOG,
+    )
 
 
 async def _wait(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> int:
@@ -103,10 +127,12 @@ async def _wait(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> int:
         stopper.cancel()
 
 
-async def _shutdown(runner: web.AppRunner, running: list[asyncio.Task[None]], grace: float) -> None:
+async def _shutdown(
+    runner: web.AppRunner, listener: asyncio.Server, running: list[asyncio.Task[None]], grace: float
+) -> None:
     for task in running:
         task.cancel()
-    cleanup = asyncio.gather(_close_http(runner), *running, return_exceptions=True)
+    cleanup = asyncio.gather(_close_http(runner, listener), *running, return_exceptions=True)
     try:
         results = await asyncio.wait_for(cleanup, grace + 0.5)
     except TimeoutError:
@@ -117,10 +143,9 @@ async def _shutdown(runner: web.AppRunner, running: list[asyncio.Task[None]], gr
             log.error("error during shutdown", exc_info=result)
 
 
-async def _close_http(runner: web.AppRunner) -> None:
+async def _close_http(runner: web.AppRunner, listener: asyncio.Server) -> None:
     """Stop listening, give connections accepted a moment to send their request, then drain."""
-    for site in list(runner.sites):
-        await site.stop()
+    listener.close()
     await asyncio.sleep(_SETTLE)
     await runner.cleanup()
 

@@ -48,6 +48,20 @@ class ServeSettings:
     """Serve HTTPS with these files (the webhook); plain HTTP when None."""
     shutdown_timeout: float = 4.0
     """Seconds granted to in-flight requests and task clean-up after a stop signal."""
+    handshake_timeout: float = 10.0
+    """Seconds a client gets to complete the TLS handshake (HTTPS only)."""
+    header_timeout: float = 10.0
+    """Seconds to send the request line and headers, counted from the connection's start or,
+    on a kept-alive connection, from the first byte of the next request."""
+    body_timeout: float = 30.0
+    """Seconds from the end of the headers until the answer is ready: the body must arrive in
+    that time."""
+    idle_timeout: float = 60.0
+    """Seconds a kept-alive connection may wait between requests before it is closed."""
+    max_connections: int = 1000
+    """Open connections at most. At the cap a new connection closes the oldest one that has not
+    had a request answered, else the one idle the longest (a connection with a request in
+    progress is never closed), or is closed itself when every connection is busy."""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
-"""Server TLS from certificate and key files, reloaded in place when the files change.
+"""Server TLS from certificate and key files, reloaded when the files change.
 
-:func:`server_context` builds an ``ssl.SSLContext`` that refuses anything below TLS 1.2.
-:class:`CertReloader` watches the two files (following symlinks, so a Kubernetes Secret volume's
-``..data`` swap counts as a change) and calls ``load_cert_chain`` again on the *same* context:
-new handshakes get the new certificate, no restart and no listener rebuild. A half-written pair
-(certificate and key not matching yet) is logged and retried on the next check; the previous
-certificate stays in use meanwhile.
+:func:`server_context` builds an ``ssl.SSLContext`` that refuses anything below TLS 1.2 and, in
+TLS 1.2, offers only AEAD suites with forward secrecy (ECDHE with AES-GCM or ChaCha20-Poly1305;
+TLS 1.3 suites are all AEAD). :class:`CertReloader` watches the two files (following symlinks, so
+a Kubernetes Secret volume's ``..data`` swap counts as a change) and loads a changed pair into a
+*fresh* context first: a pair that does not load (certificate and key not matching, half written,
+unreadable) is refused with an error log naming both files, and the previous pair keeps serving.
+A pair that loads becomes the serving one: the listening context's SNI callback, called on every
+handshake, hands each new connection the current context. No restart, no listener rebuild; a
+valid pair is picked up whenever it appears, the previous one put back included.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ log = logging.getLogger(__name__)
 
 _Signature = tuple[tuple[int, int, int], ...]
 
+#: TLS 1.2 suites offered: ECDHE key exchange with an AEAD cipher only (no CBC, no SHA-1 MAC).
+TLS12_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20"
+
 
 class TlsFilesError(ValueError):
     """The certificate or key file cannot be used; the message names the file and the fix."""
@@ -31,6 +37,7 @@ def server_context(cert_file: Path, key_file: Path) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.options |= ssl.OP_NO_COMPRESSION
+    context.set_ciphers(TLS12_CIPHERS)
     load_chain(context, cert_file, key_file)
     return context
 
@@ -66,9 +73,10 @@ def _signature(paths: tuple[Path, ...]) -> _Signature:
 
 @dataclass
 class CertReloader:
-    """Reload ``cert_file``/``key_file`` into ``context`` whenever their stat signature changes.
+    """Serve the pair in ``cert_file``/``key_file`` through ``context``, reloaded on change.
 
-    Call :meth:`check` to poll once, or run :meth:`run` as a task.
+    ``context`` is the listening context (from :func:`server_context`); its ``sni_callback`` is
+    set here. Call :meth:`check` to poll once, or run :meth:`run` as a task.
     """
 
     context: ssl.SSLContext
@@ -78,26 +86,40 @@ class CertReloader:
     """Seconds between two checks of the files."""
     reloads: int = 0
     """How many times a changed pair was loaded successfully."""
+    _serving: ssl.SSLContext | None = field(default=None, init=False)
     _last: _Signature = field(default=(), init=False)
     _failed: _Signature = field(default=(), init=False)
 
     def __post_init__(self) -> None:
         self._last = _signature((self.cert_file, self.key_file))
+        self._serving = self.context
+        self.context.sni_callback = self._hand_over
+
+    def _hand_over(self, conn: ssl.SSLObject, _name: str | None, context: ssl.SSLContext) -> None:
+        """SNI callback: a new connection gets the context of the current pair."""
+        if self._serving is not None and self._serving is not context:
+            conn.context = self._serving
 
     def check(self) -> bool:
-        """Reload if the files changed since the last successful load; True when reloaded."""
+        """Load the files if they changed since the last look; True when a new pair serves."""
         current = _signature((self.cert_file, self.key_file))
         if current in (self._last, self._failed):
             return False
         try:
-            load_chain(self.context, self.cert_file, self.key_file)
+            fresh = server_context(self.cert_file, self.key_file)
         except TlsFilesError as err:
-            self._failed = current  # logged once per change, retried when the files move again
-            log.warning("tls_reload_failed", extra={"error": str(err)})
+            self._failed = current  # logged once per change, tried again when the files move
+            log.error(
+                "TLS pair refused, the previous certificate keeps serving: %s",
+                err,
+                extra={"cert": str(self.cert_file), "key": str(self.key_file)},
+            )
             return False
+        self._serving = fresh
         self._last = current
+        self._failed = ()
         self.reloads += 1
-        log.info("tls_reloaded", extra={"cert": str(self.cert_file)})
+        log.info("tls_reloaded", extra={"cert": str(self.cert_file), "key": str(self.key_file)})
         return True
 
     async def run(self) -> None:

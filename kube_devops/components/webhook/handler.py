@@ -1,7 +1,9 @@
-"""``POST /validate``: read the body (at most 3 MiB), parse -> verdict -> render, count.
+"""``POST /validate``: read the body (at most 8 MiB), parse -> verdict -> render, count.
 
 The answer is always HTTP 200 with an ``admission.k8s.io/v1`` AdmissionReview echoing the uid,
-whatever the body holds; the only exception is a body above the limit, which gets 413. Any error
+whatever the body holds; the only exception is a body above the limit, which gets 413. A client
+gone before its body arrived (or cut off by ``body_timeout``) is logged as one warning line and
+counted nowhere: nobody is there to read an answer. Any error
 while judging becomes a fail-open allow with a warning (or a fail-closed denial). Metrics:
 ``webhook_requests_total{operation,allowed}``, ``webhook_denials_total{namespace,violation}``
 (violation = the check id of each denied finding) and ``webhook_request_duration_seconds``
@@ -11,6 +13,7 @@ observed on every path, 413 included.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -31,8 +34,16 @@ from kube_devops.core.policy import Policy
 
 log = logging.getLogger(__name__)
 
-#: The API server never sends more than 3 MiB; larger bodies are refused with 413.
-BODY_LIMIT = 3 * 1024 * 1024
+#: Largest AdmissionReview accepted (larger: 413). The API server takes request bodies up to
+#: 3 MiB (``MaxRequestBodyBytes``), and an UPDATE review carries the new object and the old one,
+#: each up to that size once encoded as JSON, plus the envelope: two times 3 MiB and 2 MiB of
+#: room for the envelope and for JSON encoding an object more verbosely than its request.
+BODY_LIMIT = 8 * 1024 * 1024
+
+
+class ClientGone(Exception):  # noqa: N818 - an event, not an error of ours
+    """The connection ended (or the chunked encoding broke) before the whole body arrived."""
+
 
 PolicyLookup = Callable[[str], Sequence[Policy] | None]
 
@@ -63,22 +74,31 @@ class ValidateHandler:
         """Answer one request (the aiohttp handler)."""
         start = time.perf_counter()
         try:
-            body = await self._read(request)
-            if body is None:
-                self._count("UNKNOWN", not self._settings.fail_closed)
-                return web.Response(
-                    status=413,
-                    text=f"AdmissionReview body larger than {self._body_limit} bytes\n",
-                )
-            uid, operation, namespace, answer = self._judge(body)
-            self._count(operation, answer.allowed)
-            for denial in answer.denials:
-                self._denial_child(namespace, denial.check.value).inc()
-            return web.Response(
-                body=dump_review(review_for(uid, answer)), content_type="application/json"
-            )
+            return await self._answer(request)
         finally:
             self._duration.observe(time.perf_counter() - start)
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await self._read(request)
+        except ClientGone as gone:
+            log.warning(
+                "connection closed before the AdmissionReview body arrived: %s", gone,
+                extra={"peer": request.remote},
+            )  # fmt: skip
+            return web.Response(status=400)  # nobody reads it; aiohttp drops it quietly
+        if body is None:
+            self._count("UNKNOWN", not self._settings.fail_closed)
+            return web.Response(
+                status=413, text=f"AdmissionReview body larger than {self._body_limit} bytes\n"
+            )
+        uid, operation, namespace, answer = self._judge(body)
+        self._count(operation, answer.allowed)
+        for check, count in collections.Counter(d.check.value for d in answer.denials).items():
+            self._denial_child(namespace, check).inc(count)
+        return web.Response(
+            body=dump_review(review_for(uid, answer)), content_type="application/json"
+        )
 
     async def _read(self, request: web.Request) -> bytes | None:
         """The body, or None when it is larger than the limit (read no further than that)."""
@@ -86,10 +106,20 @@ class ValidateHandler:
         if length is not None:
             if length > self._body_limit:
                 return None
+            if length == 0:
+                return b""
             try:
                 return await request.content.readexactly(length)
-            except asyncio.IncompleteReadError as err:  # client gave up mid-body
-                return err.partial
+            except asyncio.IncompleteReadError as err:
+                raise ClientGone(f"{len(err.partial)} of {length} bytes read") from None
+            except ConnectionError as err:
+                raise ClientGone(f"{err} (of {length} bytes)") from None
+        try:
+            return await self._read_chunked(request)
+        except (ConnectionError, web.RequestPayloadError) as err:
+            raise ClientGone(str(err)) from None
+
+    async def _read_chunked(self, request: web.Request) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.content.iter_chunked(65536):

@@ -197,15 +197,29 @@ async def test_no_cache_fail_open_allows_with_the_reason(tmp_path: Path) -> None
     }
 
 
-async def test_body_limit(tmp_path: Path) -> None:
+def _update_of_size(size: int) -> bytes:
+    """An UPDATE review of ``update-labels-only`` whose new and old pods each carry about half
+    of ``size`` bytes in an annotation, ``size`` bytes in all."""
+    body = review_body("update-labels-only")
+    request = body["request"]
+    pads = [obj["metadata"].setdefault("annotations", {}) for obj in (request["object"],
+            request["oldObject"])]  # fmt: skip
+    for pad in pads:
+        pad["pad"] = ""
+    room = size - len(json.dumps(body).encode())
+    pads[0]["pad"], pads[1]["pad"] = "x" * (room // 2), "x" * (room - room // 2)
+    return json.dumps(body).encode()
+
+
+async def test_body_limit_holds_an_update_of_two_objects_at_the_api_servers_limit(
+    tmp_path: Path,
+) -> None:
     async def empty_feed(cache: Any) -> None:
         cache.resync([])
         await asyncio.Event().wait()
 
-    body = review_body("create-compliant")
-    body["request"]["object"]["metadata"]["annotations"] = {"pad": "x" * (3 * 1024 * 1024 - 8000)}
-    fits = json.dumps(body).encode()
-    too_big = fits + b" " * (3 * 1024 * 1024 + 1 - len(fits))
+    fits = _update_of_size(8 * 1024 * 1024)
+    too_big = _update_of_size(8 * 1024 * 1024 + 1)
 
     async def chunked() -> AsyncIterator[bytes]:
         for start in range(0, len(too_big), 65536):
@@ -215,13 +229,20 @@ async def test_body_limit(tmp_path: Path) -> None:
         running_webhook(tmp_path, feed=empty_feed) as hook,
         aiohttp.ClientSession() as session,
     ):
-        statuses = []
-        for data in (io.BytesIO(fits), io.BytesIO(too_big), chunked()):
+        async with session.post(
+            f"{hook.url}/validate", data=io.BytesIO(fits), ssl=hook.client_context()
+        ) as resp:
+            answer = assert_well_formed(await resp.json())
+        statuses = [resp.status]
+        for data in (io.BytesIO(too_big), chunked()):
             async with session.post(
                 f"{hook.url}/validate", data=data, ssl=hook.client_context()
             ) as resp:
                 statuses.append(resp.status)
 
-    assert 3 * 1024 * 1024 - 8000 < len(fits) <= 3 * 1024 * 1024
-    assert len(too_big) == 3 * 1024 * 1024 + 1
+    # each object is larger than the API server's whole 3 MiB request limit
+    assert len(json.dumps(json.loads(fits)["request"]["oldObject"])) > 3 * 1024 * 1024
+    assert (len(fits), len(too_big)) == (8 * 1024 * 1024, 8 * 1024 * 1024 + 1)
+    assert answer["uid"] == review_body("update-labels-only")["request"]["uid"]
+    assert answer["allowed"] is True
     assert statuses == [200, 413, 413]
