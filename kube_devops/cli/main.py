@@ -51,6 +51,8 @@ _HELPERS = frozenset(
         "output",
         "analyze_output",
         "analyze_sources",
+        "analyze_scope",
+        "analyze_stream",
         "check_access",
         "check_outcome",
     }
