@@ -15,9 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import yaml
-
-from kube_devops.cli.analyze_stream import parse_stream, problem
+from kube_devops.cli.analyze_stream import StreamError, parse_stream, problem
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import NotFound
@@ -67,13 +65,16 @@ def _file_documents(path: str, errors: list[str]) -> Iterator[tuple[str, object]
 def _stream_documents(
     name: str, stream: IO[Any], errors: list[str]
 ) -> Iterator[tuple[str, object]]:
-    index = objects = 0
+    parts = objects = 0
     try:
-        for index, doc in enumerate(parse_stream(stream), start=1):
-            objects += doc is not None
-            yield f"{name}#{index}", doc
-    except (ValueError, yaml.YAMLError, OSError) as err:
-        errors.append(_stopped(name, index, problem(err)))
+        for index, item, doc in parse_stream(stream):
+            parts, objects = parts + 1, objects + (doc is not None)
+            yield f"{name}#{index}" + ("" if item is None else f" items[{item}]"), doc
+    except StreamError as err:
+        errors.append(_stopped(name, err.index, parts, str(err)))
+        return
+    except OSError as err:
+        errors.append(_stopped(name, parts + 1, parts, problem(err)))
         return
     if not objects:
         errors.append(
@@ -82,12 +83,13 @@ def _stream_documents(
         )
 
 
-def _stopped(name: str, index: int, what: str) -> str:
-    """The error line of a source that stopped being readable after ``index`` documents."""
-    if index == 0:
+def _stopped(name: str, index: int, parts: int, what: str) -> str:
+    """The error line of a source that stopped in document ``index`` after ``parts`` documents
+    or List items were handed on."""
+    if not parts:
         return f"{name}: {what} (nothing in this file was analysed)"
     return (
-        f"{name}#{index + 1}: {what} (documents #1-#{index} were analysed, "
+        f"{name}#{index}: {what} ({parts} document(s) or List item(s) before it were analysed, "
         "the rest of this file was not)"
     )
 

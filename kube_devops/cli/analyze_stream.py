@@ -1,21 +1,44 @@
 """YAML and JSON documents read from an open file one at a time, for ``analyze``.
 
 YAML goes through libyaml's ``CSafeLoader`` when PyYAML has it (the pure-Python ``SafeLoader``
-otherwise, about ten times slower) and ``yaml.load_all`` over the stream: each document is handed
-on before the next one is parsed, so a large stream is never held as text or as a list. Input
-whose first character is ``{`` or ``[`` is one JSON value; a JSON list is a list of documents.
+otherwise, about seven times slower) and ``yaml.load_all`` over the stream: each document is
+handed on before the next one is parsed, so a large stream is never held as text or as a list.
+A stream that opens with a List (``items:`` at the top, as ``kubectl get -o yaml`` prints it) is
+read item by item instead: PyYAML's composer over libyaml's events, each item built and handed on
+alone. Input whose first character is ``{`` or ``[`` is one JSON value; a JSON list is a list of
+documents.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import yaml
 
 _BLANK = " \t\r\n\ufeff"
 _CHUNK = 4096
+_LIST_HEAD = re.compile(r"^items:[ \t]*(#.*)?$", re.MULTILINE)
+
+
+class Part(NamedTuple):
+    """One document of a stream, or one item of a List document read item by item."""
+
+    number: int
+    """The document's position in the stream, from 1."""
+    item: int | None
+    """The item's position in the List's ``items``, from 0; None for a whole document."""
+    document: Any
+
+
+class StreamError(Exception):
+    """Reading stopped in document ``index`` (from 1); the message says why and the fix."""
+
+    def __init__(self, index: int, err: Exception) -> None:
+        super().__init__(problem(err))
+        self.index = index
 
 
 def yaml_loader() -> Any:
@@ -23,21 +46,43 @@ def yaml_loader() -> Any:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse_stream(stream: IO[Any]) -> Iterator[Any]:
-    """Documents of a YAML stream, one at a time, or of a JSON value (bytes or text).
+def parse_stream(stream: IO[Any]) -> Iterator[Part]:
+    """The documents of a YAML stream (bytes or text) or of a JSON value, one at a time.
 
-    Raises ``yaml.YAMLError``, ``json.JSONDecodeError`` or ``UnicodeDecodeError`` where the
-    input stops being readable; the documents before it have been yielded.
+    Raises :class:`StreamError` where the input stops being readable; what came before it has
+    been yielded.
     """
     head = stream.read(_CHUNK)
     while head and not _text(head).lstrip(_BLANK) and (more := stream.read(_CHUNK)):
         head += more
-    rest = _Rewound(head, stream)
-    if _text(head).lstrip(_BLANK).startswith(("{", "[")):
-        value = json.loads(rest.read())
-        yield from value if isinstance(value, list) else [value]
+    rest, text = _Rewound(head, stream), _text(head)
+    if text.lstrip(_BLANK).startswith(("{", "[")):
+        yield from _json_parts(rest)
+    elif _LIST_HEAD.search(text):
+        from kube_devops.cli.analyze_items import item_parts
+
+        yield from item_parts(rest)
     else:
-        yield from yaml.load_all(rest, Loader=yaml_loader())
+        yield from _yaml_parts(rest)
+
+
+def _json_parts(stream: _Rewound) -> Iterator[Part]:
+    try:
+        value = json.loads(stream.read())
+    except ValueError as err:
+        raise StreamError(1, err) from None
+    for index, document in enumerate(value if isinstance(value, list) else [value], start=1):
+        yield Part(index, None, document)
+
+
+def _yaml_parts(stream: _Rewound) -> Iterator[Part]:
+    index = 1
+    try:
+        for document in yaml.load_all(stream, Loader=yaml_loader()):
+            yield Part(index, None, document)
+            index += 1
+    except yaml.YAMLError as err:
+        raise StreamError(index, err) from None
 
 
 def problem(err: Exception) -> str:

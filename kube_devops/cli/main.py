@@ -51,6 +51,7 @@ _HELPERS = frozenset(
         "output",
         "analyze_output",
         "analyze_sources",
+        "analyze_items",
         "analyze_scope",
         "analyze_stream",
         "check_access",

@@ -94,8 +94,8 @@ def test_an_error_in_the_third_document_names_it_and_the_first_two_are_scored(
     out, err = capsys.readouterr()
     assert err.splitlines() == [
         f"kube-devops: error: {path}#3: malformed YAML at line 26, column 7: mapping values are "
-        "not allowed in this context; fix the syntax (documents #1-#2 were analysed, the rest of "
-        "this file was not)"
+        "not allowed in this context; fix the syntax (2 document(s) or List item(s) before it "
+        "were analysed, the rest of this file was not)"
     ]
     assert json.loads(out)["cluster"] == {"score": 100, "class": "Healthy", "pods": 2}
 
@@ -122,3 +122,72 @@ def test_utf16_with_a_byte_order_mark_is_read(
     path.write_bytes(POD.format(i=1).encode("utf-16"))
     assert main(["analyze", "--file", str(path), "-o", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["cluster"]["pods"] == 1
+
+
+def _as_list(documents: str) -> str:
+    """The documents as one List, indented as ``kubectl get -o yaml`` writes it."""
+    items = []
+    for document in documents.split("---\n")[1:]:
+        first, *rest = document.splitlines()
+        items.append(f"- {first}\n" + "".join(f"  {line}\n" for line in rest))
+    return "apiVersion: v1\nitems:\n" + "".join(items) + "kind: List\nmetadata: {}\n"
+
+
+def test_a_list_is_read_item_by_item() -> None:
+    text = _as_list("".join(POD.format(i=i) for i in range(5000))).encode()
+    stdin = _CountingStream(text)
+    documents = file_documents(["-"], [], stdin)
+    label, first = next(documents)
+    assert (label, first["metadata"]["name"]) == ("<stdin>#1 items[0]", "web-0")  # type: ignore[index]
+    assert len(text) > 1_000_000
+    assert stdin.handed_out < 100_000
+    rest = list(documents)
+    assert len(rest) == 4999
+    assert rest[-1][0] == "<stdin>#1 items[4999]"
+
+
+def test_a_list_scores_as_its_items_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    samples = Path(__file__).parents[3] / "kube-tests" / "sample-workloads.yaml"
+    listed = tmp_path / "list.yaml"
+    listed.write_text(_as_list(samples.read_text()))
+    assert main(["analyze", "--file", str(listed), "-o", "json"]) == 0
+    # the 10 sample pods, pooled score 94 (worked out in test_cli_analyze.py)
+    assert json.loads(capsys.readouterr().out)["cluster"] == {
+        "score": 94,
+        "class": "Healthy",
+        "pods": 10,
+    }
+
+
+def test_an_error_inside_a_list_names_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "list.yaml"
+    broken = POD.format(i=2).replace("kind: Pod", "kind: Pod\n  bad: [x")
+    path.write_text(_as_list(POD.format(i=1) + broken))
+    assert main(["analyze", "--file", str(path), "-o", "json"]) == 2
+    out, err = capsys.readouterr()
+    # lines 1-2 are the List's head, 3-11 the first item (9 lines), then "- apiVersion: v1",
+    # "  kind: Pod" and, line 14, "    bad: [x": a key indented under a scalar, its ':' column 8
+    assert err.splitlines() == [
+        f"kube-devops: error: {path}#1: malformed YAML at line 14, column 8: mapping values are "
+        "not allowed in this context; fix the syntax (1 document(s) or List item(s) before it "
+        "were analysed, the rest of this file was not)"
+    ]
+    # the first item was scored before the error
+    assert json.loads(out)["cluster"] == {"score": 100, "class": "Healthy", "pods": 1}
+
+
+def test_the_item_loader_is_libyamls_parser_under_pyyamls_composer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from yaml.composer import Composer
+    from yaml.cyaml import CSafeLoader
+
+    from kube_devops.cli.analyze_items import item_loader
+
+    loader = item_loader()
+    assert issubclass(loader, Composer)
+    assert CSafeLoader.__mro__[1] in loader.__mro__  # libyaml's CParser
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    assert item_loader() is yaml.SafeLoader
