@@ -116,14 +116,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"kube-devops: error: {line}", file=sys.stderr)
         return EXIT_USAGE
     print(render(analysis, args.output, tally.excluded(rules)), end="")
-    if analysis.errors:
-        return EXIT_USAGE
-    if args.min_score is not None and analysis.summary.cluster.score < args.min_score:
-        score = analysis.summary.cluster.score
-        print(
-            f"kube-devops: cluster score {score} is below --min-score {args.min_score}",
-            file=sys.stderr,
-        )
+    return EXIT_USAGE if analysis.errors else _score_verdict(analysis, args.min_score)
+
+
+def _score_verdict(analysis: Analysis, min_score: int | None) -> int:
+    score = analysis.summary.cluster.score
+    if min_score is not None and score < min_score:
+        line = f"kube-devops: cluster score {score} is below --min-score {min_score}"
+        print(line, file=sys.stderr)
         return EXIT_BELOW_MIN_SCORE
     return EXIT_OK
 
