@@ -3,11 +3,11 @@
 Writes a multi-document YAML file of about ``--megabytes`` MB (50 by default) of Pods (with
 status, as ``kubectl get -o yaml`` prints them) and Deployments into a temporary directory, runs
 ``kube-devops analyze --file`` on it in a fresh process and prints its wall-clock seconds and
-peak RSS; then the same objects as one List document (what ``kubectl get -o yaml`` writes); then
-the document stream with the pure-Python YAML loader forced (libyaml's ``CSafeLoader`` removed
-before kube-devops is imported), as the baseline. The peak RSS is the child's
-``ru_maxrss``: the ``resource.getrusage(RUSAGE_CHILDREN)`` figure, read per child with
-``os.wait4`` so that one run's peak does not hide the other's.
+peak RSS; then the same objects as one List document (what ``kubectl get -o yaml`` writes) and
+as one JSON List (``kubectl get -o json``); then the document stream with the pure-Python YAML
+loader forced (libyaml's ``CSafeLoader`` removed before kube-devops is imported), as the
+baseline. The peak RSS is the child's ``ru_maxrss``: the ``resource.getrusage(RUSAGE_CHILDREN)``
+figure, read per child with ``os.wait4`` so that one run's peak does not hide the other's.
 Target: at most 30 s and 300 MB for 50 MB.
 
     python benchmarks/analyze_large_yaml.py [--megabytes 50] [--no-baseline]
@@ -16,12 +16,15 @@ Target: at most 30 s and 300 MB for 50 MB.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 ENTRY = "from kube_devops.cli.main import main; raise SystemExit(main())"
 PURE = "import yaml; del yaml.CSafeLoader; " + ENTRY
@@ -140,6 +143,14 @@ def write_list(path: Path, megabytes: float) -> int:
     return count
 
 
+def write_json_list(source: Path, path: Path) -> int:
+    """The objects of the YAML List ``source`` as one JSON List, indented as kubectl does."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    listed = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)
+    path.write_text(json.dumps(listed, indent=4, default=str), encoding="utf-8")
+    return len(listed["items"])
+
+
 def measure(code: str, path: Path) -> tuple[float, float, int]:
     """Seconds, peak RSS in MB and exit code of ``kube-devops analyze --file path``."""
     started = time.perf_counter()
@@ -181,6 +192,10 @@ def main() -> None:
         count = write_list(listed, args.megabytes)
         print(f"input: one List of {count} items, {listed.stat().st_size / 1_000_000:.1f} MB")
         report("one List, libyaml", *measure(ENTRY, listed), judged=True)
+        as_json = Path(tmp) / "list.json"
+        count = write_json_list(listed, as_json)
+        print(f"input: one JSON List of {count} items, {as_json.stat().st_size / 1_000_000:.1f} MB")
+        report("one JSON List", *measure(ENTRY, as_json), judged=True)
         if not args.no_baseline:
             report("documents, pure Python", *measure(PURE, path), judged=False)
 

@@ -1,4 +1,4 @@
-"""Reading YAML documents that are Lists item by item (``kubectl get -o yaml`` prints one List).
+"""Reading YAML Lists item by item (``kubectl get -o yaml`` prints one List).
 
 ``yaml.load_all`` builds a whole document before handing it on: a 50 MB List took 72 s and
 2.5 GB. Here PyYAML's composer runs over libyaml's events (``SafeLoader`` without libyaml): each

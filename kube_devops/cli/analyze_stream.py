@@ -5,8 +5,8 @@ otherwise, about seven times slower) and ``yaml.load_all`` over the stream: each
 handed on before the next one is parsed, so a large stream is never held as text or as a list.
 A stream that opens with a List (``items:`` at the top, as ``kubectl get -o yaml`` prints it) is
 read item by item instead: PyYAML's composer over libyaml's events, each item built and handed on
-alone. Input whose first character is ``{`` or ``[`` is one JSON value; a JSON list is a list of
-documents.
+alone. Input whose first character is ``{`` or ``[`` is one JSON value, read element by element
+or item by item (``analyze_json``); a JSON array is a list of documents.
 """
 
 from __future__ import annotations
@@ -67,12 +67,17 @@ def parse_stream(stream: IO[Any]) -> Iterator[Part]:
 
 
 def _json_parts(stream: _Rewound) -> Iterator[Part]:
+    from kube_devops.cli.analyze_json import json_parts
+
+    data = stream.read()
+    if isinstance(data, str):
+        yield from json_parts(data.removeprefix("\ufeff"))
+        return
     try:
-        value = json.loads(stream.read())
-    except ValueError as err:
+        text = data.decode(json.detect_encoding(data), "surrogatepass")
+    except UnicodeDecodeError as err:
         raise StreamError(1, err) from None
-    for index, document in enumerate(value if isinstance(value, list) else [value], start=1):
-        yield Part(index, None, document)
+    yield from json_parts(text)
 
 
 def _yaml_parts(stream: _Rewound) -> Iterator[Part]:

@@ -52,6 +52,7 @@ _HELPERS = frozenset(
         "analyze_output",
         "analyze_sources",
         "analyze_items",
+        "analyze_json",
         "analyze_scope",
         "analyze_stream",
         "check_access",

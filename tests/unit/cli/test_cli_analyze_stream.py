@@ -191,3 +191,58 @@ def test_the_item_loader_is_libyamls_parser_under_pyyamls_composer(
     assert CSafeLoader.__mro__[1] in loader.__mro__  # libyaml's CParser
     monkeypatch.delattr(yaml, "CSafeLoader")
     assert item_loader() is yaml.SafeLoader
+
+
+def test_a_json_list_is_decoded_item_by_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = Path(__file__).parents[3] / "kube-tests" / "sample-workloads.yaml"
+    items = [d for d in yaml.safe_load_all(samples.read_text()) if d]
+    listed = tmp_path / "list.json"
+    listed.write_text(json.dumps({"apiVersion": "v1", "items": items, "kind": "List"}, indent=4))
+    labels = [label for label, _ in file_documents([str(listed)], [], io.StringIO())]
+    assert labels == [f"{listed}#1 items[{i}]" for i in range(len(items))]
+    assert main(["analyze", "--file", str(listed), "-o", "json"]) == 0
+    # the 10 sample pods, pooled score 94 (worked out in test_cli_analyze.py)
+    assert json.loads(capsys.readouterr().out)["cluster"]["score"] == 94
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ('{"kind": "List", "items": [{"a": 1}, {"b": [1, 2]}], "metadata": {}}',
+         [(1, 0, {"a": 1}), (1, 1, {"b": [1, 2]})]),
+        ('{"kind": "List", "items": []}', [(1, None, {"kind": "List", "items": []})]),
+        ('{"items": [1], "kind": "Foo"}', [(1, 0, 1), (1, None, {"items": [], "kind": "Foo"})]),
+        ('[{"a": 1}, 2, "x"]', [(1, None, {"a": 1}), (2, None, 2), (3, None, "x")]),
+        ("[]", []),
+        (" {} ", [(1, None, {})]),
+        ('"text"', [(1, None, "text")]),
+    ],
+)  # fmt: skip
+def test_json_values_piece_by_piece(text: str, found: list[tuple[object, ...]]) -> None:
+    from kube_devops.cli.analyze_json import json_parts
+
+    assert [tuple(part) for part in json_parts(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "error"),
+    [
+        ('{"a": 1,}', 1, "line 1, column 9: Expecting property name enclosed in double quotes"),
+        ("{1: 2}", 1, "line 1, column 2: Expecting property name enclosed in double quotes"),
+        ('{"a" 1}', 1, "line 1, column 6: Expecting ':' delimiter"),
+        ('{"a": 1} x', 1, "line 1, column 10: Extra data"),
+        ("[1 2]", 2, "line 1, column 4: Expecting ',' delimiter"),
+        ('{"items": [1,\n {]}', 1, "line 2, column 3: Expecting property name enclosed in double "
+         "quotes"),
+    ],
+)  # fmt: skip
+def test_json_syntax_errors_as_json_loads_reports_them(text: str, index: int, error: str) -> None:
+    from kube_devops.cli.analyze_json import json_parts
+    from kube_devops.cli.analyze_stream import StreamError
+
+    with pytest.raises(StreamError) as raised:
+        list(json_parts(text))
+    assert raised.value.index == index
+    assert str(raised.value) == f"malformed JSON at {error}; fix the syntax"
