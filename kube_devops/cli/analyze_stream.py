@@ -77,6 +77,7 @@ def _json_parts(stream: _Rewound) -> Iterator[Part]:
         text = data.decode(json.detect_encoding(data), "surrogatepass")
     except UnicodeDecodeError as err:
         raise StreamError(1, err) from None
+    del data  # the text is held while its items are handed on, not the bytes too
     yield from json_parts(text)
 
 
