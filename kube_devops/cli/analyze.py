@@ -1,10 +1,12 @@
 """``kube-devops analyze``: governance scores for the cluster, or offline for files (``--file``).
 
-Offline, every file (``-`` for stdin) may hold YAML or JSON documents: Pods, Deployments,
-StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs (templates evaluated as pods), Lists of
-them and DevOpsPolicies (applied to their namespace). A bad file or document gets one line on
-stderr naming file, object and field; the rest is still analysed, and the exit code is 2.
-``--min-score N`` exits 3 when the cluster score is below N.
+Offline, every file (``-`` for stdin; a directory is searched for .yaml/.yml/.json files) may
+hold YAML or JSON documents: Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs,
+CronJobs (templates evaluated as pods), Lists of them and DevOpsPolicies (applied to their
+namespace); they are read one at a time. A bad file or document gets one line on stderr naming
+file, object and field; the rest is still analysed, and the exit code is 2. No input, no score:
+when no pod is scored (empty or missing files, no pod in the namespace) there is one error line,
+no report, and exit code 2. ``--min-score N`` exits 3 when the cluster score is below N.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kube_devops.cli.common import (
@@ -40,7 +42,8 @@ _EXAMPLES = (
 _EXIT_CODES = {
     EXIT_OK: "analysed",
     EXIT_FAILURE: "the cluster cannot be reached",
-    EXIT_USAGE: "bad flag or bad input (named on stderr; the rest is still analysed)",
+    EXIT_USAGE: "bad flag or input, named on stderr (the rest is still analysed); "
+    "no pod to score: no report",
     EXIT_BELOW_MIN_SCORE: "the cluster score is below --min-score",
 }
 
@@ -60,7 +63,8 @@ def register(subparsers: SubParsers) -> None:
     add_namespace_flags(parser)
     parser.add_argument(
         "-f", "--file", nargs="+", metavar="PATH", default=None,
-        help="analyse these YAML/JSON files instead of the cluster ('-' reads stdin)",
+        help="analyse these YAML/JSON files instead of the cluster ('-' reads stdin; a "
+        "directory is searched for .yaml, .yml and .json files)",
     )  # fmt: skip
     add_output_flag(parser)
     parser.add_argument(
@@ -92,27 +96,34 @@ def add_namespace_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Analyse, print the report, and choose the exit code."""
+    """Analyse, print the report, and choose the exit code (no input, no score: exit 2)."""
     from kube_devops.cli.analyze_output import render
+    from kube_devops.cli.analyze_scope import Tally, flattened, in_scope
     from kube_devops.core.analysis import analyze_documents
 
     rules = _system_namespaces(args.system_namespaces)
     errors: list[str] = []
-    docs = [d for d in _flattened(_documents(args, errors)) if _in_scope(d[1], args.namespace)]
+    tally = Tally()
+    docs = (d for d in flattened(_documents(args, errors)) if in_scope(d[1], args.namespace))
     analysis = analyze_documents(
-        iter(docs), now=time.time(), namespaces=rules, use_policies=not args.ignore_policies
+        tally.track(docs), now=time.time(), namespaces=rules, use_policies=not args.ignore_policies
     )
     analysis.errors[:0] = errors
     _print_problems(analysis)
-    print(render(analysis, args.output, excluded_namespaces(docs, rules)), end="")
-    if analysis.errors:
+    if analysis.summary.cluster.pods == 0:
+        if not analysis.errors:
+            line = tally.nothing_to_score(analysis, _source(args), args.namespace)
+            print(f"kube-devops: error: {line}", file=sys.stderr)
         return EXIT_USAGE
-    if args.min_score is not None and analysis.summary.cluster.score < args.min_score:
-        score = analysis.summary.cluster.score
-        print(
-            f"kube-devops: cluster score {score} is below --min-score {args.min_score}",
-            file=sys.stderr,
-        )
+    print(render(analysis, args.output, tally.excluded(rules)), end="")
+    return EXIT_USAGE if analysis.errors else _score_verdict(analysis, args.min_score)
+
+
+def _score_verdict(analysis: Analysis, min_score: int | None) -> int:
+    score = analysis.summary.cluster.score
+    if min_score is not None and score < min_score:
+        line = f"kube-devops: cluster score {score} is below --min-score {min_score}"
+        print(line, file=sys.stderr)
         return EXIT_BELOW_MIN_SCORE
     return EXIT_OK
 
@@ -134,42 +145,13 @@ def _documents(args: argparse.Namespace, errors: list[str]) -> Iterator[tuple[st
         raise CliError(f"analyze: {err}", EXIT_FAILURE) from err
 
 
-def _flattened(docs: Iterable[tuple[str, object]]) -> Iterator[tuple[str, object]]:
-    """Lists opened into their items, so ``-n`` and the excluded namespaces see every object; a
-    malformed document passes unchanged, for the analysis to report."""
-    from kube_devops.core.objects import ObjectError, expand
+def _source(args: argparse.Namespace) -> str:
+    """The input as the error lines name it."""
+    if not args.file:
+        from kube_devops.cli.analyze_scope import CLUSTER
 
-    for where, doc in docs:
-        try:
-            items = list(expand(doc, where))
-        except ObjectError:
-            yield where, doc
-            continue
-        yield from items
-
-
-def _namespace_of(doc: object) -> str | None:
-    if not isinstance(doc, dict):
-        return None
-    meta = doc.get("metadata")
-    namespace = meta.get("namespace") if isinstance(meta, dict) else None
-    return namespace if isinstance(namespace, str) and namespace else "default"
-
-
-def _in_scope(doc: object, namespace: str | None) -> bool:
-    return namespace is None or _namespace_of(doc) in (namespace, None)
-
-
-def excluded_namespaces(
-    docs: Iterable[tuple[str, object]], rules: SystemNamespaces
-) -> dict[str, str]:
-    """Namespace -> why it was not scored, for every system namespace the documents name."""
-    found = {ns for _, doc in docs if (ns := _namespace_of(doc)) is not None}
-    return {
-        ns: f"system namespace (matches {rule!r}; change with --system-namespaces)"
-        for ns in sorted(found)
-        if (rule := rules.rule_for(ns)) is not None
-    }
+        return CLUSTER
+    return ", ".join("<stdin>" if path == "-" else path for path in args.file)
 
 
 def _system_namespaces(text: str | None) -> SystemNamespaces:

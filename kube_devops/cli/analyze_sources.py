@@ -1,79 +1,97 @@
-"""Where ``analyze`` gets its documents: files and stdin (YAML or JSON), or the live cluster.
+"""Where ``analyze`` gets its documents: files, directories and stdin (YAML or JSON), read one
+document at a time (``analyze_stream``), or the live cluster.
+
+A directory is searched recursively for ``.yaml``, ``.yml`` and ``.json`` files.
 
 Each document comes with a label naming its source: ``path#N`` (N counts documents from 1),
-``<stdin>#N``, or ``cluster``. Problems that stop a whole source (unreadable file, malformed YAML)
-are appended to ``errors`` as one line each; the other sources are still read.
+``<stdin>#N``, or ``cluster``. Problems that stop a whole source (unreadable file, malformed
+YAML from some document on, no object at all) are appended to ``errors`` as one line each; the
+other sources are still read.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
-import yaml
-
+from kube_devops.cli.analyze_stream import StreamError, parse_stream, problem
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import NotFound
 from kube_devops.kube.resources import DEVOPSPOLICIES, PODS
 
 STDIN = "-"
+#: File names a directory is searched for.
+SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def file_documents(
-    paths: Sequence[str], errors: list[str], stdin: TextIO
+    paths: Sequence[str], errors: list[str], stdin: IO[Any]
 ) -> Iterator[tuple[str, object]]:
-    """``(label, document)`` for every document of every path; ``-`` reads ``stdin`` once."""
+    """``(label, document)`` for every document of every path, in order; ``-`` reads ``stdin``."""
     for path in paths:
-        name = "<stdin>" if path == STDIN else path
-        text = _read(path, stdin, errors)
-        if text is None:
-            continue
-        try:
-            docs = parse_text(text)
-        except ValueError as err:
-            errors.append(f"{name}: {err}; fix the syntax (nothing in this file was analysed)")
-            continue
-        for index, doc in enumerate(docs, start=1):
-            yield f"{name}#{index}", doc
+        if path == STDIN:
+            yield from _stream_documents("<stdin>", getattr(stdin, "buffer", stdin), errors)
+        elif Path(path).is_dir():
+            yield from _directory_documents(Path(path), errors)
+        else:
+            yield from _file_documents(path, errors)
 
 
-def _read(path: str, stdin: TextIO, errors: list[str]) -> str | None:
-    if path == STDIN:
-        return stdin.read()
+def _directory_documents(directory: Path, errors: list[str]) -> Iterator[tuple[str, object]]:
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    if not files:
+        errors.append(
+            f"{directory}: no .yaml, .yml or .json file in this directory (searched recursively); "
+            "pass files or a directory holding Kubernetes objects"
+        )
+    for file in files:
+        yield from _file_documents(str(file), errors)
+
+
+def _file_documents(path: str, errors: list[str]) -> Iterator[tuple[str, object]]:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        errors.append(f"{path}: cannot read the file ({reason}); pass an existing YAML/JSON file")
-        return None
+        stream = open(path, "rb")  # noqa: SIM115 - closed by the with below, around the yields
+    except OSError as err:
+        errors.append(
+            f"{path}: cannot read the file ({err.strerror or err}); pass an existing YAML/JSON file"
+        )
+        return
+    with stream:
+        yield from _stream_documents(path, stream, errors)
 
 
-def parse_text(text: str) -> list[Any]:
-    """Documents of a YAML stream or a JSON value; ValueError with line and column."""
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ValueError(
-                f"malformed JSON at line {err.lineno}, column {err.colno}: {err.msg}"
-            ) from None
-        return value if isinstance(value, list) else [value]
+def _stream_documents(
+    name: str, stream: IO[Any], errors: list[str]
+) -> Iterator[tuple[str, object]]:
+    parts = objects = 0
     try:
-        return list(yaml.safe_load_all(text))
-    except yaml.YAMLError as err:
-        raise ValueError(_yaml_problem(err)) from None
+        for index, item, doc in parse_stream(stream):
+            parts, objects = parts + 1, objects + (doc is not None)
+            yield f"{name}#{index}" + ("" if item is None else f" items[{item}]"), doc
+    except StreamError as err:
+        errors.append(_stopped(name, err.index, parts, str(err)))
+        return
+    except OSError as err:
+        errors.append(_stopped(name, parts + 1, parts, problem(err)))
+        return
+    if not objects:
+        errors.append(
+            f"{name}: no Kubernetes object in it (empty, or only comments and '---'); "
+            "pass YAML/JSON with Pods or workloads (Deployments, Jobs, ...)"
+        )
 
 
-def _yaml_problem(err: yaml.YAMLError) -> str:
-    mark = getattr(err, "problem_mark", None)
-    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    if mark is None:
-        return f"malformed YAML: {problem}"
-    return f"malformed YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+def _stopped(name: str, index: int, parts: int, what: str) -> str:
+    """The error line of a source that stopped in document ``index`` after ``parts`` documents
+    or List items were handed on."""
+    if not parts:
+        return f"{name}: {what} (nothing in this file was analysed)"
+    return (
+        f"{name}#{index}: {what} ({parts} document(s) or List item(s) before it were analysed, "
+        "the rest of this file was not)"
+    )
 
 
 async def cluster_documents(
@@ -90,14 +108,8 @@ async def cluster_documents(
             policies = []
     finally:
         client.close()
-    docs: list[tuple[str, object]] = []
-    for item in policies:
-        docs.append(
-            (
-                "cluster",
-                {"apiVersion": DEVOPSPOLICIES.api_version, "kind": DEVOPSPOLICIES.kind, **item},
-            )
-        )
+    kind = {"apiVersion": DEVOPSPOLICIES.api_version, "kind": DEVOPSPOLICIES.kind}
+    docs: list[tuple[str, object]] = [("cluster", {**kind, **item}) for item in policies]
     for item in pods.get("items") or []:
         docs.append(("cluster", {"apiVersion": "v1", "kind": "Pod", **item}))
     return docs

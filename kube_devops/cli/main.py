@@ -51,6 +51,10 @@ _HELPERS = frozenset(
         "output",
         "analyze_output",
         "analyze_sources",
+        "analyze_items",
+        "analyze_json",
+        "analyze_scope",
+        "analyze_stream",
         "check_access",
         "check_outcome",
     }

@@ -4,10 +4,15 @@
 the API), keeps going past bad documents (each becomes one error line) and applies every valid
 ``DevOpsPolicy`` to the pods of its namespace (the default policy elsewhere). ``report`` renders
 the JSON contract of ``kube-devops analyze -o json``.
+
+A policy may come after the pods it governs, so pods are evaluated once every document has been
+read; until then each pod is kept pickled (a few hundred bytes instead of a tree of objects), so a
+stream of tens of thousands of pods fits in little memory.
 """
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +60,7 @@ def analyze_documents(
 ) -> Analysis:
     """Collect policies and pods from ``documents``, then evaluate every pod at ``now``."""
     out = Analysis()
-    pods: list[Mapping[str, Any]] = []
+    pods: list[bytes] = []
     policies: list[Policy] = []
     for where, doc in documents:
         if doc is None:
@@ -68,17 +73,21 @@ def analyze_documents(
     if use_policies:
         out.policies, notes = policies_by_namespace(policies)
         out.warnings += notes
-    out.results = [
-        evaluate_pod(p, policy_for(p, out.policies), now=now, namespaces=namespaces) for p in pods
-    ]
+    out.results = [_evaluate(pickle.loads(p), out.policies, now, namespaces) for p in pods]
     out.summary = summarize(out.results)
     return out
+
+
+def _evaluate(
+    pod: Mapping[str, Any], policies: dict[str, Policy], now: float, namespaces: SystemNamespaces
+) -> PodResult:
+    return evaluate_pod(pod, policy_for(pod, policies), now=now, namespaces=namespaces)
 
 
 def _collect(
     where: str,
     obj: Mapping[str, Any],
-    pods: list[Mapping[str, Any]],
+    pods: list[bytes],
     policies: list[Policy],
     out: Analysis,
 ) -> None:
@@ -90,7 +99,7 @@ def _collect(
         found = pods_from_object(obj)
         for pod in found:
             check_pod_shape(pod, where=at, spec_path=pod_spec_path(kind))
-        pods.extend(found)
+        pods.extend(pickle.dumps(pod, pickle.HIGHEST_PROTOCOL) for pod in found)
     else:
         out.ignored += 1
 

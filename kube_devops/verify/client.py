@@ -56,20 +56,17 @@ class PromClient:
         self._session.mount(self.url, adapter)
 
     def check_api(self) -> None:
-        """Raise :class:`ApiUnavailableError` unless ``url`` answers the Prometheus HTTP API."""
-        endpoint = f"{self.url}/api/v1/status/buildinfo"
+        """Raise :class:`ApiUnavailableError` unless ``url`` answers a query as Prometheus does."""
+        probe = "/api/v1/query?query=1"
         try:
-            response = self._session.get(endpoint, timeout=self._timeout)
+            response = self._session.get(f"{self.url}{probe}", timeout=self._timeout)
         except requests.RequestException as err:
             raise ApiUnavailableError(
                 f"Prometheus at {self.url} is unreachable: {promhttp.reason(err)}"
             ) from None
-        if response.status_code != 200 or not promhttp.api_success(response):
-            raise ApiUnavailableError(
-                f"{self.url} does not answer the Prometheus HTTP API: GET /api/v1/status/buildinfo "
-                f"gave HTTP {response.status_code}; give the Prometheus base URL "
-                "(e.g. http://host:9090)"
-            )
+        if not promhttp.answers_query(response):
+            answered = promhttp.answer(response.status_code, response.content)
+            raise ApiUnavailableError(promhttp.not_prometheus(self.url, probe, answered))
 
     def close(self) -> None:
         """Release the HTTP connection pool."""
@@ -78,7 +75,9 @@ class PromClient:
     def instant(self, expr: str, at: float | None = None) -> Result:
         """Evaluate ``expr`` at ``at`` (epoch seconds; now when omitted)."""
         params = {"time": f"{at:.3f}"} if at is not None else None
-        return self._timed(lambda: promhttp.vector(self._prom.custom_query(expr, params=params)))
+        return self._timed(
+            lambda: promhttp.vector(self._prom.custom_query(expr, params=params)), "/api/v1/query"
+        )
 
     def range(self, expr: str, start: float, end: float, step: float) -> Result:
         """Evaluate ``expr`` from ``start`` to ``end`` every ``step`` seconds.
@@ -94,7 +93,8 @@ class PromClient:
                 end_time=promhttp.dt(end),
                 step=f"{step:g}",
                 params=exact,
-            )
+            ),
+            "/api/v1/query_range",
         )
 
     def series(self, match: str, start: float, end: float) -> list[dict[str, str]]:
@@ -108,7 +108,8 @@ class PromClient:
             self._series[key] = self._call(
                 lambda: self._prom.get_series(
                     promhttp.dt(start), promhttp.dt(end), params={"match[]": match}
-                )
+                ),
+                "/api/v1/series",
             )
         return self._series[key]
 
@@ -119,25 +120,41 @@ class PromClient:
         asks for the same names (all metric names to suggest a spelling) again and again.
         """
         if label not in self._label_values:
-            found: list[str] = self._call(lambda: self._prom.get_label_values(label))
+            found: list[str] = self._call(
+                lambda: self._prom.get_label_values(label), f"/api/v1/label/{label}/values"
+            )
             self._label_values[label] = found
         return self._label_values[label]
 
     def targets(self) -> list[dict[str, Any]]:
         """The active scrape targets with their health, last error and scrape interval."""
-        data: dict[str, Any] = self._call(lambda: self._prom.get_targets(state="active"))
+        data: dict[str, Any] = self._call(
+            lambda: self._prom.get_targets(state="active"), "/api/v1/targets"
+        )
         return list(data.get("activeTargets") or [])
 
-    def _timed(self, call: Callable[[], list[Series]]) -> Result:
+    def _timed(self, call: Callable[[], list[Series]], path: str) -> Result:
         started = time.perf_counter()
-        series = self._call(call)
+        series = self._call(call, path)
         return Result(series, time.perf_counter() - started)
 
-    def _call(self, call: Callable[[], T]) -> T:
+    def _call(self, call: Callable[[], T], path: str) -> T:
+        """``call``'s result; its failures as :class:`QueryError`, or as
+        :class:`ApiUnavailableError` when what answered ``path`` is not Prometheus."""
         try:
             return call()
         except PrometheusApiClientException as err:
+            failed = promhttp.failed_answer(str(err))
+            if failed is not None and not promhttp.is_prometheus_error(failed[1]):
+                answered = promhttp.answer(*failed)
+                raise ApiUnavailableError(
+                    promhttp.not_prometheus(self.url, path, answered)
+                ) from None
             raise QueryError(promhttp.prometheus_message(str(err))) from None
+        except (ValueError, KeyError, TypeError) as err:  # HTTP 200, but not Prometheus's JSON
+            body = "a body that is not JSON" if isinstance(err, ValueError) else "other JSON"
+            answered = f"HTTP 200 with {body} (not Prometheus's envelope)"
+            raise ApiUnavailableError(promhttp.not_prometheus(self.url, path, answered)) from None
         except requests.RequestException as err:
             raise QueryError(
                 f"Prometheus at {self.url} is unreachable: {promhttp.reason(err)}"

@@ -1,8 +1,10 @@
 """HTTP details of talking to Prometheus that prometheus-api-client leaves to its caller: the
-session's environment settings, readable error reasons, and the shapes of its answers."""
+session's environment settings, readable error reasons, the shapes of its answers, and what a URL
+that is not Prometheus answered instead."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -35,12 +37,65 @@ def reason(err: requests.RequestException) -> str:
     return str(err)
 
 
-def api_success(response: requests.Response) -> bool:
-    try:
-        body = response.json()
-    except ValueError:
+def answers_query(response: requests.Response) -> bool:
+    """Whether ``response`` is Prometheus's answer to a query: HTTP 200 and the JSON envelope
+    ``{"status": "success", "data": {"resultType": ..., "result": ...}}``."""
+    body = _json(response.content)
+    if response.status_code != 200 or not isinstance(body, dict):
         return False
-    return isinstance(body, dict) and body.get("status") == "success"
+    data = body.get("data")
+    return body.get("status") == "success" and isinstance(data, dict) and "resultType" in data
+
+
+def not_prometheus(url: str, request: str, answered: str) -> str:
+    """The error line for a ``url`` whose answer to ``GET request`` is not Prometheus's."""
+    return (
+        f"{url} is not a Prometheus API: GET {request} answered {answered}; give the Prometheus "
+        "base URL (e.g. http://host:9090)"
+    )
+
+
+def answer(status: int, content: bytes) -> str:
+    """What a URL answered, in a few words: ``HTTP 404 with an HTML page``."""
+    text = content.decode("utf-8", "replace").strip()
+    body = _json(content)
+    if "<html" in text[:1000].lower() or text[:15].lower().startswith("<!doctype html"):
+        what = "an HTML page"
+    elif isinstance(body, dict) and body.get("status") == "error":
+        what = f"Prometheus's error {body.get('errorType')}: {body.get('error')}"
+    elif body is not _NOT_JSON:
+        what = 'JSON outside Prometheus\'s envelope {"status": "success", "data": ...}'
+    else:
+        what = repr(text[:60] + ("..." if len(text) > 60 else "")) if text else "an empty body"
+    return f"HTTP {status} with {what}"
+
+
+def failed_answer(message: str) -> tuple[int, bytes] | None:
+    """Status and body out of prometheus-api-client's 'HTTP Status Code 404 (b'...')' text."""
+    found = re.fullmatch(r"HTTP Status Code (\d+) \((b(['\"]).*\3)\)", message, re.DOTALL)
+    if found is None:
+        return None
+    try:
+        content = ast.literal_eval(found.group(2))
+    except (ValueError, SyntaxError):
+        return None
+    return int(found.group(1)), content if isinstance(content, bytes) else b""
+
+
+def is_prometheus_error(content: bytes) -> bool:
+    """Whether ``content`` is Prometheus's error envelope (``"status": "error"``)."""
+    body = _json(content)
+    return isinstance(body, dict) and body.get("status") == "error"
+
+
+_NOT_JSON = object()
+
+
+def _json(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return _NOT_JSON
 
 
 def vector(result: Any) -> list[Series]:

@@ -91,12 +91,22 @@ def _options(settings: VerifySettings, targets: list[dict[str, Any]]) -> PlanOpt
 
 
 def _require_targets(planned: Sequence[PlannedDashboard]) -> None:
+    """No target to check, no verdict: DashboardError for a dashboard without any target, and
+    when no dashboard has a Prometheus query (only Loki, TestData, ... targets)."""
     for dashboard in planned:
         if not dashboard.targets and not dashboard.unchecked:
             raise DashboardError(
                 f"{dashboard.file}: dashboard {dashboard.title!r} has no panel target to check; "
                 "give a dashboard whose panels have queries"
             )
+    if planned and not any(d.targets for d in planned):
+        unchecked = [u for d in planned for u in d.unchecked]
+        kinds = ", ".join(sorted({u.datasource_type for u in unchecked}))
+        raise DashboardError(
+            f"{', '.join(d.file for d in planned)}: nothing to check: none of the "
+            f"{len(unchecked)} panel targets is a Prometheus query ({kinds}; "
+            f"{unchecked[0].reason}); give a dashboard with Prometheus queries"
+        )
 
 
 def _plan_all(

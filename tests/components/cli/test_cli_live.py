@@ -123,6 +123,21 @@ def test_live_invalid_policy_is_named_and_exit_2(
     )
 
 
+@pytest.mark.parametrize(
+    ("scope", "line"),
+    [
+        ([], "no object in the cluster; check --kubeconfig/--context"),
+        (["-n", "empty"], "no object in namespace empty in the cluster; check -n"),
+    ],
+)
+def test_live_analyze_without_pods_is_no_score(
+    kube_emulator: KubeEmulator, capsys: pytest.CaptureFixture[str], scope: list[str], line: str
+) -> None:
+    argv = ["analyze", "--kubeconfig", str(kube_emulator.kubeconfig), "--min-score", "90"]
+    assert main([*argv, *scope]) == 2
+    assert capsys.readouterr() == ("", f"kube-devops: error: nothing to score: {line}\n")
+
+
 def test_crd_install_creates_then_updates(
     kube_emulator: KubeEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:

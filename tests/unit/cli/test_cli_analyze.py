@@ -124,7 +124,7 @@ def test_ignore_policies(capsys: pytest.CaptureFixture[str]) -> None:
 
 BAD = {
     "malformed.yaml": "{path}: malformed YAML at line 5, column 13: mapping values are not "
-    "allowed here; fix the syntax (nothing in this file was analysed)",
+    "allowed in this context; fix the syntax (nothing in this file was analysed)",
     "not-an-object.yaml": "{path}#1: not a Kubernetes object (got list); each document needs "
     "apiVersion, kind and metadata.name",
     "policy-enforcing.yaml": "{path}#1 (DevOpsPolicy/staging/typo-policy): spec.enforcementMode: "
@@ -149,8 +149,10 @@ def test_bad_input_one_line_exit_2_rest_analysed(
 
 def test_second_bad_document_is_also_reported(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(INPUTS / "not-an-object.yaml")
-    _, _, err = _run(capsys, "--file", path)
-    assert err == [
+    assert main(["analyze", "--file", path, "-o", "json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""  # no pod to score: no report
+    assert err.splitlines() == [
         f"kube-devops: error: {path}#1: not a Kubernetes object (got list); each document needs "
         "apiVersion, kind and metadata.name",
         f"kube-devops: error: {path}#2: kind: missing; not a Kubernetes object; each document "

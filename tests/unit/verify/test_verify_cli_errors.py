@@ -73,8 +73,8 @@ def test_url_that_is_not_the_prometheus_api_exits_2_with_the_status(
     assert main(["verify", "--prometheus-url", web_server, "--json"]) == 2
     captured = capsys.readouterr()
     message = (
-        f"{web_server} does not answer the Prometheus HTTP API: GET /api/v1/status/buildinfo "
-        "gave HTTP 404; give the Prometheus base URL (e.g. http://host:9090)"
+        f"{web_server} is not a Prometheus API: GET /api/v1/query?query=1 answered HTTP 404 with "
+        "an HTML page; give the Prometheus base URL (e.g. http://host:9090)"
     )
     assert json.loads(captured.out) == {"ok": False, "error": message}
     assert captured.err.splitlines()[-1] == f"kube-devops: error: {message}"
