@@ -101,10 +101,10 @@ class Sandbox:
         self.say = progress or (lambda _msg: None)
         for line in clean_stale_workdirs():
             self.say(line)
-        self.ports = sandbox_ports(settings.base_port)  # ValueError: out of range
-        check_free(self.ports.opened(self.kind is ApiKind.REAL))
         if settings.state_file is not None and (said := claim_state_file(settings.state_file)):
             self.say(said)
+        self.ports = sandbox_ports(settings.base_port)  # ValueError: out of range
+        check_free(self.ports.opened(self.kind is ApiKind.REAL))
         self.workdir = make_workdir()
         self._api: Api | None = None
         self._components: dict[Component, ComponentProcess] = {}

@@ -118,3 +118,11 @@ def unusable_reason(data: Mapping[str, Any]) -> str | None:
             "with backoff: try again in a few seconds"
         )
     return None
+
+
+def read_usable(path: Path) -> SandboxState:
+    """Read a state file; ValueError naming it when :func:`unusable_reason` refuses it."""
+    reason = unusable_reason(json.loads(Path(path).read_text()))
+    if reason is not None:
+        raise ValueError(f"state file {path}: {reason}")
+    return SandboxState.read(path)
