@@ -25,8 +25,8 @@ from typing import Any
 from kube_devops.core.catalog import Component
 from kube_devops.core.promql import format_duration
 from kube_devops.sandbox.apis import Api, ApiKind, ApiRequest, api_kind, start_api
-from kube_devops.sandbox.pids import listens
-from kube_devops.sandbox.ports import check_free, sandbox_ports
+from kube_devops.sandbox.ports import sandbox_ports
+from kube_devops.sandbox.preflight import confirm_own, preflight
 from kube_devops.sandbox.processes import (
     ComponentProcess,
     start_components,
@@ -35,9 +35,9 @@ from kube_devops.sandbox.processes import (
 )
 from kube_devops.sandbox.real.binaries import find_binaries
 from kube_devops.sandbox.seed import build_seed, default_samples_dir, load_samples
-from kube_devops.sandbox.stale import claim_state_file, clean_stale_workdirs, make_workdir, owner
+from kube_devops.sandbox.stale import make_workdir, owner
 from kube_devops.sandbox.state import SandboxState
-from kube_devops.sandbox.supervisor import Backoff, Child, Status, Supervisor, last_line
+from kube_devops.sandbox.supervisor import Backoff, Child, Status, Supervisor, Watched
 from kube_devops.sandbox.traffic import Traffic, TrafficSettings
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.prometheus import (
@@ -99,12 +99,8 @@ class Sandbox:
         if self.kind is ApiKind.REAL:
             find_binaries(settings.binaries_dir)  # NotBuiltError says how to build them
         self.say = progress or (lambda _msg: None)
-        for line in clean_stale_workdirs():
-            self.say(line)
-        if settings.state_file is not None and (said := claim_state_file(settings.state_file)):
-            self.say(said)
-        self.ports = sandbox_ports(settings.base_port)  # ValueError: out of range
-        check_free(self.ports.opened(self.kind is ApiKind.REAL))
+        real = self.kind is ApiKind.REAL
+        self.ports = preflight(settings.base_port, real, settings.state_file, self.say)
         self.workdir = make_workdir()
         self._api: Api | None = None
         self._components: dict[Component, ComponentProcess] = {}
@@ -169,18 +165,15 @@ class Sandbox:
         found["prometheus"] = (self._prometheus, self.ports.prometheus)
         return found
 
+    def _programs(self) -> dict[str, Watched]:
+        """The real control plane's programs (none on the emulated API)."""
+        plane = getattr(self._api, "plane", None)
+        return dict(plane.programs) if plane is not None else {}
+
     def _confirm_own(self) -> None:
-        """RuntimeError unless every process is alive and is the one listening on its port."""
-        for name, (child, port) in self._children().items():
-            pid, code = child.process.pid, child.process.poll()
-            if code is not None:
-                tail = last_line(child.log_tail())
-                raise RuntimeError(f"{name} (pid {pid}) exited with {code}; its log ends: {tail}")
-            if listens(pid, port) is False:
-                raise RuntimeError(
-                    f"port {port} is answered by another process, not this sandbox's {name} "
-                    f"(pid {pid}); give other ports with --base-port"
-                )
+        processes: dict[str, tuple[Watched, int | None]] = dict(self._children())
+        processes |= {name: (program, None) for name, program in self._programs().items()}
+        confirm_own(processes)
 
     def _ready_state(self, timings: dict[str, float]) -> SandboxState:
         assert self._api is not None
@@ -188,7 +181,9 @@ class Sandbox:
         endpoints = {c.value: p.url for c, p in self._components.items()}
         kubeconfig = str(self._api.admin_kubeconfig)
         children = {name: child for name, (child, _port) in self._children().items()}
-        self._supervisor = Supervisor(children, self._on_change, self.say, self.settings.backoff)
+        self._supervisor = Supervisor(
+            children, self._on_change, self.say, self.settings.backoff, self._programs()
+        )
         fields: dict[str, Any] = {**self._api.state_fields(), "owner": owner()}
         self.state = SandboxState(
             self._prometheus.url, kubeconfig, endpoints, timings, api=self.kind.value, **fields

@@ -6,7 +6,8 @@ with every child's :class:`Status`, which the sandbox writes into its state file
 again after an exponential backoff (1 s, 2 s, 4 s ... capped; reset once a child has stayed up a
 while). It is up again when it answers its health check. Children are started from this thread
 after a death, and they die with the thread that started them (:mod:`kube_devops.verify.lifeline`):
-the thread lives until :meth:`Supervisor.stop`.
+the thread lives until :meth:`Supervisor.stop`. Processes given as ``watched`` (the real control
+plane's programs) are reported when they die but not restarted.
 """
 
 from __future__ import annotations
@@ -22,16 +23,20 @@ from typing import Any, Protocol
 log = logging.getLogger(__name__)
 
 
-class Child(Protocol):
-    """What the supervisor needs of a process it keeps running."""
+class Watched(Protocol):
+    """What the supervisor needs of a process it only reports."""
 
     process: subprocess.Popen[bytes]
+
+    def log_tail(self, chars: int = ...) -> str: ...
+
+
+class Child(Watched, Protocol):
+    """What the supervisor needs of a process it keeps running."""
 
     def respawn(self) -> None: ...
 
     def ready(self) -> bool: ...
-
-    def log_tail(self, chars: int = ...) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +87,12 @@ class Supervisor:
         on_change: Callable[[dict[str, Status]], None],
         say: Callable[[str], None],
         backoff: Backoff | None = None,
+        watched: Mapping[str, Watched] | None = None,
     ) -> None:
         self.children = dict(children)
-        self.status = {name: Status(c.process.pid) for name, c in self.children.items()}
+        self.watched = dict(watched or {})
+        every: dict[str, Watched] = {**self.children, **self.watched}
+        self.status = {name: Status(c.process.pid) for name, c in every.items()}
         self._on_change, self._say = on_change, say
         self.backoff = backoff or Backoff()
         self._held: set[str] = set()
@@ -118,6 +126,16 @@ class Supervisor:
                         self._check(name, child, self.status[name])
                     except Exception as err:  # keep supervising the others
                         log.warning("supervising %s failed", name, extra={"error": repr(err)})
+            for name, program in self.watched.items():
+                self._check_watched(name, program, self.status[name])
+
+    def _check_watched(self, name: str, program: Watched, status: Status) -> None:
+        if not status.up or program.process.poll() is None:
+            return
+        code, line = program.process.returncode, last_line(program.log_tail())
+        status.up, status.last_exit = False, f"exited with {code}; its log ends with: {line}"
+        self._say(f"{name} (pid {status.pid}) {status.last_exit}; not restarted")
+        self._on_change(self.status)
 
     def _check(self, name: str, child: Child, status: Status) -> None:
         now = time.monotonic()

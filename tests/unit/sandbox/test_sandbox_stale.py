@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kube_devops.sandbox.pids import alive, listens, start_ticks
+from kube_devops.sandbox.pids import alive, listens, mentioning, start_ticks
 from kube_devops.sandbox.stale import (
     OWNER_FILE,
     StateFileInUseError,
@@ -51,6 +51,8 @@ def leftover(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     workdir = tmp_path / "kube-devops-sandbox-dead"
     script = "import sys, time; time.sleep(60)"
     process = subprocess.Popen([sys.executable, "-c", script, str(workdir / "kubeconfig")])
+    # /proc shows the new command line a moment after the start
+    wait_until(lambda: process.pid in mentioning(str(workdir)), 5.0, "the command line shown")
     yield process
     process.kill()
     process.wait()

@@ -101,3 +101,27 @@ def test_a_held_child_is_left_down(tmp_path: Path) -> None:
     finally:
         supervisor.stop()
         other.close()
+
+
+def test_a_watched_process_is_reported_but_not_restarted(tmp_path: Path) -> None:
+    program, child = Sleeper(tmp_path / "etcd.log"), Sleeper(tmp_path / "watch.log")
+    said: list[str] = []
+    supervisor = Supervisor(
+        {"watch": child}, lambda _s: None, said.append, Backoff(first=0.2), {"etcd": program}
+    ).start()
+    try:
+        pid = program.process.pid
+        program.process.kill()
+        wait_until(lambda: said, 2.0, "the death reported")
+        assert said == [
+            f"etcd (pid {pid}) exited with -9; its log ends with: listening on 127.0.0.1:1;"
+            " not restarted"
+        ]
+        child.process.kill()  # a restartable child's restart shows time has passed
+        wait_until(lambda: child.spawned == 2, 3.0, "the other child restarted")
+        assert program.spawned == 1
+        assert supervisor.status["etcd"].up is False
+    finally:
+        supervisor.stop()
+        program.close()
+        child.close()
