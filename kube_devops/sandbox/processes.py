@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kube_devops.core.catalog import Component
 from kube_devops.runtime.certs import CertRequest, generate
+from kube_devops.sandbox.supervisor import last_line
 from kube_devops.verify.lifeline import die_with_parent
 from kube_devops.verify.prometheus import stop_process
 
@@ -129,12 +130,11 @@ def wait_healthy(running: Mapping[Component, ComponentProcess], timeout: float) 
             if proc.process.poll() is not None:
                 raise RuntimeError(
                     f"sandbox component {component} exited with {proc.process.returncode}; "
-                    f"its log ends with:\n{proc.log_tail()}"
+                    f"its log ({proc.log_path.name}) ends with: {last_line(proc.log_tail())}"
                 )
             if proc.ready():
                 del pending[component]
         time.sleep(0.05)
     if pending:
-        names = ", ".join(str(c) for c in pending)
-        tails = "\n".join(f"--- {c}:\n{p.log_tail()}" for c, p in pending.items())
-        raise RuntimeError(f"sandbox components not healthy after {timeout:g}s: {names}\n{tails}")
+        tails = "; ".join(f"{c} (log: {last_line(p.log_tail())})" for c, p in pending.items())
+        raise RuntimeError(f"sandbox components not healthy after {timeout:g}s: {tails}")
