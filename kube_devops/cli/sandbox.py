@@ -9,15 +9,30 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
+from kube_devops.cli.common import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError, add_verb
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sandbox`` verb."""
-    parser = subparsers.add_parser(
-        "sandbox",
+    parser = add_verb(
+        subparsers, "sandbox",
         help="run an emulated API, the three components, Prometheus and traffic on loopback",
-    )
+        description="Run an emulated (or real) Kubernetes API, the three components, Prometheus"
+        " and traffic on loopback.\nOnce ready it supervises its processes: one that dies is"
+        " reported at once (a line, and\nthe state file's processes/degraded) and restarted"
+        " after 1 s, 2 s, 4 s ... (at most 30 s).\nIts processes die with it, even on SIGKILL;"
+        " what a killed sandbox left is cleaned at the next start.",
+        examples=(
+            "kube-devops sandbox --state-file sandbox.json",
+            "kube-devops sandbox --base-port 0 --duration 60",
+        ),
+        exit_codes={
+            EXIT_OK: "stopped (SIGTERM, Ctrl-C or --duration)",
+            EXIT_FAILURE: "could not start (a program missing or not ready)",
+            EXIT_USAGE: "bad flag, a port already in use, or a --state-file a running sandbox"
+            " uses",
+        },
+    )  # fmt: skip
     parser.add_argument(
         "--state-file", type=Path, metavar="PATH",
         help="write {prometheus_url, kubeconfig, endpoints, processes, degraded} here as JSON"
