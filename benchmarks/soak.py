@@ -357,7 +357,8 @@ def judged(verdict: str, probe: Probe, start: float, end: float, during: bool) -
     return verdict
 
 
-def inject(run: Run, probe: Probe, load: Load, name: str, number: int) -> None:
+def inject(run: Run, probe: Probe, load: Load, number: int) -> None:
+    """Fault ``number`` of :data:`FAULTS`, watched for its slot; prints what was seen."""
     title, action, hold_share = FAULTS[number]
     start = time.monotonic()
     what, undo = action(run)
@@ -400,13 +401,17 @@ def wait_ready(state_file: Path, process: subprocess.Popen[bytes], log: Path) ->
         time.sleep(0.5)
 
 
-def memory_lines(before: dict[str, float], after: dict[str, float]) -> list[str]:
-    lines = []
-    for name in sorted(set(before) | set(after)):
-        a, b = before.get(name, 0.0), after.get(name, 0.0)
-        change = (b - a) / a * 100 if a else float("inf")
+def memory_lines(samples: list[tuple[str, dict[str, float]]]) -> list[str]:
+    """One row per process: MiB at each sample, and the end against the first sample."""
+    names = sorted({name for _label, rss in samples for name in rss})
+    header = "".join(f"{label:>10}" for label, _rss in samples)
+    lines = [f"  {'MiB':<24}{header}   end vs warm-up"]
+    for name in names:
+        row = [rss.get(name, 0.0) for _label, rss in samples]
+        change = (row[-1] - row[0]) / row[0] * 100 if row[0] else float("inf")
         flat = "flat" if abs(change) <= 10 else "NOT flat"
-        lines.append(f"  {name:<24} {a:7.1f} -> {b:7.1f} MiB  {change:+6.1f}%  {flat}")
+        cells = "".join(f"{mib:10.1f}" for mib in row)
+        lines.append(f"  {name:<24}{cells}   {change:+6.1f}%  {flat}")
     return lines
 
 
@@ -430,20 +435,23 @@ def soak(args: argparse.Namespace, tmp: Path) -> None:
         for thread in threads:
             thread.start()
         time.sleep(WARM_UP)
-        start_rss = rss_by_name(process.pid)
+        memory = [("warm-up", rss_by_name(process.pid))]
         sent, answered, wrong = load.window(0, time.monotonic())
         print(f"warm-up {WARM_UP:.0f}s: admissions {answered}/{sent} answered, {wrong} wrong")
         for number in range(len(FAULTS)):
-            inject(run, probe, load, FAULTS[number][0], number)
-        end_rss = rss_by_name(process.pid)
+            if number:
+                memory.append((f"before {number + 1}", rss_by_name(process.pid)))
+            inject(run, probe, load, number)
+        memory.append(("end", rss_by_name(process.pid)))
         probe.stop.set()
         load.stop.set()
         for thread in threads:
             thread.join(30)
         sent, answered, wrong = load.window(0, time.monotonic())
         print(f"\nwhole run: admissions {answered}/{sent} answered, {wrong} wrong verdict(s)")
-        print("resident memory after warm-up -> at the end (goal: within 10%):")
-        print("\n".join(memory_lines(start_rss, end_rss)))
+        print("resident memory after warm-up, before each fault and at the end (goal: the end")
+        print("within 10% of the warm-up; a restarted process is a new one):")
+        print("\n".join(memory_lines(memory)))
     finally:
         process.send_signal(signal.SIGCONT)  # in case it stopped during "drop the API"
         process.terminate()
