@@ -91,4 +91,6 @@ def claim_state_file(path: Path) -> str | None:
         )
     path.unlink(missing_ok=True)
     pid = data.get("pid") if isinstance(data, dict) else None
+    if pid is None:
+        return f"removed stale state file {path} (it names no running sandbox)"
     return f"removed stale state file {path} (its sandbox, pid {pid}, is gone)"

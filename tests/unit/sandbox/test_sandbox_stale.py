@@ -110,6 +110,10 @@ def test_a_state_file_of_a_dead_sandbox_is_removed(tmp_path: Path, dead_pid: int
     )
     assert not path.exists()
     assert claim_state_file(path) is None
+    path.write_text(json.dumps({"prometheus_url": "http://127.0.0.1:9"}))  # an older sandbox's
+    assert claim_state_file(path) == (
+        f"removed stale state file {path} (it names no running sandbox)"
+    )
 
 
 def test_verify_refuses_a_dead_or_degraded_sandbox(tmp_path: Path, dead_pid: int) -> None:
