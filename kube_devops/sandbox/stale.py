@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path
 
 from kube_devops.sandbox.pids import alive, mentioning, start_ticks
@@ -58,13 +59,20 @@ def clean_stale_workdirs(parent: Path | None = None) -> list[str]:
             continue  # not ours to judge: no owner recorded
         if _owner_alive(data):
             continue
-        killed = [pid for pid in mentioning(str(workdir)) if _kill(pid)]
+        killed = [pid for pid in mentioning(f"{workdir}{os.sep}") if _kill(pid)]
+        _wait_gone(killed, 3.0)  # their ports are free once they are gone
         shutil.rmtree(workdir, ignore_errors=True)
         lines.append(
             f"cleaned stale sandbox state of dead pid {data.get('pid')}: removed {workdir}"
             f" and stopped {len(killed)} leftover process(es)"
         )
     return lines
+
+
+def _wait_gone(pids: list[int], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _kill(pid: int) -> bool:
