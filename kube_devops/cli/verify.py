@@ -48,6 +48,10 @@ def _read_state(path: Path) -> tuple[str, dict[str, str]]:
             f"--state-file {path}: not a sandbox state file ({type(err).__name__}: {err}); "
             "expected JSON with prometheus_url and endpoints as `kube-devops sandbox` writes it"
         ) from None
+    from kube_devops.sandbox.state import unusable_reason
+
+    if (reason := unusable_reason(state)) is not None:
+        raise CliError(f"--state-file {path}: {reason}")
     return url, {str(k): str(v) for k, v in endpoints.items()}
 
 

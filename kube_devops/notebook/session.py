@@ -20,7 +20,7 @@ from kube_devops.notebook.exit_hooks import close_on_exit
 from kube_devops.notebook.report_html import write_html
 from kube_devops.sandbox.apis import api_kind
 from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
-from kube_devops.sandbox.state import SandboxState
+from kube_devops.sandbox.state import SandboxState, read_usable
 from kube_devops.verify.report import Report
 from kube_devops.verify.run import VerifySettings, verify
 
@@ -120,7 +120,7 @@ class StackSession:
             return self.connection()
         p, began = self.params, time.perf_counter()
         if p.mode == "sandbox" and p.state_file:
-            self.state = SandboxState.read(Path(p.state_file))
+            self.state = read_usable(Path(p.state_file))
         elif p.mode == "sandbox":
             settings = SandboxSettings(base_port=p.base_port, api=p.api)
             self.sandbox = Sandbox(settings, progress=print)
@@ -158,6 +158,9 @@ class StackSession:
         """Run the verifier against the connected stack."""
         from kube_devops.core.promql import parse_duration
 
+        if self.sandbox is not None and self.sandbox.state and self.sandbox.state.degraded:
+            down = ", ".join(self.sandbox.state.degraded)
+            raise RuntimeError(f"the sandbox has {down} down (restarting): verify again shortly")
         info, began = self.connection(), time.perf_counter()
         settings = VerifySettings(
             prometheus_url=str(info["prometheus_url"]),

@@ -1,26 +1,32 @@
 """Start and stop the whole sandbox: Kubernetes API (emulated or real), components, Prometheus,
 traffic.
 
-``Sandbox(settings).start()`` returns a :class:`SandboxState` once every Prometheus target is up
-and holds enough samples for ``$__rate_interval`` panels; ``stop()`` tears everything down and
-removes the temporary directory. Use it as a context manager.
+``Sandbox(settings)`` first cleans what a killed sandbox left behind (:mod:`.stale`) and refuses
+ports something already listens on (:func:`.ports.check_free`), before starting anything.
+``start()`` returns a :class:`SandboxState` once every Prometheus target is up and holds enough
+samples for ``$__rate_interval`` panels, and every process is alive and is the one listening on
+its port; from then on a :class:`.supervisor.Supervisor` restarts any that dies and the state
+file says so. ``stop()`` tears everything down and removes the temporary directory (0700, it
+holds private keys). Use it as a context manager.
 """
 
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import logging
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kube_devops.core.catalog import Component
 from kube_devops.core.promql import format_duration
 from kube_devops.sandbox.apis import Api, ApiKind, ApiRequest, api_kind, start_api
 from kube_devops.sandbox.ports import sandbox_ports
+from kube_devops.sandbox.preflight import confirm_own, preflight
 from kube_devops.sandbox.processes import (
     ComponentProcess,
     start_components,
@@ -29,7 +35,9 @@ from kube_devops.sandbox.processes import (
 )
 from kube_devops.sandbox.real.binaries import find_binaries
 from kube_devops.sandbox.seed import build_seed, default_samples_dir, load_samples
+from kube_devops.sandbox.stale import make_workdir, owner
 from kube_devops.sandbox.state import SandboxState
+from kube_devops.sandbox.supervisor import Backoff, Child, Status, Supervisor, Watched
 from kube_devops.sandbox.traffic import Traffic, TrafficSettings
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.prometheus import (
@@ -70,6 +78,11 @@ class SandboxSettings:
     built by ``scripts/build-control-plane.sh``)."""
     binaries_dir: Path | None = None
     """Real API: folder of the built programs; ``None`` = the build script's cache."""
+    state_file: Path | None = None
+    """Write the state file here once ready, again whenever a process dies or comes back, and
+    remove it at stop."""
+    backoff: Backoff = dataclasses.field(default_factory=Backoff)
+    """Restart delays of a process that died."""
 
 
 def component_ports(base_port: int | None) -> dict[Component, int]:
@@ -86,11 +99,14 @@ class Sandbox:
         if self.kind is ApiKind.REAL:
             find_binaries(settings.binaries_dir)  # NotBuiltError says how to build them
         self.say = progress or (lambda _msg: None)
-        self.workdir = Path(tempfile.mkdtemp(prefix="kube-devops-sandbox-"))
+        real = self.kind is ApiKind.REAL
+        self.ports = preflight(settings.base_port, real, settings.state_file, self.say)
+        self.workdir = make_workdir()
         self._api: Api | None = None
         self._components: dict[Component, ComponentProcess] = {}
         self._prometheus: RunningPrometheus | None = None
         self._traffic: Traffic | None = None
+        self._supervisor: Supervisor | None = None
         self.state: SandboxState | None = None
 
     def start(self) -> SandboxState:
@@ -106,7 +122,7 @@ class Sandbox:
         s, started = self.settings, time.perf_counter()
         timings: dict[str, float] = {}
         mark = _marker(timings, started)
-        placed = sandbox_ports(s.base_port)
+        placed = self.ports
         ports = placed.components
         seed = build_seed(
             load_samples(s.samples_dir or default_samples_dir()),
@@ -138,18 +154,52 @@ class Sandbox:
         self._traffic = Traffic(traffic)
         self._traffic.start()
         self._wait_scraped(len(jobs), mark)
+        self._confirm_own()
         return self._ready_state(timings)
+
+    def _children(self) -> dict[str, tuple[Child, int]]:
+        assert self._prometheus is not None
+        found: dict[str, tuple[Child, int]] = {
+            c.value: (p, self.ports.components[c]) for c, p in self._components.items()
+        }
+        found["prometheus"] = (self._prometheus, self.ports.prometheus)
+        return found
+
+    def _programs(self) -> dict[str, Watched]:
+        """The real control plane's programs (none on the emulated API)."""
+        plane = getattr(self._api, "plane", None)
+        return dict(plane.programs) if plane is not None else {}
+
+    def _confirm_own(self) -> None:
+        processes: dict[str, tuple[Watched, int | None]] = dict(self._children())
+        processes |= {name: (program, None) for name, program in self._programs().items()}
+        confirm_own(processes)
 
     def _ready_state(self, timings: dict[str, float]) -> SandboxState:
         assert self._api is not None
         assert self._prometheus is not None
         endpoints = {c.value: p.url for c, p in self._components.items()}
         kubeconfig = str(self._api.admin_kubeconfig)
+        children = {name: child for name, (child, _port) in self._children().items()}
+        self._supervisor = Supervisor(
+            children, self._on_change, self.say, self.settings.backoff, self._programs()
+        )
+        fields: dict[str, Any] = {**self._api.state_fields(), "owner": owner()}
         self.state = SandboxState(
-            self._prometheus.url, kubeconfig, endpoints, timings,
-            api=self.kind.value, **self._api.state_fields(),
-        )  # fmt: skip
+            self._prometheus.url, kubeconfig, endpoints, timings, api=self.kind.value, **fields
+        )
+        self._on_change(self._supervisor.status)
+        self._supervisor.start()
         return self.state
+
+    def _on_change(self, status: dict[str, Status]) -> None:
+        """A process died or came back: the state (and its file) say so."""
+        if self.state is None:
+            return
+        processes = {name: s.to_json() for name, s in status.items()}
+        self.state = dataclasses.replace(self.state, processes=processes)
+        if self.settings.state_file is not None:
+            self.state.write(self.settings.state_file)
 
     def _wait_scraped(self, jobs: int, mark: Callable[[str], None]) -> None:
         assert self._prometheus is not None
@@ -170,6 +220,11 @@ class Sandbox:
         """Stop traffic, components, Prometheus and the API; remove the temporary directory;
         say so in one line when anything was running."""
         running = self._api is not None or bool(self._components)
+        if self._supervisor is not None:
+            self._supervisor.stop()
+            self._supervisor = None
+        if self.state is not None and self.settings.state_file is not None:
+            self.settings.state_file.unlink(missing_ok=True)
         if self._traffic is not None:
             self._traffic.stop()
         for proc in self._components.values():
@@ -204,7 +259,9 @@ class Sandbox:
         return found
 
     def stop_component(self, component: Component) -> None:
-        """Stop one component (for tests of a target going down)."""
+        """Stop one component and leave it down (for tests of a target going down)."""
+        if self._supervisor is not None:
+            self._supervisor.hold(component.value)
         self._components[component].stop()
 
     def __enter__(self) -> SandboxState:

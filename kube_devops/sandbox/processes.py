@@ -1,13 +1,16 @@
 """The three components as real processes (``python -m kube_devops ...``) on loopback ports.
 
 Each runs with the emulator's kubeconfig; the webhook gets certificates generated into the
-sandbox directory for ``127.0.0.1``. Output goes to ``<component>.log`` in that directory.
+sandbox directory for ``127.0.0.1``. Output goes to ``<component>.log`` in that directory. Each
+is killed by the kernel when the thread that started it dies (:mod:`kube_devops.verify.lifeline`),
+and ``respawn()`` starts it again with the same command line.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -15,12 +18,17 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kube_devops.core.catalog import Component
 from kube_devops.runtime.certs import CertRequest, generate
+from kube_devops.sandbox.supervisor import last_line
+from kube_devops.verify.lifeline import die_with_parent
 from kube_devops.verify.prometheus import stop_process
+
+_CONTEXT = ssl.create_default_context()
+_CONTEXT.check_hostname, _CONTEXT.verify_mode = False, ssl.CERT_NONE
 
 
 @dataclass
@@ -29,8 +37,34 @@ class ComponentProcess:
 
     component: Component
     url: str
-    process: subprocess.Popen[bytes]
+    argv: list[str]
     log_path: Path
+    process: subprocess.Popen[bytes] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with self.log_path.open("ab") as log:
+            return subprocess.Popen(
+                self.argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=env,
+                preexec_fn=die_with_parent(signal.SIGKILL),
+            )  # fmt: skip
+
+    def respawn(self) -> None:
+        """Start the component again with the same command line (after it died)."""
+        self.stop()
+        self.process = self._spawn()
+
+    def ready(self) -> bool:
+        """Whether ``/healthz`` answers 200 right now."""
+        with (
+            contextlib.suppress(OSError, urllib.error.URLError),
+            urllib.request.urlopen(f"{self.url}/healthz", timeout=1, context=_CONTEXT) as answer,
+        ):
+            return bool(answer.status == 200)
+        return False
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM, then SIGKILL when it does not exit in time."""
@@ -76,28 +110,19 @@ def start_components(
     """Start every component (in parallel; they are waited for by :func:`wait_healthy`). The
     webhook serves ``certs`` (certificate, key), made by :func:`webhook_certificates` if None."""
     certs = certs or webhook_certificates(workdir)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     running: dict[Component, ComponentProcess] = {}
     for component, port in ports.items():
-        log_path = workdir / f"{component.value}.log"
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(
-                command(component, port, kubeconfig, certs),
-                stdout=log,
-                stderr=log,
-                stdin=subprocess.DEVNULL,
-                env=env,
-            )
         scheme = "https" if component is Component.WEBHOOK else "http"
-        url = f"{scheme}://127.0.0.1:{port}"
-        running[component] = ComponentProcess(component, url, process, log_path)
+        argv = command(component, port, kubeconfig, certs)
+        log_path = workdir / f"{component.value}.log"
+        running[component] = ComponentProcess(
+            component, f"{scheme}://127.0.0.1:{port}", argv, log_path
+        )
     return running
 
 
 def wait_healthy(running: Mapping[Component, ComponentProcess], timeout: float) -> None:
     """Wait until every component answers ``/healthz``; RuntimeError with its log otherwise."""
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     pending = dict(running)
     deadline = time.monotonic() + timeout
     while pending and time.monotonic() < deadline:
@@ -105,15 +130,11 @@ def wait_healthy(running: Mapping[Component, ComponentProcess], timeout: float) 
             if proc.process.poll() is not None:
                 raise RuntimeError(
                     f"sandbox component {component} exited with {proc.process.returncode}; "
-                    f"its log ends with:\n{proc.log_tail()}"
+                    f"its log ({proc.log_path.name}) ends with: {last_line(proc.log_tail())}"
                 )
-            with contextlib.suppress(OSError, urllib.error.URLError):
-                url = f"{proc.url}/healthz"
-                with urllib.request.urlopen(url, timeout=1, context=context) as answer:
-                    if answer.status == 200:
-                        del pending[component]
+            if proc.ready():
+                del pending[component]
         time.sleep(0.05)
     if pending:
-        names = ", ".join(str(c) for c in pending)
-        tails = "\n".join(f"--- {c}:\n{p.log_tail()}" for c, p in pending.items())
-        raise RuntimeError(f"sandbox components not healthy after {timeout:g}s: {names}\n{tails}")
+        tails = "; ".join(f"{c} (log: {last_line(p.log_tail())})" for c, p in pending.items())
+        raise RuntimeError(f"sandbox components not healthy after {timeout:g}s: {tails}")

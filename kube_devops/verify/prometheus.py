@@ -1,7 +1,9 @@
 """Run the real ``prometheus`` binary on loopback with a rendered configuration.
 
 Used by the sandbox and by tests: writes ``prometheus.yml`` and a TSDB directory under a work
-directory, starts Prometheus on a free port and waits until ``/-/ready`` answers.
+directory, starts Prometheus on a free port and waits until ``/-/ready`` answers. Prometheus is
+killed by the kernel when the thread that started it dies (:mod:`kube_devops.verify.lifeline`);
+``RunningPrometheus.respawn()`` starts it again with the same command line.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -22,6 +25,7 @@ from typing import Any
 import yaml
 
 from kube_devops.core.promql import format_duration
+from kube_devops.verify.lifeline import die_with_parent
 
 INSTALL_HINT = (
     "the 'prometheus' binary was not found on PATH. Install it: Debian/Ubuntu "
@@ -125,9 +129,38 @@ def render_config(
 class RunningPrometheus:
     """A started Prometheus process; ``stop()`` (or leaving the ``with`` block) ends it."""
 
-    def __init__(self, process: subprocess.Popen[bytes], url: str) -> None:
-        self.process = process
+    def __init__(self, argv: list[str], log_path: Path, url: str) -> None:
+        self.argv = argv
+        self.log_path = log_path
         self.url = url
+        self.process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        with self.log_path.open("ab") as log:
+            return subprocess.Popen(
+                self.argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                preexec_fn=die_with_parent(signal.SIGKILL),
+            )  # fmt: skip
+
+    def respawn(self) -> None:
+        """Start Prometheus again with the same command line (after it died)."""
+        self.stop()
+        self.process = self._spawn()
+
+    def ready(self) -> bool:
+        """Whether ``/-/ready`` answers 200 right now."""
+        with (
+            contextlib.suppress(OSError, urllib.error.URLError),
+            urllib.request.urlopen(f"{self.url}/-/ready", timeout=1) as response,
+        ):
+            return bool(response.status == 200)
+        return False
+
+    def log_tail(self, chars: int = 1500) -> str:
+        """The end of Prometheus's log, for error messages."""
+        with contextlib.suppress(OSError):
+            return self.log_path.read_text(errors="replace")[-chars:]
+        return ""
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate Prometheus and wait for it; kill it if it does not stop in time."""
@@ -178,9 +211,7 @@ def _launch(
         "--web.enable-lifecycle",
         "--log.level=warn",
     ]
-    with (settings.workdir / "prometheus.log").open("ab") as log:
-        process = subprocess.Popen(args, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-    return RunningPrometheus(process, f"http://127.0.0.1:{port}")
+    return RunningPrometheus(args, settings.workdir / "prometheus.log", f"http://127.0.0.1:{port}")
 
 
 def _wait_ready(running: RunningPrometheus, timeout: float) -> bool:
@@ -188,11 +219,7 @@ def _wait_ready(running: RunningPrometheus, timeout: float) -> bool:
     while time.monotonic() < deadline:
         if running.process.poll() is not None:
             return False
-        with (
-            contextlib.suppress(OSError, urllib.error.URLError),
-            urllib.request.urlopen(f"{running.url}/-/ready", timeout=1) as response,
-        ):
-            if response.status == 200:
-                return True
+        if running.ready():
+            return True
         time.sleep(0.05)
     return False

@@ -1,16 +1,20 @@
 """The verify notebook in a real kernel: re-running the start cell keeps one sandbox, and
-shutting the kernel down stops the sandbox's processes and removes its directory."""
+shutting the kernel down stops the sandbox's processes and removes its directory; a kernel
+killed with SIGKILL takes them with it, and the directory it left is cleaned at the next start."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyter_client.manager import KernelManager
+
+from kube_devops.sandbox.stale import clean_stale_workdirs
 
 pytestmark = pytest.mark.e2e
 
@@ -89,3 +93,31 @@ def test_rerun_keeps_one_sandbox_and_kernel_shutdown_stops_it(tmp_path: Path) ->
         time.sleep(0.1)
     assert [pid for pid in first["pids"] if alive(pid)] == []
     assert not Path(first["workdir"]).exists()
+
+
+def test_a_killed_kernel_leaves_no_process_and_its_directory_is_cleaned(tmp_path: Path) -> None:
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(tmp_path))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        parameters, start = start_cells()
+        run(client, parameters)
+        run(client, start)
+        state = state_of(run(client, REPORT_PIDS))
+        kernel = int(run(client, "import os; print(os.getpid())").strip())
+        assert all(alive(pid) for pid in state["pids"])
+        os.kill(kernel, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in state["pids"]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in state["pids"] if alive(pid)] == []
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    workdir = Path(state["workdir"])
+    assert (workdir / "certs" / "tls.key").exists()  # nothing ran the kernel's exit hooks
+    cleaned = "\n".join(clean_stale_workdirs(workdir.parent))
+    assert f"cleaned stale sandbox state of dead pid {kernel}: removed {workdir}" in cleaned
+    assert not workdir.exists()

@@ -9,11 +9,9 @@ control plane from a thread that lives as long as it (the main thread, a pytest 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import signal
 import ssl
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -21,16 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kube_devops.verify.lifeline import die_with_parent
 from kube_devops.verify.prometheus import stop_process
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """Runs in the child between fork and exec: ask the kernel for SIGTERM when we are orphaned."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -62,7 +52,7 @@ def launch(name: str, argv: Sequence[str], workdir: Path) -> Program:
             stderr=log,
             stdin=subprocess.DEVNULL,
             cwd=workdir,
-            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=die_with_parent(signal.SIGTERM),
         )
     return Program(name, process, log_path)
 

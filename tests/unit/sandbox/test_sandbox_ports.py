@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kube_devops.core.catalog import Component
-from kube_devops.sandbox.ports import sandbox_ports
+from kube_devops.sandbox.ports import PortBusyError, check_free, sandbox_ports
 from kube_devops.verify.prometheus import free_block
 
 
@@ -67,3 +67,30 @@ def test_a_free_block_is_bindable_port_by_port() -> None:
     for port in range(base, base + 8):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", port))
+
+
+def test_the_ports_opened_depend_on_the_api() -> None:
+    ports = sandbox_ports(20000)
+    assert ports.opened(real=False) == {
+        "watch": 20000, "reconcile": 20001, "webhook": 20002, "Prometheus": 20003,
+        "the Kubernetes API": 20004,
+    }  # fmt: skip
+    real = ports.opened(real=True)
+    assert [real["etcd"], real["etcd's peer port"], real["kube-controller-manager"]] == [
+        20005, 20006, 20007,
+    ]  # fmt: skip
+
+
+def test_a_busy_port_is_named_with_what_to_do() -> None:
+    base = free_block(2)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", base + 1))
+        taken.listen()
+        check_free({"watch": base})  # free
+        with pytest.raises(PortBusyError) as caught:
+            check_free({"watch": base, "Prometheus": base + 1})
+    assert str(caught.value) == (
+        f"port {base + 1} (for Prometheus) is already in use (Address already in use); stop what"
+        " listens there, or give the sandbox other ports with --base-port N (N..N+7 free) or"
+        " --base-port 0 (free ports)"
+    )
