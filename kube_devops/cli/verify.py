@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kube_devops.cli import verify_flags
 from kube_devops.cli.common import (
@@ -36,14 +36,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=_run)
 
 
-def _read_state(path: Path) -> tuple[str, dict[str, str]]:
-    """Prometheus URL and endpoints from a ``kube-devops sandbox --state-file`` file."""
+def _read_state(path: Path) -> dict[str, Any]:
+    """A ``kube-devops sandbox --state-file`` file, checked: a ``prometheus_url`` string, an
+    ``endpoints`` object, and a sandbox that is running whole."""
     try:
         state = json.loads(path.read_text())
-        url, endpoints = state["prometheus_url"], state.get("endpoints") or {}
-        if not isinstance(url, str) or not isinstance(endpoints, dict):
+        state.setdefault("endpoints", {})
+        if not isinstance(state["prometheus_url"], str) or not isinstance(state["endpoints"], dict):
             raise TypeError("wrong types")
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise CliError(
             f"--state-file {path}: not a sandbox state file ({type(err).__name__}: {err}); "
             "expected JSON with prometheus_url and endpoints as `kube-devops sandbox` writes it"
@@ -52,15 +53,30 @@ def _read_state(path: Path) -> tuple[str, dict[str, str]]:
 
     if (reason := unusable_reason(state)) is not None:
         raise CliError(f"--state-file {path}: {reason}")
-    return url, {str(k): str(v) for k, v in endpoints.items()}
+    return dict(state)
+
+
+def _recheck_state(path: Path, before: dict[str, Any]) -> None:
+    """A sandbox process that died or was restarted while verify ran voids the result."""
+    from kube_devops.sandbox.state import changed_during
+
+    try:
+        after = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise CliError(f"--state-file {path}: unreadable after the run ({err})") from None
+    if (reason := changed_during(before, after)) is not None:
+        raise CliError(f"--state-file {path}: {reason}")
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        settings = _settings(args)
+        state = _read_state(args.state_file) if args.state_file else None
+        settings = _settings(args, state)
         if args.deploy:
             _deploy(args)
         report = _verify(settings)
+        if state is not None:
+            _recheck_state(args.state_file, state)
     except CliError as err:
         if args.json:
             print(json.dumps({"ok": False, "error": str(err)}))
@@ -79,14 +95,13 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILURE
 
 
-def _settings(args: argparse.Namespace) -> VerifySettings:
+def _settings(args: argparse.Namespace, state: dict[str, Any] | None) -> VerifySettings:
     from kube_devops.verify.run import VerifySettings
 
     url, endpoints = args.prometheus_url, verify_flags.endpoints(args)
-    if args.state_file:
-        state_url, state_endpoints = _read_state(args.state_file)
-        url = url or state_url
-        endpoints = {**state_endpoints, **endpoints}
+    if state is not None:
+        url = url or state["prometheus_url"]
+        endpoints = {**{str(k): str(v) for k, v in state["endpoints"].items()}, **endpoints}
     if not url:
         raise CliError("give --prometheus-url URL (or --state-file from `kube-devops sandbox`)")
     try:

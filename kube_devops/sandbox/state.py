@@ -109,7 +109,7 @@ def unusable_reason(data: Mapping[str, Any]) -> str | None:
     pid, started = data.get("pid"), data.get("pid_start")
     if isinstance(pid, int) and not alive(pid, started if isinstance(started, int) else None):
         return f"the sandbox that wrote it (pid {pid}) is no longer running; start it again"
-    down = data.get("degraded") or []
+    down = list(data.get("degraded") or []) or _dead_processes(data)
     if down:
         processes = data.get("processes") or {}
         how = "; ".join(f"{n} {(processes.get(n) or {}).get('last_exit') or 'down'}" for n in down)
@@ -117,6 +117,34 @@ def unusable_reason(data: Mapping[str, Any]) -> str | None:
             f"the sandbox reports {', '.join(map(str, down))} down ({how}); it restarts them "
             "with backoff: try again in a few seconds"
         )
+    return None
+
+
+def _dead_processes(data: Mapping[str, Any]) -> list[str]:
+    """Processes the file still lists as up whose pid no longer runs (the sandbox has not
+    noticed yet)."""
+    processes = data.get("processes") or {}
+    return [
+        str(name)
+        for name, p in processes.items()
+        if isinstance(p, Mapping) and isinstance(p.get("pid"), int) and not alive(p["pid"])
+    ]
+
+
+def changed_during(before: Mapping[str, Any], after: Mapping[str, Any]) -> str | None:
+    """Why a run that read the state file ``before`` and again ``after`` cannot be trusted:
+    the sandbox became unusable, or one of its processes was replaced meanwhile; ``None`` when
+    nothing changed."""
+    if (reason := unusable_reason(after)) is not None:
+        return reason
+    was, now = before.get("processes") or {}, after.get("processes") or {}
+    replaced = [
+        f"{name} (pid {(was.get(name) or {}).get('pid')} -> {p.get('pid')})"
+        for name, p in now.items()
+        if isinstance(p, Mapping) and (was.get(name) or {}).get("pid") != p.get("pid")
+    ]
+    if replaced:
+        return f"{', '.join(replaced)} restarted during the run; run it again"
     return None
 
 
