@@ -38,6 +38,9 @@ from kube_devops.kube.resources import LEASES
 
 log = logging.getLogger(__name__)
 
+#: Seconds a leader waits for the API server to accept the release of its Lease at shutdown.
+RELEASE_TIMEOUT = 1.0
+
 
 def unique_identity() -> str:
     """``<host>-<pid>-<random>``: unique per replica, readable in ``kubectl get lease``."""
@@ -218,7 +221,7 @@ class LeaderElector:
             return
         spec = {**(lease.get("spec") or {}), "holderIdentity": None, "leaseDurationSeconds": 1}
         with contextlib.suppress(KubeError, TimeoutError):
-            async with asyncio.timeout(2.0):
+            async with asyncio.timeout(RELEASE_TIMEOUT):
                 await self.client.replace(LEASES, {**lease, "spec": spec}, self.settings.namespace)
             log.info("lease released", extra={"lease": self.settings.name, **self._who()})
 
