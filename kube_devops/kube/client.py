@@ -24,6 +24,8 @@ Public API:
   - ``await json_patch(resource, name, ops, *, namespace, field_manager)`` — RFC 6902 ``ops``;
   - ``await delete(resource, name, namespace=None)``;
   - ``await request(method, path, *, query=(), body=None, content_type=None)`` — anything else.
+- ``contact`` — a ``kube_devops.kube.contact.ApiContact``: when the API server last answered
+  and whether a request has failed since (the components' readiness reads it).
 - ``open_stream(path, query, read_timeout)`` — blocking: a streaming response for watches (used by
   ``kube_devops.kube.watch``).
 - Lifecycle: the client counts the requests running in worker threads (``in_flight``;
@@ -53,6 +55,7 @@ from kubernetes import client
 from kube_devops.core.bodies import JsonDict as JsonDict
 from kube_devops.core.meta import Meta
 from kube_devops.kube.config import ClusterConfig, load_api_client
+from kube_devops.kube.contact import ApiContact
 from kube_devops.kube.errors import KubeError, TransientError, error_from_status
 from kube_devops.kube.resources import Resource
 from kube_devops.kube.threads import in_daemon_thread
@@ -88,6 +91,7 @@ class KubeClient:
         self.api = api
         self.request_timeout = request_timeout
         self.connect_timeout = connect_timeout
+        self.contact = ApiContact()
         self._lock = threading.Lock()
         self._in_flight = 0
         self._idle_waiters: list[_Waiter] = []
@@ -234,13 +238,22 @@ class KubeClient:
             timeouts = (self.connect_timeout, read_timeout)
             answer = self.api.call_api(*serialized, _request_timeout=timeouts)
         except (urllib3.exceptions.HTTPError, OSError) as err:
+            self.contact.failed()
             where = f"{method} {path}"
             raise TransientError(f"cannot reach the API server: {err}", where=where) from err
         except client.ApiException as err:
+            self._answered(err.status or 0)
             where = f"{method} {path}"
             raise error_from_status(err.status or 0, str(err.reason), err.body, where) from err
         response: urllib3.response.BaseHTTPResponse = answer.response
+        self._answered(response.status)
         return response
+
+    def _answered(self, status: int) -> None:
+        if 0 < status < 500:
+            self.contact.answered()
+        else:
+            self.contact.failed()
 
     # -- verbs ---------------------------------------------------------------------------------
 

@@ -246,6 +246,8 @@ class _Stream:
         except KubeError as err:
             self._put("error", err)
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
+            if not self._closed:
+                self.client.contact.failed()
             self._put("error", TransientError(f"watch stream broken: {err}", where=self.path))
         finally:
             if response is not None:

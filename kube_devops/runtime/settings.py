@@ -117,3 +117,6 @@ class ComponentSettings:
     """Leader election; ``enabled=False`` makes this replica lead alone."""
     registry: CollectorRegistry = field(default_factory=CollectorRegistry, compare=False)
     """Registry the component's collectors are registered on and ``/metrics`` serves."""
+    readiness_grace: float = 30.0
+    """Seconds the API server may go unanswered (requests failing) before ``/readyz`` turns
+    503; see ``runtime.component.Kit.ready_when``."""
