@@ -2,6 +2,9 @@
 
 Components build their collectors from it, the dashboard and alert rules are checked against it,
 and the verifier compares live scrapes with it. Names are a contract with users: never rename.
+Beyond the sixteen of the contract, the watch controller exports ``pods_sync_age_seconds`` (how
+stale its scores are during an API outage) and ``pods_skipped_total{reason}`` (malformed pods it
+could not score); each has a dashboard panel.
 """
 
 from __future__ import annotations
@@ -86,6 +89,15 @@ CATALOG: tuple[MetricSpec, ...] = (
     MetricSpec("pod_events_total", _C, "Total pod events processed", _W, ("event",)),
     MetricSpec(
         "pods_tracked_total", _G, "Total pods currently tracked by the watch controller", _W
+    ),
+    MetricSpec(
+        "pods_sync_age_seconds", _G,
+        "Seconds since the watch controller was last in sync with the API server (0 while it "
+        "is; the governance scores are that old)", _W,
+    ),
+    MetricSpec(
+        "pods_skipped_total", _C, "Pod objects skipped because they could not be scored", _W,
+        ("reason",),
     ),
     MetricSpec("devopspolicy_reconcile_total", _C, "Total DevOpsPolicy reconciliation cycles", _R),
     MetricSpec(

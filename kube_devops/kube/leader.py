@@ -6,7 +6,8 @@ Public API:
   host, pid and a random suffix), ``lease_duration`` (s), ``renew_period`` (default a third of
   the duration), ``retry_period`` (how often a follower tries to acquire).
 - ``LeaderElector(client, settings, on_started=None, on_stopped=None)`` with ``await run()``
-  (until cancelled) and ``is_leader``. ``on_started()`` / ``on_stopped()`` are called on every
+  (until cancelled), ``is_leader`` and ``holder`` (the holder identity last read from the Lease;
+  None when released or never read). ``on_started()`` / ``on_stopped()`` are called on every
   change of leadership (synchronous, quick).
 
 Protocol: a follower reads the Lease and takes it when it is missing (create), released (empty
@@ -101,6 +102,8 @@ class LeaderElector:
         self._on_started, self._on_stopped = on_started, on_stopped
         self._clock = clock
         self.is_leader = False
+        self.holder: str | None = None
+        """The holder identity last seen on the Lease (ours while we hold it)."""
         self._lease: JsonDict | None = None
         self._observed: tuple[Any, float] | None = None
 
@@ -136,6 +139,7 @@ class LeaderElector:
     def _can_take(self, lease: JsonDict) -> bool:
         spec = lease.get("spec") or {}
         holder = spec.get("holderIdentity")
+        self.holder = holder if isinstance(holder, str) and holder else None
         if not holder or holder == self.settings.identity:
             return True
         duration = float(spec.get("leaseDurationSeconds") or self.settings.lease_duration)
@@ -201,6 +205,7 @@ class LeaderElector:
 
     def _become_leader(self) -> None:
         self.is_leader = True
+        self.holder = self.settings.identity
         log.info("became leader", extra={"lease": self.settings.name, **self._who()})
         if self._on_started is not None:
             self._on_started()

@@ -17,6 +17,7 @@ from kube_devops.manifests.panel_model import (
     NAMESPACE_SCORE,
     NS,
     POD_EVENTS,
+    PODS_SKIPPED,
     PODS_TRACKED,
     POLICY_SCORE,
     RECONCILE_ERRORS,
@@ -24,6 +25,7 @@ from kube_devops.manifests.panel_model import (
     RECONCILES,
     REQUESTS,
     SCANNED,
+    SYNC_AGE,
     VIOLATIONS,
     WEBHOOK_SECONDS,
     Kind,
@@ -81,6 +83,15 @@ WATCH = RowSpec(200, "Watch", (
     PanelSpec(205, Kind.GAUGE, "Mean Namespace Health", "none",
               "Unweighted mean of the selected namespaces' scores.",
               one(f"avg({NAMESPACE_SCORE}{{{NS}}})", "mean"), 6, 8, _HEALTH, score_range=True),
+    PanelSpec(206, Kind.STAT, "Score Age", "s",
+              "Seconds since the watch controller was last in sync with the API server: 0 while "
+              "it is; during an outage the scores above are kept and are this old.",
+              one(f"max({SYNC_AGE})", "age"), 12, 8, Thresholds.COUNT),
+    PanelSpec(207, Kind.TIMESERIES, "Pods Skipped", "cps",
+              "Pod objects per second the watch controller could not score (for example a "
+              "malformed spec), by reason; its log names each pod and field once.",
+              one(f"sum by (reason) ({rate(PODS_SKIPPED)})", "{{reason}}"), 12, 8,
+              Thresholds.COUNT),
 ))  # fmt: skip
 
 RECONCILE = RowSpec(300, "Reconcile", (

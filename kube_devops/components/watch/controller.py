@@ -5,8 +5,9 @@ Public API: ``WatchControllerSettings`` (a ``runtime.settings.ComponentSettings`
 ``on_listening`` receives the bound port), assembled and run by ``runtime.run_component``.
 Every replica watches pods and keeps the state warm (so a new leader exports exact scores at
 once) and serves ``/healthz``, ``/readyz`` and ``/metrics``; only the Lease holder exports the
-governance series. ``/readyz`` follows the kit's rule (``Kit.ready_when``): 200 once the first
-list is processed, 503 while the API server has gone unanswered for ``readiness_grace`` seconds.
+governance series (and the last holder, with their age, while it sees no other leader).
+``/readyz`` follows the kit's rule (``Kit.ready_when``): 200 once the first list is processed,
+503 while the API server has gone unanswered for ``readiness_grace`` seconds.
 """
 
 from __future__ import annotations
@@ -50,22 +51,20 @@ class WatchController:
     def __init__(self, settings: WatchControllerSettings, kit: Kit) -> None:
         self.settings = settings
         self.leadership = kit.leadership
-        events = WatchMetrics.build(kit.registry).events
+        metrics = WatchMetrics.build(kit.registry)
         self.state = ClusterState(
             namespaces=settings.system_namespaces,
-            on_event=lambda kind: events.labels(event=kind).inc(),
+            on_event=lambda kind: metrics.events.labels(event=kind).inc(),
+            on_skip=lambda reason: metrics.skipped.labels(reason=reason).inc(),
         )
-        register_governance(kit.registry, self.state, self.is_leader)
         self.watcher = Watcher(kit.client, PODS, settings=settings.watch)
+        exports = self.leadership.exports
+        register_governance(kit.registry, self.state, exports, self.watcher.sync_age)
 
     def parts(self, kit: Kit) -> Parts:
         """What ``run_component`` serves and runs for the controller."""
         ready = kit.ready_when(self.synced)
         return Parts(ready=ready, tasks=[self.watch_pods, self.expire_pending])
-
-    def is_leader(self) -> bool:
-        """Whether this replica exports governance series."""
-        return self.leadership.is_leader
 
     def synced(self) -> bool:
         """Whether the first list of pods has been processed."""

@@ -3,9 +3,12 @@
 ``GovernanceCollector`` renders the governance series from ``ClusterState`` at scrape time —
 ``cluster_health_score`` (pooled over all scored pods), ``namespace_health_score{namespace}``
 (one series per namespace with scored pods, so an emptied namespace's series is gone) and
-``pods_tracked_total`` — but only while ``is_leader()`` holds: followers export none of them, so
-replicas never double the governance data. ``pod_events_total{event}`` is an ordinary counter of
-the events each replica processed (``WatchMetrics.events``, built once from the catalog).
+``pods_tracked_total`` — but only while ``exports()`` holds (the replica leads, or led last and
+has seen no other leader since): followers export none of them, so replicas never double the
+governance data, and a lone replica that lost its Lease in an API outage keeps its last scores.
+``pods_sync_age_seconds`` (every replica) says how old those scores are: 0 while the watch is in
+sync, else the seconds since it last was. ``pod_events_total{event}`` and
+``pods_skipped_total{reason}`` are ordinary counters (``WatchMetrics``, built from the catalog).
 """
 
 from __future__ import annotations
@@ -24,16 +27,20 @@ from kube_devops.runtime.metrics import build_metrics
 _CLUSTER = metric("cluster_health_score")
 _NAMESPACE = metric("namespace_health_score")
 _TRACKED = metric("pods_tracked_total")
+_AGE = metric("pods_sync_age_seconds")
 
 
 class GovernanceCollector(Collector):
-    """Leader-only score series computed from the live state."""
+    """Score series computed from the live state, and the age of that state."""
 
-    def __init__(self, state: ClusterState, is_leader: Callable[[], bool]) -> None:
-        self.state, self.is_leader = state, is_leader
+    def __init__(
+        self, state: ClusterState, exports: Callable[[], bool], sync_age: Callable[[], float]
+    ) -> None:
+        self.state, self.exports, self.sync_age = state, exports, sync_age
 
     def collect(self) -> Iterator[Metric]:
-        if not self.is_leader():
+        yield GaugeMetricFamily(_AGE.name, _AGE.help, value=self.sync_age())
+        if not self.exports():
             return
         yield GaugeMetricFamily(_CLUSTER.name, _CLUSTER.help, value=self.state.cluster.score)
         family = GaugeMetricFamily(_NAMESPACE.name, _NAMESPACE.help, labels=_NAMESPACE.labels)
@@ -52,16 +59,22 @@ class WatchMetrics:
 
     events: Counter
     """``pod_events_total{event}``: pod events processed (ADDED/MODIFIED/DELETED preset to 0)."""
+    skipped: Counter
+    """``pods_skipped_total{reason}``: pod objects skipped (``malformed`` preset to 0)."""
 
     @classmethod
     def build(cls, registry: CollectorRegistry) -> WatchMetrics:
-        """Register ``pod_events_total`` on ``registry``."""
-        found = build_metrics(Component.WATCH, registry, names=["pod_events_total"])
-        return cls(events=found.counter("pod_events_total"))
+        """Register ``pod_events_total`` and ``pods_skipped_total`` on ``registry``."""
+        names = ["pod_events_total", "pods_skipped_total"]
+        found = build_metrics(Component.WATCH, registry, names=names)
+        return cls(events=found.counter(names[0]), skipped=found.counter(names[1]))
 
 
 def register_governance(
-    registry: CollectorRegistry, state: ClusterState, is_leader: Callable[[], bool]
+    registry: CollectorRegistry,
+    state: ClusterState,
+    exports: Callable[[], bool],
+    sync_age: Callable[[], float],
 ) -> None:
-    """Register the leader-only ``GovernanceCollector`` on ``registry``."""
-    registry.register(GovernanceCollector(state, is_leader))
+    """Register the ``GovernanceCollector`` on ``registry``."""
+    registry.register(GovernanceCollector(state, exports, sync_age))
