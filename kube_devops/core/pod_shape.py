@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-#: The reason label of ``pods_skipped_total`` for a pod whose fields have the wrong shape.
+#: The reason label of ``pods_skipped`` for a pod whose fields have the wrong shape.
 MALFORMED = "malformed"
 
 _MAPPINGS = ("metadata", "spec", "status")

@@ -11,8 +11,9 @@ Public API:
 - ``Watcher(client, resource, namespace=None, settings=WatchSettings())`` with
   ``await run(handler)`` (runs until cancelled) and the health fields ``synced`` (a first list
   was delivered), ``down_since`` (monotonic time of the first failure of the current outage, or
-  None when healthy), ``relists`` and ``errors`` (counts), and ``sync_age()``: 0 while healthy,
-  else the seconds since the watcher was last in sync (a list, an open stream or an event).
+  None when healthy), ``relists`` and ``errors`` (counts), and ``last_in_sync()``: the epoch
+  time the watcher was last in sync with the API server — now while healthy, else the moment
+  of its last list, open stream or event.
 
 Behaviour: list (all pages) -> ``resync`` -> watch from the list's resourceVersion, remembering
 the resourceVersion of every event (and of bookmarks). A watch that ends (server timeout) is
@@ -101,7 +102,7 @@ class Watcher:
         self._rng = rng
         self.synced = False
         self.down_since: float | None = None
-        self._in_sync_at = time.monotonic()
+        self._in_sync_at = time.time()
         self.relists = 0
         self.errors = 0
         self._failures = 0
@@ -161,11 +162,11 @@ class Watcher:
                     stream.opened = True
                     self._healthy()
                 elif kind == "event":
-                    self._in_sync_at = time.monotonic()
+                    self._in_sync_at = time.time()
                     yield payload
                 elif kind == "error":
                     if stream.opened:  # in sync until the moment it broke
-                        self._in_sync_at = time.monotonic()
+                        self._in_sync_at = time.time()
                     raise payload
                 else:
                     return
@@ -175,13 +176,13 @@ class Watcher:
     def _healthy(self) -> None:
         self._failures = 0
         self.down_since = None
-        self._in_sync_at = time.monotonic()
+        self._in_sync_at = time.time()
 
-    def sync_age(self) -> float:
-        """Seconds since the watcher was last in sync; 0.0 while it is."""
+    def last_in_sync(self) -> float:
+        """Epoch seconds when the watcher was last in sync: now while it is."""
         if self.down_since is None:
-            return 0.0
-        return time.monotonic() - self._in_sync_at
+            return time.time()
+        return self._in_sync_at
 
     async def _back_off(self, err: KubeError) -> None:
         self.errors += 1

@@ -28,7 +28,7 @@ WEBHOOK_P99_SECONDS = 0.5
 #: No reconcile over this window (ten 30 s intervals), held for as long again, means the operator
 #: has stalled. Only while policies exist: with none, nothing is reconciled and that is fine.
 STALL_WINDOW = "5m"
-#: Scores older than this (seconds without sync with the API server), for ``STALE_FOR``, alert.
+#: Scores older than this (seconds out of sync with the API server), for ``STALE_FOR``, alert.
 STALE_SECONDS = 120
 STALE_FOR = "5m"
 
@@ -72,7 +72,7 @@ def alerts() -> tuple[Alert, ...]:
     latency = metric("webhook_request_duration_seconds").name
     cluster = metric("cluster_health_score").name
     policies = metric("devopspolicy_enforcement_mode").name
-    age = metric("pods_sync_age_seconds").name
+    synced = metric("pods_last_sync_timestamp_seconds").name
     return (
         Alert("KubeDevopsComponentDown", _component_down(), "5m", "critical",
               "kube-devops component {{ $labels.job }} has no healthy target",
@@ -102,7 +102,8 @@ def alerts() -> tuple[Alert, ...]:
               "No DevOpsPolicy reconciliation in the last 10 minutes",
               "DevOpsPolicies exist but the reconcile operator has not reconciled one for "
               "twenty of its 30 s intervals; policy statuses are going stale."),
-        Alert("KubeDevopsScoresStale", f"max({age}) > {STALE_SECONDS}", STALE_FOR, "warning",
+        Alert("KubeDevopsScoresStale", f"time() - max({synced}) > {STALE_SECONDS}", STALE_FOR,
+              "warning",
               "Governance scores are {{ $value | humanizeDuration }} old",
               "The watch controller has not been in sync with the API server for over 2 "
               "minutes, for 5 minutes; the health scores shown are its last known state."),

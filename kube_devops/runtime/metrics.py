@@ -12,7 +12,7 @@ Public API:
   (counters include ``_total``). Components look names up once, in the ``build`` of their typed
   metrics dataclass (``WatchMetrics``, ``ReconcileMetrics``, ``WebhookMetrics``), and count through
   its attributes.
-- ``DEFAULT_PRESETS`` — known label values per metric (pod event types, skip reasons).
+- ``DEFAULT_PRESETS`` — known label values per metric (pod event types).
 
 Counters are exposed without ``_created`` series (the dashboard and verifier read only the catalog
 names). That is a process-wide prometheus_client switch: it is set once, when this module is
@@ -37,7 +37,6 @@ prometheus_client.disable_created_metrics()  # type: ignore[no-untyped-call]
 #: Label values initialised at start-up, per metric name.
 DEFAULT_PRESETS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "pod_events_total": (("ADDED",), ("MODIFIED",), ("DELETED",)),
-    "pods_skipped_total": (("malformed",),),
 }
 
 

@@ -51,15 +51,14 @@ class WatchController:
     def __init__(self, settings: WatchControllerSettings, kit: Kit) -> None:
         self.settings = settings
         self.leadership = kit.leadership
-        metrics = WatchMetrics.build(kit.registry)
+        events = WatchMetrics.build(kit.registry).events
         self.state = ClusterState(
             namespaces=settings.system_namespaces,
-            on_event=lambda kind: metrics.events.labels(event=kind).inc(),
-            on_skip=lambda reason: metrics.skipped.labels(reason=reason).inc(),
+            on_event=lambda kind: events.labels(event=kind).inc(),
         )
         self.watcher = Watcher(kit.client, PODS, settings=settings.watch)
         exports = self.leadership.exports
-        register_governance(kit.registry, self.state, exports, self.watcher.sync_age)
+        register_governance(kit.registry, self.state, exports, self.watcher.last_in_sync)
 
     def parts(self, kit: Kit) -> Parts:
         """What ``run_component`` serves and runs for the controller."""

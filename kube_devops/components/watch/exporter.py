@@ -6,9 +6,10 @@
 ``pods_tracked_total`` — but only while ``exports()`` holds (the replica leads, or led last and
 has seen no other leader since): followers export none of them, so replicas never double the
 governance data, and a lone replica that lost its Lease in an API outage keeps its last scores.
-``pods_sync_age_seconds`` (every replica) says how old those scores are: 0 while the watch is in
-sync, else the seconds since it last was. ``pod_events_total{event}`` and
-``pods_skipped_total{reason}`` are ordinary counters (``WatchMetrics``, built from the catalog).
+``pods_last_sync_timestamp_seconds`` (every replica) says how old those scores are: the time
+the watch was last in sync with the API server (now while it is; ``time() - x`` is their age),
+and ``pods_skipped{reason}`` how many pods it cannot score right now. ``pod_events_total{event}``
+is an ordinary counter (``WatchMetrics``).
 """
 
 from __future__ import annotations
@@ -22,24 +23,29 @@ from prometheus_client.registry import Collector
 
 from kube_devops.components.watch.state import ClusterState
 from kube_devops.core.catalog import Component, metric
+from kube_devops.core.pod_shape import MALFORMED
 from kube_devops.runtime.metrics import build_metrics
 
 _CLUSTER = metric("cluster_health_score")
 _NAMESPACE = metric("namespace_health_score")
 _TRACKED = metric("pods_tracked_total")
-_AGE = metric("pods_sync_age_seconds")
+_SYNCED = metric("pods_last_sync_timestamp_seconds")
+_SKIPPED = metric("pods_skipped")
 
 
 class GovernanceCollector(Collector):
     """Score series computed from the live state, and the age of that state."""
 
     def __init__(
-        self, state: ClusterState, exports: Callable[[], bool], sync_age: Callable[[], float]
+        self, state: ClusterState, exports: Callable[[], bool], last_sync: Callable[[], float]
     ) -> None:
-        self.state, self.exports, self.sync_age = state, exports, sync_age
+        self.state, self.exports, self.last_sync = state, exports, last_sync
 
     def collect(self) -> Iterator[Metric]:
-        yield GaugeMetricFamily(_AGE.name, _AGE.help, value=self.sync_age())
+        yield GaugeMetricFamily(_SYNCED.name, _SYNCED.help, value=self.last_sync())
+        skipped = GaugeMetricFamily(_SKIPPED.name, _SKIPPED.help, labels=_SKIPPED.labels)
+        skipped.add_metric([MALFORMED], len(self.state.skipped))
+        yield skipped
         if not self.exports():
             return
         yield GaugeMetricFamily(_CLUSTER.name, _CLUSTER.help, value=self.state.cluster.score)
@@ -59,22 +65,19 @@ class WatchMetrics:
 
     events: Counter
     """``pod_events_total{event}``: pod events processed (ADDED/MODIFIED/DELETED preset to 0)."""
-    skipped: Counter
-    """``pods_skipped_total{reason}``: pod objects skipped (``malformed`` preset to 0)."""
 
     @classmethod
     def build(cls, registry: CollectorRegistry) -> WatchMetrics:
-        """Register ``pod_events_total`` and ``pods_skipped_total`` on ``registry``."""
-        names = ["pod_events_total", "pods_skipped_total"]
-        found = build_metrics(Component.WATCH, registry, names=names)
-        return cls(events=found.counter(names[0]), skipped=found.counter(names[1]))
+        """Register ``pod_events_total`` on ``registry``."""
+        found = build_metrics(Component.WATCH, registry, names=["pod_events_total"])
+        return cls(events=found.counter("pod_events_total"))
 
 
 def register_governance(
     registry: CollectorRegistry,
     state: ClusterState,
     exports: Callable[[], bool],
-    sync_age: Callable[[], float],
+    last_sync: Callable[[], float],
 ) -> None:
     """Register the ``GovernanceCollector`` on ``registry``."""
-    registry.register(GovernanceCollector(state, exports, sync_age))
+    registry.register(GovernanceCollector(state, exports, last_sync))

@@ -28,8 +28,8 @@ def test_catalog_series_labels() -> None:
     assert table["webhook_request_duration_seconds_count"] == frozenset()
     assert table["pod_events_total"] == {"event"}
     assert table["devopspolicy_health_score"] == {"namespace", "policy"}
-    assert table["pods_skipped_total"] == {"reason"}
-    assert table["pods_sync_age_seconds"] == frozenset()
+    assert table["pods_skipped"] == {"reason"}
+    assert table["pods_last_sync_timestamp_seconds"] == frozenset()
     assert len(table) == 22  # 16 plain metrics + 2 histograms x 3 series
     assert family_of("devopspolicy_reconcile_duration_seconds_sum") == (
         "devopspolicy_reconcile_duration_seconds"
@@ -96,6 +96,6 @@ def test_alert_rules_use_only_catalog_metrics_and_up() -> None:
         "devopspolicy_enforcement_mode",
         "devopspolicy_reconcile_errors_total",
         "devopspolicy_reconcile_total",
-        "pods_sync_age_seconds",
+        "pods_last_sync_timestamp_seconds",
         "webhook_request_duration_seconds_bucket",
     }

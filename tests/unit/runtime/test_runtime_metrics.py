@@ -16,13 +16,12 @@ def test_watch_metrics_are_registered_on_the_given_registry_with_preset_events()
         "cluster_health_score",
         "namespace_health_score",
         "pod_events_total",
-        "pods_skipped_total",
-        "pods_sync_age_seconds",
+        "pods_last_sync_timestamp_seconds",
+        "pods_skipped",
         "pods_tracked_total",
     ]
     for event in ("ADDED", "MODIFIED", "DELETED"):
         assert registry.get_sample_value("pod_events_total", {"event": event}) == 0.0
-    assert registry.get_sample_value("pods_skipped_total", {"reason": "malformed"}) == 0.0
     assert registry.get_sample_value("pods_tracked_total") == 0.0
     metrics.counter("pod_events_total").labels(event="ADDED").inc(2)
     assert registry.get_sample_value("pod_events_total", {"event": "ADDED"}) == 2.0
@@ -82,8 +81,8 @@ def test_the_catalog_is_the_16_metrics_of_the_product_and_the_watch_health_pair(
     listed = {(s.component.value, s.name, s.type.value, s.labels) for s in CATALOG}
     assert len(CATALOG) == 18
     assert listed == PRODUCT_METRICS | {
-        ("watch", "pods_sync_age_seconds", "gauge", ()),
-        ("watch", "pods_skipped_total", "counter", ("reason",)),
+        ("watch", "pods_last_sync_timestamp_seconds", "gauge", ()),
+        ("watch", "pods_skipped", "gauge", ("reason",)),
     }
 
 
