@@ -2,14 +2,18 @@
 
 ``malformed_field(pod) -> str`` names the first field that is not what the Kubernetes schema
 says — ``"spec.containers: expected a list, got str"`` — checking only the fields evaluation
-reads (metadata, spec, status, the container lists and their entries). It is called after
-evaluation failed, never on the hot path; an empty string means no such field was found.
+reads (metadata, spec, status, the container lists and their entries); an empty string means no
+such field was found. The watch calls it only after an evaluation failed (its hot path stays
+untouched); ``split_malformed(pods) -> (wellformed, skipped)`` sorts a whole list, e.g. the pods a
+policy is evaluated over, into those that can be scored and ``"namespace/name: field"`` notes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from kube_devops.core.meta import Meta
 
 #: The reason label of ``pods_skipped`` for a pod whose fields have the wrong shape.
 MALFORMED = "malformed"
@@ -36,3 +40,17 @@ def malformed_field(pod: Any) -> str:
             if not isinstance(item, Mapping):
                 return f"{parent}.{key}[{index}]: expected a mapping, got {type(item).__name__}"
     return ""
+
+
+def split_malformed(pods: Iterable[Any]) -> tuple[list[Any], list[str]]:
+    """The pods that can be scored, and one ``"namespace/name: field"`` note per other pod."""
+    wellformed: list[Any] = []
+    skipped: list[str] = []
+    for pod in pods:
+        field = malformed_field(pod)
+        if not field:
+            wellformed.append(pod)
+        else:
+            meta = pod.get("metadata") if isinstance(pod, Mapping) else None
+            skipped.append(f"{Meta(meta).key}: {field}")
+    return wellformed, skipped
