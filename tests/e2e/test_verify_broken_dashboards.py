@@ -104,7 +104,7 @@ def test_json_follows_the_contract_and_every_target_is_up(verified: Verified) ->
 
 
 def test_live_scrape_matches_the_catalog(verified: Verified) -> None:
-    assert len(verified.report.metrics) == 16
+    assert len(verified.report.metrics) == 18  # the contract's 16 and the watch's two
     assert {m.status for m in verified.report.metrics} == {"ok"}
 
 
