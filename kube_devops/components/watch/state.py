@@ -109,14 +109,10 @@ class ClusterState:
         self._drop(key)
         if key not in self.skipped:
             self.skipped.add(key)
-            if key in self._warned:  # warned before the relist that brought it again
-                return self._count_skip()
-            field = malformed_field(pod) or f"{type(err).__name__}: {err}"
-            extra = {"pod": key, "field": field, "reason": MALFORMED}
-            log.warning("pod skipped: it cannot be scored; fix the field", extra=extra)
-        self._count_skip()
-
-    def _count_skip(self) -> None:
+            if key not in self._warned:  # else warned before the relist that brought it again
+                field = malformed_field(pod) or f"{type(err).__name__}: {err}"
+                extra = {"pod": key, "field": field, "reason": MALFORMED}
+                log.warning("pod skipped: it cannot be scored; fix the field", extra=extra)
         if self._on_skip is not None:
             self._on_skip(MALFORMED)
 

@@ -35,6 +35,12 @@ def test_malformed_pod_is_skipped_counted_and_logged_once(
     assert skips == ["malformed", "malformed"]  # the list and the MODIFIED event
     assert state.skipped == {"shop/broken"}
     assert [r.getMessage() for r in caplog.records] == []  # warned at the list, not again
+    with caplog.at_level(logging.WARNING):
+        state.resync([_bad("broken"), pod("c", namespace="blog")])  # a relist after 410 Gone
+    assert [r.getMessage() for r in caplog.records] == []  # still the same broken pod
+    assert state.skipped == {"shop/broken"}
+    state.apply("DELETED", _bad("broken"))
+    assert state.skipped == set()
 
 
 def test_the_warning_names_the_pod_and_the_field(caplog: pytest.LogCaptureFixture) -> None:
