@@ -3,7 +3,7 @@
 # notebook to HTML. Extra arguments go to papermill, for example:
 #   bash scripts/verify-stack.sh -p mode cluster -p kubeconfig ~/.kube/config -p prometheus_url URL
 # papermill's own output goes to reports/papermill.log; the script ends with the diagnosis of any
-# failing target, one verdict line ("31 panels: 31 ok") and the report paths. The exit code is
+# failing target, one verdict line ("33 panels: 33 ok") and the report paths. The exit code is
 # papermill's: non-zero when any dashboard panel fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."

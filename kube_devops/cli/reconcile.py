@@ -44,6 +44,13 @@ def register(subparsers: SubParsers) -> None:
         default=30.0,
         help="seconds between full re-evaluations (default: %(default)g)",
     )
+    parser.add_argument(
+        "--readiness-grace",
+        type=positive_seconds,
+        default=30.0,
+        help="seconds the API server may go unanswered before /readyz turns 503 "
+        "(default: %(default)g)",
+    )
     add_lease_flags(parser, Component.RECONCILE)
     add_log_level_flag(parser)
     add_cluster_flags(parser)
@@ -61,6 +68,7 @@ def settings_from(args: argparse.Namespace) -> ReconcileSettings:
         cluster=cluster_settings(args, ClusterSettings()),
         lease=lease_settings(args, RECONCILE_LEASE),
         interval=args.interval,
+        readiness_grace=args.readiness_grace,
     )
 
 

@@ -43,7 +43,8 @@ def register(subparsers: SubParsers) -> None:
         "--readiness-grace",
         type=positive_seconds,
         default=30.0,
-        help="seconds the watch may fail before /readyz turns 503 (default: %(default)g)",
+        help="seconds the API server may go unanswered before /readyz turns 503 "
+        "(default: %(default)g)",
     )
     parser.add_argument(
         "--watch-timeout",

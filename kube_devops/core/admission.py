@@ -26,6 +26,7 @@ from kube_devops.core.admission_review import AdmissionRequest, render_response
 from kube_devops.core.checks import CheckId, Severity
 from kube_devops.core.findings import Finding
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
+from kube_devops.core.pod_shape import malformed_field
 from kube_devops.core.policy import EnforcementMode, Policy
 
 _RANK = {severity: severity.rank for severity in Severity}
@@ -104,6 +105,8 @@ def verdict(
         return AdmissionVerdict(True, AdmissionReason.NO_POLICY)
     if request.object is None:
         return unable_verdict("request.object is missing or not an object", settings, code=400)
+    if field := malformed_field(request.object):
+        return unable_verdict(f"the pod is malformed ({field})", settings, code=400)
     found = admission_findings(admission_pod(request.object, request.namespace))
     if not found:
         return AdmissionVerdict(True, AdmissionReason.COMPLIANT)

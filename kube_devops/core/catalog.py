@@ -2,6 +2,10 @@
 
 Components build their collectors from it, the dashboard and alert rules are checked against it,
 and the verifier compares live scrapes with it. Names are a contract with users: never rename.
+Beyond the sixteen of the contract, the watch controller exports
+``pods_last_sync_timestamp_seconds`` (how stale its scores are during an API outage) and
+``pods_skipped{reason}`` (malformed pods it cannot score; a gauge, so it has a series while there
+are none); each has a dashboard panel.
 """
 
 from __future__ import annotations
@@ -86,6 +90,15 @@ CATALOG: tuple[MetricSpec, ...] = (
     MetricSpec("pod_events_total", _C, "Total pod events processed", _W, ("event",)),
     MetricSpec(
         "pods_tracked_total", _G, "Total pods currently tracked by the watch controller", _W
+    ),
+    MetricSpec(
+        "pods_last_sync_timestamp_seconds", _G,
+        "When the watch controller was last in sync with the API server, in Unix seconds (now "
+        "while it is); time() minus this is the age of the governance scores", _W,
+    ),
+    MetricSpec(
+        "pods_skipped", _G, "Pods currently skipped because they cannot be scored", _W,
+        ("reason",),
     ),
     MetricSpec("devopspolicy_reconcile_total", _C, "Total DevOpsPolicy reconciliation cycles", _R),
     MetricSpec(

@@ -3,8 +3,12 @@
 Public API:
 
 - ``KubeClient.from_config(ClusterConfig) -> KubeClient`` (or ``KubeClient(api_client)``).
-- Every call runs the blocking client in a worker thread (``asyncio.to_thread``) and returns the
-  decoded JSON exactly as the API server sent it (camelCase keys, never client model objects):
+- Every call runs the blocking client in a daemon worker thread of its own and returns the
+  decoded JSON exactly as the API server sent it (camelCase keys, never client model objects).
+  Every request is bounded: ``connect_timeout`` to connect and ``request_timeout`` between two
+  reads of the answer (a watch passes its own read timeout). The threads are daemons, never the
+  event loop's default executor, so a request hanging on a silent API server can delay neither
+  the loop's nor the interpreter's exit:
 
   - ``await version()`` — ``/version``;
   - ``await get(resource, name, namespace=None)``;
@@ -20,13 +24,15 @@ Public API:
   - ``await json_patch(resource, name, ops, *, namespace, field_manager)`` — RFC 6902 ``ops``;
   - ``await delete(resource, name, namespace=None)``;
   - ``await request(method, path, *, query=(), body=None, content_type=None)`` — anything else.
+- ``contact`` — a ``kube_devops.kube.contact.ApiContact``: when the API server last answered
+  and whether a request has failed since (the components' readiness reads it).
 - ``open_stream(path, query, read_timeout)`` — blocking: a streaming response for watches (used by
   ``kube_devops.kube.watch``).
-- Lifecycle: the client counts the requests running in worker threads (``in_flight``; cancelling
-  the awaiting task does not stop its thread). ``await drain(limit) -> bool`` waits up to
-  ``limit`` seconds until none is left; ``await aclose(grace)`` drains, then releases the
-  connection pool, so no request is cut off by the pool closing under it. ``close()`` releases
-  the pool at once (for synchronous code).
+- Lifecycle: the client counts the requests running in worker threads (``in_flight``;
+  cancelling the awaiting task does not stop its thread, which ends by its timeouts).
+  ``await drain(limit) -> bool`` waits up to ``limit`` seconds until none is left;
+  ``await aclose(grace)`` drains, then releases the connection pool, so no request is cut off by
+  the pool closing under it. ``close()`` releases the pool at once (for synchronous code).
 
 Failures raise the ``kube_devops.kube.errors`` hierarchy (``NotFound``, ``Conflict``, ``Gone``,
 ``Forbidden``, ``TransientError`` ...), each naming the request.
@@ -49,10 +55,15 @@ from kubernetes import client
 from kube_devops.core.bodies import JsonDict as JsonDict
 from kube_devops.core.meta import Meta
 from kube_devops.kube.config import ClusterConfig, load_api_client
+from kube_devops.kube.contact import ApiContact
 from kube_devops.kube.errors import KubeError, TransientError, error_from_status
 from kube_devops.kube.resources import Resource
+from kube_devops.kube.threads import in_daemon_thread
 
 log = logging.getLogger(__name__)
+
+#: Seconds allowed to open a TCP (and TLS) connection to the API server.
+CONNECT_TIMEOUT = 5.0
 
 Query = Sequence[tuple[str, str]]
 _Waiter = tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
@@ -70,17 +81,32 @@ class PatchType(StrEnum):
 class KubeClient:
     """Async, dict-based access to one cluster (see the module docstring)."""
 
-    def __init__(self, api: client.ApiClient, *, request_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        api: client.ApiClient,
+        *,
+        request_timeout: float = 30.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
+    ) -> None:
         self.api = api
         self.request_timeout = request_timeout
+        self.connect_timeout = connect_timeout
+        self.contact = ApiContact()
         self._lock = threading.Lock()
         self._in_flight = 0
         self._idle_waiters: list[_Waiter] = []
 
     @classmethod
-    def from_config(cls, cfg: ClusterConfig, *, request_timeout: float = 30.0) -> KubeClient:
+    def from_config(
+        cls,
+        cfg: ClusterConfig,
+        *,
+        request_timeout: float = 30.0,
+        connect_timeout: float = CONNECT_TIMEOUT,
+    ) -> KubeClient:
         """A client for the cluster ``cfg`` designates (``ConfigError`` if there is none)."""
-        return cls(load_api_client(cfg), request_timeout=request_timeout)
+        api = load_api_client(cfg)
+        return cls(api, request_timeout=request_timeout, connect_timeout=connect_timeout)
 
     @property
     def host(self) -> str:
@@ -150,7 +176,9 @@ class KubeClient:
         content_type: str | None = None,
     ) -> Any:
         """Send one request off the event loop; the decoded JSON answer."""
-        return await asyncio.to_thread(self.request_sync, method, path, query, body, content_type)
+        return await in_daemon_thread(
+            self.request_sync, method, path, query, body, content_type, name=f"{method} {path}"
+        )
 
     def request_sync(
         self,
@@ -207,15 +235,25 @@ class KubeClient:
                 body=body,
                 auth_settings=["BearerToken"],
             )
-            answer = self.api.call_api(*serialized, _request_timeout=(10.0, read_timeout))
+            timeouts = (self.connect_timeout, read_timeout)
+            answer = self.api.call_api(*serialized, _request_timeout=timeouts)
         except (urllib3.exceptions.HTTPError, OSError) as err:
+            self.contact.failed()
             where = f"{method} {path}"
             raise TransientError(f"cannot reach the API server: {err}", where=where) from err
         except client.ApiException as err:
+            self._answered(err.status or 0)
             where = f"{method} {path}"
             raise error_from_status(err.status or 0, str(err.reason), err.body, where) from err
         response: urllib3.response.BaseHTTPResponse = answer.response
+        self._answered(response.status)
         return response
+
+    def _answered(self, status: int) -> None:
+        if 0 < status < 500:
+            self.contact.answered()
+        else:
+            self.contact.failed()
 
     # -- verbs ---------------------------------------------------------------------------------
 

@@ -5,9 +5,11 @@ Public API:
 - ``LeaseSettings`` — ``namespace``, ``name``, ``identity`` (default ``unique_identity()``:
   host, pid and a random suffix), ``lease_duration`` (s), ``renew_period`` (default a third of
   the duration), ``retry_period`` (how often a follower tries to acquire).
-- ``LeaderElector(client, settings, on_started=None, on_stopped=None)`` with ``await run()``
-  (until cancelled) and ``is_leader``. ``on_started()`` / ``on_stopped()`` are called on every
-  change of leadership (synchronous, quick).
+- ``LeaderElector(client, settings, on_started=None, on_stopped=None, *, clock, rng)`` with
+  ``await run()`` (until cancelled, or ``DuplicateIdentityError``), ``is_leader`` and ``holder``
+  (the holder identity last read from the Lease; None when released or never read).
+  ``on_started()`` / ``on_stopped()`` are called on every change of leadership (synchronous,
+  quick).
 
 Protocol: a follower reads the Lease and takes it when it is missing (create), released (empty
 holder) or expired — its ``renewTime`` is older than ``leaseDurationSeconds`` by the local clock,
@@ -16,6 +18,14 @@ replace (PUT) carrying the ``resourceVersion`` just read, so two candidates neve
 loser gets 409 Conflict. The leader renews every ``renew_period`` the same way and steps down at
 once when a renewal fails or does not finish within one renew period. On cancellation a leader
 releases the Lease (empty holder, 1 s duration) so another replica can take over immediately.
+
+A follower that cannot reach the API server backs off exponentially with jitter (from twice the
+retry period up to the renew period) and logs the first failure and the recovery, not every
+retry. Identities must be unique: a Lease held under our own identity is ours only when it
+carries a ``renewTime`` we wrote; one we did not write is waited out until it expires (it may be
+a previous run of this replica), and when it is renewed meanwhile, or a leader loses a renewal to
+a record under its own identity, another replica uses the same identity: the elector logs an
+error naming it, stops leading and raises ``DuplicateIdentityError`` (the component exits 1).
 """
 
 from __future__ import annotations
@@ -24,19 +34,31 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kube_devops.core.times import parse_rfc3339, rfc3339
+from kube_devops.kube.backoff import Backoff
 from kube_devops.kube.client import JsonDict, KubeClient
-from kube_devops.kube.errors import KubeError, NotFound
+from kube_devops.kube.errors import Conflict, KubeError, NotFound
 from kube_devops.kube.resources import LEASES
 
 log = logging.getLogger(__name__)
+
+#: Seconds a leader waits for the API server to accept the release of its Lease at shutdown.
+RELEASE_TIMEOUT = 1.0
+#: How many of our own latest ``renewTime`` values are remembered to recognise our own writes.
+_OWN_WRITES = 8
+
+
+class DuplicateIdentityError(RuntimeError):
+    """Another replica renews the Lease under this replica's identity."""
 
 
 def unique_identity() -> str:
@@ -93,11 +115,18 @@ class LeaderElector:
         on_stopped: Callable[[], None] | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        rng: Callable[[], float] = random.random,
     ) -> None:
         self.client, self.settings = client, settings
         self._on_started, self._on_stopped = on_started, on_stopped
         self._clock = clock
+        cap = max(settings.retry_every, settings.renew_every)
+        self._backoff = Backoff(settings.retry_every, cap, rng)
+        self._written: deque[str] = deque(maxlen=_OWN_WRITES)
+        self._foreign: Any = None
         self.is_leader = False
+        self.holder: str | None = None
+        """The holder identity last seen on the Lease (ours while we hold it)."""
         self._lease: JsonDict | None = None
         self._observed: tuple[Any, float] | None = None
 
@@ -109,32 +138,81 @@ class LeaderElector:
                     await asyncio.sleep(self.settings.renew_every)
                     await self._renew()
                 else:
-                    await self._try_acquire()
+                    delay = self._retry_delay(await self._try_acquire())
                     if not self.is_leader:
-                        await asyncio.sleep(self.settings.retry_every)
+                        await asyncio.sleep(delay)
         finally:
             if self.is_leader:
                 await asyncio.shield(self._release())
 
     # -- acquisition ---------------------------------------------------------------------------
 
-    async def _try_acquire(self) -> None:
+    async def _try_acquire(self) -> bool:
+        """One attempt; False when the API server could not be reached (back off)."""
         try:
             lease = await self.client.get(LEASES, self.settings.name, self.settings.namespace)
         except NotFound:
-            await self._create()
-            return
+            return await self._create()
         except KubeError as err:
-            log.warning("cannot read the lease", extra=self._extra(err))
-            return
+            self._unreachable(err)
+            return False
         if self._can_take(lease):
-            await self._write(lease, acquire=True)
+            failure = await self._write(lease, acquire=True)
+            return failure is None or (isinstance(failure, KubeError) and not failure.transient)
+        return True
+
+    def _retry_delay(self, reached: bool) -> float:
+        if not reached:
+            return self._backoff.next()
+        failures = self._backoff.reset()
+        if failures:
+            log.info("lease reachable again", extra={"failures": failures, **self._who()})
+        return self.settings.retry_every
+
+    def _unreachable(self, err: KubeError) -> None:
+        """Log the first failure of a streak at warning, the others at debug (no flood)."""
+        level = logging.DEBUG if self._backoff.failures else logging.WARNING
+        log.log(level, "cannot read the lease; retrying with backoff", extra=self._extra(err))
 
     def _can_take(self, lease: JsonDict) -> bool:
         spec = lease.get("spec") or {}
         holder = spec.get("holderIdentity")
-        if not holder or holder == self.settings.identity:
+        self.holder = holder if isinstance(holder, str) and holder else None
+        if not holder:
             return True
+        if holder == self.settings.identity:
+            return self._own_identity(spec)
+        return self._expired(spec)
+
+    def _own_identity(self, spec: JsonDict) -> bool:
+        """A Lease under our identity: ours, expired (a previous run), else waited out — and a
+        duplicate identity when someone renews it."""
+        renewed = spec.get("renewTime")
+        if renewed in self._written or self._expired(spec):
+            return True
+        if self._foreign is None:
+            self._foreign = renewed
+            log.warning(
+                "the lease is held under this replica's identity; waiting for it to expire "
+                "(a previous run of this replica, or another replica with the same --identity)",
+                extra={"lease": self.settings.name, **self._who()},
+            )
+        elif renewed != self._foreign:
+            self._duplicate()
+        return False
+
+    def _duplicate(self) -> None:
+        message = (
+            f"another replica renews the lease {self.settings.name!r} under this replica's "
+            f"identity {self.settings.identity!r}; give every replica a unique --identity "
+            "(or leave it unset for a generated one)"
+        )
+        log.error(message, extra={"lease": self.settings.name, **self._who()})
+        self._step_down("duplicate identity")
+        raise DuplicateIdentityError(message)
+
+    def _expired(self, spec: JsonDict) -> bool:
+        holder = spec.get("holderIdentity")
         duration = float(spec.get("leaseDurationSeconds") or self.settings.lease_duration)
         record = (holder, spec.get("renewTime"))
         now = time.monotonic()
@@ -145,7 +223,7 @@ class LeaderElector:
         stale_local = now - self._observed[1] > duration
         return stale_remote or stale_local
 
-    async def _create(self) -> None:
+    async def _create(self) -> bool:
         now = rfc3339(self._clock(), digits=6)
         body: JsonDict = {
             "apiVersion": "coordination.k8s.io/v1",
@@ -153,14 +231,20 @@ class LeaderElector:
             "metadata": {"name": self.settings.name, "namespace": self.settings.namespace},
             "spec": self._spec(now, now, transitions=0),
         }
+        self._written.append(now)
         try:
             self._lease = await self.client.create(LEASES, body, self.settings.namespace)
         except KubeError as err:
+            if err.transient:
+                self._unreachable(err)
+                return False
             log.info("lease creation lost", extra=self._extra(err))
-            return
+            return True
         self._become_leader()
+        return True
 
-    async def _write(self, lease: JsonDict, *, acquire: bool) -> bool:
+    async def _write(self, lease: JsonDict, *, acquire: bool) -> KubeError | TimeoutError | None:
+        """Replace the Lease with our record; the failure, or None when written."""
         spec = lease.get("spec") or {}
         now = rfc3339(self._clock(), digits=6)
         transitions = int(spec.get("leaseTransitions") or 0)
@@ -168,6 +252,7 @@ class LeaderElector:
             transitions += 1
         acquired = now if acquire else spec.get("acquireTime") or now
         body = {**lease, "spec": self._spec(acquired, now, transitions)}
+        self._written.append(now)
         try:
             # asyncio.timeout, not wait_for: Python 3.11's wait_for loses a cancellation that
             # lands as the inner call completes, and the elector would then never stop.
@@ -176,10 +261,10 @@ class LeaderElector:
         except (KubeError, TimeoutError) as err:
             level = logging.ERROR if self.is_leader else logging.INFO
             log.log(level, "lease update failed", extra=self._extra(err))
-            return False
+            return err
         if acquire:
             self._become_leader()
-        return True
+        return None
 
     def _spec(self, acquired: str, renewed: str, transitions: int) -> JsonDict:
         return {
@@ -193,11 +278,29 @@ class LeaderElector:
     # -- leadership ----------------------------------------------------------------------------
 
     async def _renew(self) -> None:
-        if self._lease is None or not await self._write(self._lease, acquire=False):
-            self._step_down("renewal failed")
+        if self._lease is not None:
+            failure = await self._write(self._lease, acquire=False)
+            if failure is None:
+                return
+            if isinstance(failure, Conflict):
+                await self._check_duplicate()
+        self._step_down("renewal failed")
+
+    async def _check_duplicate(self) -> None:
+        """After a lost renewal: a record under our identity that we did not write is a
+        duplicate identity (raises ``DuplicateIdentityError``)."""
+        try:
+            lease = await self.client.get(LEASES, self.settings.name, self.settings.namespace)
+        except KubeError:
+            return
+        spec = lease.get("spec") or {}
+        ours = spec.get("holderIdentity") == self.settings.identity
+        if ours and spec.get("renewTime") not in self._written:
+            self._duplicate()
 
     def _become_leader(self) -> None:
         self.is_leader = True
+        self.holder = self.settings.identity
         log.info("became leader", extra={"lease": self.settings.name, **self._who()})
         if self._on_started is not None:
             self._on_started()
@@ -218,7 +321,7 @@ class LeaderElector:
             return
         spec = {**(lease.get("spec") or {}), "holderIdentity": None, "leaseDurationSeconds": 1}
         with contextlib.suppress(KubeError, TimeoutError):
-            async with asyncio.timeout(2.0):
+            async with asyncio.timeout(RELEASE_TIMEOUT):
                 await self.client.replace(LEASES, {**lease, "spec": spec}, self.settings.namespace)
             log.info("lease released", extra={"lease": self.settings.name, **self._who()})
 

@@ -11,7 +11,9 @@ Public API:
 - ``Watcher(client, resource, namespace=None, settings=WatchSettings())`` with
   ``await run(handler)`` (runs until cancelled) and the health fields ``synced`` (a first list
   was delivered), ``down_since`` (monotonic time of the first failure of the current outage, or
-  None when healthy), ``relists`` and ``errors`` (counts).
+  None when healthy), ``relists`` and ``errors`` (counts), and ``last_in_sync()``: the epoch
+  time the watcher was last in sync with the API server — now while healthy, else the moment
+  of its last list, open stream or event.
 
 Behaviour: list (all pages) -> ``resync`` -> watch from the list's resourceVersion, remembering
 the resourceVersion of every event (and of bookmarks). A watch that ends (server timeout) is
@@ -100,6 +102,7 @@ class Watcher:
         self._rng = rng
         self.synced = False
         self.down_since: float | None = None
+        self._in_sync_at = time.time()
         self.relists = 0
         self.errors = 0
         self._failures = 0
@@ -156,10 +159,14 @@ class Watcher:
             while True:
                 kind, payload = await stream.queue.get()
                 if kind == "open":
+                    stream.opened = True
                     self._healthy()
                 elif kind == "event":
+                    self._in_sync_at = time.time()
                     yield payload
                 elif kind == "error":
+                    if stream.opened:  # in sync until the moment it broke
+                        self._in_sync_at = time.time()
                     raise payload
                 else:
                     return
@@ -169,6 +176,13 @@ class Watcher:
     def _healthy(self) -> None:
         self._failures = 0
         self.down_since = None
+        self._in_sync_at = time.time()
+
+    def last_in_sync(self) -> float:
+        """Epoch seconds when the watcher was last in sync: now while it is."""
+        if self.down_since is None:
+            return time.time()
+        return self._in_sync_at
 
     async def _back_off(self, err: KubeError) -> None:
         self.errors += 1
@@ -213,6 +227,8 @@ class _Stream:
         self._response: urllib3.response.BaseHTTPResponse | None = None
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.opened = False
+        """Set by the event loop once the ``open`` item was taken from ``queue``."""
 
     def start(self, loop: asyncio.AbstractEventLoop, read_timeout: float) -> threading.Thread:
         """Open the watch and pump its events into ``queue`` from a (returned) daemon thread."""
@@ -246,6 +262,8 @@ class _Stream:
         except KubeError as err:
             self._put("error", err)
         except (urllib3.exceptions.HTTPError, OSError, ValueError) as err:
+            if not self._closed:
+                self.client.contact.failed()
             self._put("error", TransientError(f"watch stream broken: {err}", where=self.path))
         finally:
             if response is not None:

@@ -2,8 +2,9 @@
 
 The alerts users of a governance tool expect: a component (or one of its targets) is down, the
 cluster health stays below the Degraded boundary, reconcile errors keep coming, webhook p99
-latency is high, and reconciliation has stopped. Metric names come from the catalog and job names
-from the ServiceMonitors; ``promtool test rules`` covers each alert (tests/rules/).
+latency is high, reconciliation has stopped, and the watch controller's scores are stale. Metric
+names come from the catalog and job names from the ServiceMonitors; ``promtool test rules``
+covers each alert (tests/rules/).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ WEBHOOK_P99_SECONDS = 0.5
 #: No reconcile over this window (ten 30 s intervals), held for as long again, means the operator
 #: has stalled. Only while policies exist: with none, nothing is reconciled and that is fine.
 STALL_WINDOW = "5m"
+#: Scores older than this (seconds out of sync with the API server), for ``STALE_FOR``, alert.
+STALE_SECONDS = 120
+STALE_FOR = "5m"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,7 @@ def alerts() -> tuple[Alert, ...]:
     latency = metric("webhook_request_duration_seconds").name
     cluster = metric("cluster_health_score").name
     policies = metric("devopspolicy_enforcement_mode").name
+    synced = metric("pods_last_sync_timestamp_seconds").name
     return (
         Alert("KubeDevopsComponentDown", _component_down(), "5m", "critical",
               "kube-devops component {{ $labels.job }} has no healthy target",
@@ -97,6 +102,11 @@ def alerts() -> tuple[Alert, ...]:
               "No DevOpsPolicy reconciliation in the last 10 minutes",
               "DevOpsPolicies exist but the reconcile operator has not reconciled one for "
               "twenty of its 30 s intervals; policy statuses are going stale."),
+        Alert("KubeDevopsScoresStale", f"time() - max({synced}) > {STALE_SECONDS}", STALE_FOR,
+              "warning",
+              "Governance scores are {{ $value | humanizeDuration }} old",
+              "The watch controller has not been in sync with the API server for over 2 "
+              "minutes, for 5 minutes; the health scores shown are its last known state."),
     )  # fmt: skip
 
 

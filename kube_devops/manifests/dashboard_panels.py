@@ -13,10 +13,12 @@ from kube_devops.manifests.panel_model import (
     CLUSTER_SCORE,
     DENIALS,
     FAILED,
+    LAST_SYNC,
     MODE,
     NAMESPACE_SCORE,
     NS,
     POD_EVENTS,
+    PODS_SKIPPED,
     PODS_TRACKED,
     POLICY_SCORE,
     RECONCILE_ERRORS,
@@ -81,6 +83,17 @@ WATCH = RowSpec(200, "Watch", (
     PanelSpec(205, Kind.GAUGE, "Mean Namespace Health", "none",
               "Unweighted mean of the selected namespaces' scores.",
               one(f"avg({NAMESPACE_SCORE}{{{NS}}})", "mean"), 6, 8, _HEALTH, score_range=True),
+    PanelSpec(206, Kind.STAT, "Score Age", "s",
+              "Seconds since the watch controller was last in sync with the API server (at most "
+              "a scrape interval while it is); during an outage the scores above are kept and "
+              "are this old.",
+              one(f"time() - max({LAST_SYNC})", "age"), 12, 8, Thresholds.COUNT),
+    PanelSpec(207, Kind.GAUGE, "Pods Scored", "percent",
+              "Share of the pods seen that the watch controller can score; the rest are skipped "
+              "(for example a malformed spec) and its log names each pod and field once.",
+              one(f"100 * max({PODS_TRACKED}) / (max({PODS_TRACKED}) + "
+                  f"max(sum without (reason) ({PODS_SKIPPED})))", "scored"),
+              12, 8, _HEALTH, score_range=True),
 ))  # fmt: skip
 
 RECONCILE = RowSpec(300, "Reconcile", (

@@ -5,7 +5,9 @@ Public API:
 - ``Kit`` — what a component is handed: ``settings``, ``identity`` (the configured one, else
   ``unique_identity()``), ``registry`` (``settings.registry``), ``leadership`` (the leader gate,
   ``runtime.leadership.Leadership``) and ``client`` (the adapter's ``KubeClient``, connected on
-  first use, so a component fed without a cluster never needs one).
+  first use, so a component fed without a cluster never needs one), and the one readiness rule
+  ``ready_when(synced)``: ready while ``synced()`` holds and the API server has not gone
+  unanswered (requests failing) for ``settings.readiness_grace`` seconds.
 - ``Parts`` — what a component hands back: ``ready`` (``/readyz``), ``routes`` (extra HTTP
   routes), ``tasks`` (run on every replica), ``lead`` (run only while this replica leads) and
   ``stand_by`` (called when it stops leading, or finds another replica leading).
@@ -52,6 +54,18 @@ class Kit:
         """The API client (built on first use; ``ConfigError`` when there is no cluster)."""
         cluster = self.settings.cluster
         return KubeClient.from_config(cluster.config, request_timeout=cluster.request_timeout)
+
+    def ready_when(self, synced: Readiness) -> Readiness:
+        """The readiness rule every component follows: ``synced()`` holds and the API server
+        has not gone unanswered for ``settings.readiness_grace`` seconds (``ApiContact``)."""
+        grace = self.settings.readiness_grace
+
+        def ready() -> bool:
+            if not synced():
+                return False
+            return "client" not in self.__dict__ or self.client.contact.unanswered_for() < grace
+
+        return ready
 
     async def aclose(self) -> None:
         """Drain and close the client, if one was built."""

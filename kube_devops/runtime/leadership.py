@@ -1,6 +1,7 @@
 """Leader gating of one replica: an ``asyncio.Event`` set while it holds the component's Lease.
 
-Public API: ``Leadership(settings, identity, client)`` with ``is_leader``, the events ``leading``
+Public API: ``Leadership(settings, identity, client)`` with ``is_leader``, ``exports()`` (leads,
+or led last and has seen no other holder since), the events ``leading``
 and ``following`` (exactly one is set at any time), and ``await run(work=None, stand_by=None)``,
 which runs the adapter's ``LeaderElector`` (its ``on_started``/``on_stopped`` callbacks flip the
 events) and, when ``work`` is given, runs ``work()`` for every leadership term: started when this
@@ -33,6 +34,7 @@ class Leadership:
     def __init__(self, settings: LeaseSettings, identity: str, client: KubeClient | None) -> None:
         self.leading, self.following = asyncio.Event(), asyncio.Event()
         self.elector: LeaderElector | None = None
+        self._led = False
         self.standby_after = 0.0
         """Seconds without leading after which this replica stands by (two retry periods)."""
         if not settings.enabled:
@@ -52,7 +54,17 @@ class Leadership:
         """Whether this replica leads right now."""
         return self.leading.is_set()
 
+    def exports(self) -> bool:
+        """Whether this replica exports leader-only series: it leads, or it led last and has
+        seen no other holder on the Lease since (a lone replica cut off from the API server
+        keeps its last state instead of going blank)."""
+        if self.is_leader:
+            return True
+        elector = self.elector
+        return elector is not None and self._led and elector.holder == elector.settings.identity
+
     def _started(self) -> None:
+        self._led = True
         self.following.clear()
         self.leading.set()
 

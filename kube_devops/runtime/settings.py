@@ -74,8 +74,9 @@ class ClusterSettings:
     """Context inside the kubeconfig; None means its current context."""
     request_timeout: float = 30.0
     """Read timeout (seconds) of one API request (watches use their own server-side timeout)."""
-    drain_timeout: float = 5.0
-    """Seconds to wait at shutdown for API requests still running before closing the pool."""
+    drain_timeout: float = 2.0
+    """Seconds to wait at shutdown for API requests still running before closing the pool
+    (kept short: a component exits within 5 s of SIGTERM whatever the API server does)."""
 
     @property
     def config(self) -> ClusterConfig:
@@ -130,3 +131,6 @@ class ComponentSettings:
     """Leader election; ``enabled=False`` makes this replica lead alone."""
     registry: CollectorRegistry = field(default_factory=CollectorRegistry, compare=False)
     """Registry the component's collectors are registered on and ``/metrics`` serves."""
+    readiness_grace: float = 30.0
+    """Seconds the API server may go unanswered (requests failing) before ``/readyz`` turns
+    503; see ``runtime.component.Kit.ready_when``."""

@@ -1,5 +1,5 @@
 """The closing lines of ``scripts/verify-stack.sh``, read from ``verify_report.json``: the
-diagnosis of every failing target first, then one verdict line ("31 panels: 31 ok").
+diagnosis of every failing target first, then one verdict line ("33 panels: 33 ok").
 
 Run as ``python -m kube_devops.verify.verdict reports/verify_report.json``; exits 0 when the
 report is ok, 1 when it is not, 2 when the file is missing or unreadable.
@@ -28,7 +28,7 @@ def failing(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def verdict_line(report: dict[str, Any]) -> str:
-    """``31 panels: 31 ok`` or ``31 panels: 29 ok, 2 empty; failing: A / B, C / D``."""
+    """``33 panels: 33 ok`` or ``33 panels: 31 ok, 2 empty; failing: A / B, C / D``."""
     counts = Counter(p["status"] for p in report["panels"])
     shown = ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
     line = f"{len(report['panels'])} panels: {shown or 'none checked'}"

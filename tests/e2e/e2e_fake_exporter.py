@@ -28,6 +28,7 @@ LABEL_VALUES: dict[str, tuple[dict[str, str], ...]] = {
         {"operation": "CREATE", "allowed": "false"},
     ),
     "webhook_denials_total": ({"namespace": "team-a", "violation": "latest_tag"},),
+    "pods_skipped": ({"reason": "malformed"},),
 }
 #: Gauge values by label value (the lowest wins); 0 for the audit-only policy, so "all zero"
 #: can be provoked on purpose, 40 for team-b, 80 for everything else.

@@ -42,9 +42,9 @@ def test_shipped_dashboard_every_panel_ok(sandbox: Sandbox) -> None:
     report = verify(_settings(sandbox))
     not_ok = [(p.title, p.status, p.reason, p.detail) for p in report.panels if p.status != "ok"]
     assert not_ok == []
-    # 27 panels (4 rows of 6 + 5 + 10 + 6); the two quantile panels have 3 targets each, so
-    # 27 + 2 + 2 = 31 checked targets.
-    assert len(report.panels) == 31
+    # 29 panels (4 rows of 6 + 7 + 10 + 6); the two quantile panels have 3 targets each, so
+    # 29 + 2 + 2 = 33 checked targets.
+    assert len(report.panels) == 33
     assert report.ok is True
     assert report.timings["slowest_query"] < 0.2
 

@@ -104,15 +104,15 @@ def test_json_follows_the_contract_and_every_target_is_up(verified: Verified) ->
 
 
 def test_live_scrape_matches_the_catalog(verified: Verified) -> None:
-    assert len(verified.report.metrics) == 16
+    assert len(verified.report.metrics) == 18  # the contract's 16 and the watch's two
     assert {m.status for m in verified.report.metrics} == {"ok"}
 
 
 @pytest.mark.parametrize("verified", [SANDBOX], indirect=True)
 def test_derived_dashboard_keeps_every_shipped_panel(verified: Verified) -> None:
-    # 4 rows of 6 + 5 + 10 + 6 = 27 panels; the two quantile panels have 3 targets each, so
-    # 27 + 2 + 2 = 31 targets. Only six of them were renamed and broken.
-    assert len(verified.report.panels) == 31
+    # 4 rows of 6 + 7 + 10 + 6 = 29 panels; the two quantile panels have 3 targets each, so
+    # 29 + 2 + 2 = 33 targets. Only six of them were renamed and broken.
+    assert len(verified.report.panels) == 33
     assert {p.row for p in verified.report.panels} == {"Overview", "Watch", "Reconcile", "Webhook"}
     by_name = {v.name: v for v in verified.report.dashboards[0].variables}
     assert by_name["namespace"].values == ("dev", "production", "staging")

@@ -29,5 +29,5 @@ def test_verify_stack_notebook_on_the_real_api(binaries: Binaries, tmp_path: Pat
     not_ok = [(p["title"], p["status"], p.get("reason")) for p in report["panels"]
               if p["status"] != "ok"]  # fmt: skip
     assert not_ok == []
-    assert len(report["panels"]) == 31  # the shipped dashboard's checked targets
+    assert len(report["panels"]) == 33  # the shipped dashboard's checked targets
     assert report["ok"] is True

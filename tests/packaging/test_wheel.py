@@ -130,9 +130,9 @@ def test_sandbox_then_verify_with_its_state_file(installed: Installed) -> None:
         assert state.exists(), sandbox.stderr.read() if sandbox.poll() is not None else "timeout"
         run = installed.run("verify", "--state-file", str(state), "--html", "report.html")
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
-        assert "31 panel queries: 31 ok" in run.stdout
+        assert "33 panel queries: 33 ok" in run.stdout
         page = (installed.workdir / "report.html").read_text(encoding="utf-8")
-        assert 'id="verdict">31 panels: all return data<' in page  # the template ships
+        assert 'id="verdict">33 panels: all return data<' in page  # the template ships
     finally:
         sandbox.send_signal(signal.SIGTERM)
         _, err = sandbox.communicate(timeout=60)

@@ -29,7 +29,7 @@ def _promtool(*args: str) -> subprocess.CompletedProcess[str]:
 def test_promtool_check_rules() -> None:
     result = _promtool("check", "rules", str(RULES))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS: 6 rules found" in result.stdout
+    assert "SUCCESS: 7 rules found" in result.stdout
 
 
 def test_promtool_unit_tests_pass() -> None:
@@ -46,7 +46,7 @@ def test_every_alert_has_a_firing_unit_test() -> None:
         if check["exp_alerts"]
     }
     assert fired == {alert.name for alert in alerts()}
-    assert len(fired) == 6
+    assert len(fired) == 7
 
 
 def test_a_wrong_expectation_fails(tmp_path: Path) -> None:

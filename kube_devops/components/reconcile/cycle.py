@@ -22,6 +22,7 @@ from kube_devops.core.bodies import PatchOp
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES, SystemNamespaces
+from kube_devops.core.pod_shape import split_malformed
 from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
 from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
 from kube_devops.core.policy_status import ConditionReason, failed_status, render_status
@@ -91,7 +92,11 @@ class PolicyReconciler:
 
     async def _evaluate(self, policy: Policy, previous: Any) -> None:
         listing = await self.client.list_all(PODS, policy.namespace)
-        pods = listing.get("items") or []
+        pods, skipped = split_malformed(listing.get("items") or [])
+        if skipped:
+            log.warning(
+                "pods skipped: they cannot be scored", extra={"policy": policy.key, "pods": skipped}
+            )
         now = self.clock()
         spec, every = policy.spec, NO_SYSTEM_NAMESPACES
         results = [evaluate_pod(pod, spec, now=now, namespaces=every) for pod in pods]

@@ -5,14 +5,14 @@ Public API: ``WatchControllerSettings`` (a ``runtime.settings.ComponentSettings`
 ``on_listening`` receives the bound port), assembled and run by ``runtime.run_component``.
 Every replica watches pods and keeps the state warm (so a new leader exports exact scores at
 once) and serves ``/healthz``, ``/readyz`` and ``/metrics``; only the Lease holder exports the
-governance series. ``/readyz`` is 200 once the first list is processed and 503 again while the
-watch has been failing for longer than ``readiness_grace``.
+governance series (and the last holder, with their age, while it sees no other leader).
+``/readyz`` follows the kit's rule (``Kit.ready_when``): 200 once the first list is processed,
+503 while the API server has gone unanswered for ``readiness_grace`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,8 +39,6 @@ class WatchControllerSettings(ComponentSettings):
     """Leader election; ``enabled=False``: this process always exports (single replica)."""
     watch: WatchSettings = field(default_factory=WatchSettings)
     """List+watch timing (server-side timeout, backoff)."""
-    readiness_grace: float = 30.0
-    """Seconds the watch may be failing before ``/readyz`` turns 503."""
     system_namespaces: SystemNamespaces = DEFAULT_SYSTEM_NAMESPACES
     """Namespaces never scored."""
     pending_check_period: float = 5.0
@@ -58,23 +56,18 @@ class WatchController:
             namespaces=settings.system_namespaces,
             on_event=lambda kind: events.labels(event=kind).inc(),
         )
-        register_governance(kit.registry, self.state, self.is_leader)
         self.watcher = Watcher(kit.client, PODS, settings=settings.watch)
+        exports = self.leadership.exports
+        register_governance(kit.registry, self.state, exports, self.watcher.last_in_sync)
 
-    def parts(self) -> Parts:
+    def parts(self, kit: Kit) -> Parts:
         """What ``run_component`` serves and runs for the controller."""
-        return Parts(ready=self.ready, tasks=[self.watch_pods, self.expire_pending])
+        ready = kit.ready_when(self.synced)
+        return Parts(ready=ready, tasks=[self.watch_pods, self.expire_pending])
 
-    def is_leader(self) -> bool:
-        """Whether this replica exports governance series."""
-        return self.leadership.is_leader
-
-    def ready(self) -> bool:
-        """First list processed, and the watch not failing for longer than the grace period."""
-        if not self.watcher.synced:
-            return False
-        down = self.watcher.down_since
-        return down is None or time.monotonic() - down < self.settings.readiness_grace
+    def synced(self) -> bool:
+        """Whether the first list of pods has been processed."""
+        return self.watcher.synced
 
     async def watch_pods(self) -> None:
         await self.watcher.run(self.state)
@@ -94,6 +87,6 @@ async def run_watch(
     """Run the controller until SIGTERM/SIGINT (or ``stop``); returns the exit code."""
 
     def assemble(kit: Kit) -> Parts:
-        return WatchController(settings, kit).parts()
+        return WatchController(settings, kit).parts(kit)
 
     return await run_component(settings, assemble, stop=stop, on_listening=on_listening)

@@ -28,7 +28,9 @@ def test_catalog_series_labels() -> None:
     assert table["webhook_request_duration_seconds_count"] == frozenset()
     assert table["pod_events_total"] == {"event"}
     assert table["devopspolicy_health_score"] == {"namespace", "policy"}
-    assert len(table) == 20  # 14 plain metrics + 2 histograms x 3 series
+    assert table["pods_skipped"] == {"reason"}
+    assert table["pods_last_sync_timestamp_seconds"] == frozenset()
+    assert len(table) == 22  # 16 plain metrics + 2 histograms x 3 series
     assert family_of("devopspolicy_reconcile_duration_seconds_sum") == (
         "devopspolicy_reconcile_duration_seconds"
     )
@@ -55,7 +57,7 @@ def test_every_catalog_metric_is_on_the_dashboard() -> None:
         family_of(m) for t in all_targets() for m in analyze(t.expr, lambda _: frozenset()).metrics
     }
     assert used == {spec.name for spec in CATALOG}
-    assert len(used) == 16
+    assert len(used) == 18  # the contract's 16, the watch's sync age and skipped pods
 
 
 def test_dashboard_json_names_every_metric() -> None:
@@ -94,5 +96,6 @@ def test_alert_rules_use_only_catalog_metrics_and_up() -> None:
         "devopspolicy_enforcement_mode",
         "devopspolicy_reconcile_errors_total",
         "devopspolicy_reconcile_total",
+        "pods_last_sync_timestamp_seconds",
         "webhook_request_duration_seconds_bucket",
     }

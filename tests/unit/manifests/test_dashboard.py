@@ -48,7 +48,7 @@ def test_dashboard_configmap_has_grafana_label() -> None:
 def test_dashboard_has_panels(model: dict[str, Any]) -> None:
     rows = [p["title"] for p in model["panels"] if p["type"] == "row"]
     assert rows == ["Overview", "Watch", "Reconcile", "Webhook"]
-    assert len(_panels(model)) == 27  # at least 22 promised
+    assert len(_panels(model)) == 29  # at least 22 promised
     assert {p["type"] for p in _panels(model)} == {"stat", "gauge", "timeseries"}
 
 

@@ -16,6 +16,8 @@ def test_watch_metrics_are_registered_on_the_given_registry_with_preset_events()
         "cluster_health_score",
         "namespace_health_score",
         "pod_events_total",
+        "pods_last_sync_timestamp_seconds",
+        "pods_skipped",
         "pods_tracked_total",
     ]
     for event in ("ADDED", "MODIFIED", "DELETED"):
@@ -75,10 +77,13 @@ PRODUCT_METRICS = {
 }
 
 
-def test_the_catalog_is_the_16_metrics_of_the_product() -> None:
+def test_the_catalog_is_the_16_metrics_of_the_product_and_the_watch_health_pair() -> None:
     listed = {(s.component.value, s.name, s.type.value, s.labels) for s in CATALOG}
-    assert len(CATALOG) == 16
-    assert listed == PRODUCT_METRICS
+    assert len(CATALOG) == 18
+    assert listed == PRODUCT_METRICS | {
+        ("watch", "pods_last_sync_timestamp_seconds", "gauge", ()),
+        ("watch", "pods_skipped", "gauge", ("reason",)),
+    }
 
 
 @pytest.mark.parametrize(
