@@ -63,6 +63,11 @@ class ConfigError(KubeError):
     """No usable cluster configuration was found."""
 
 
+class FatalError(KubeError):
+    """The component cannot go on. Whoever raises it has logged why and what to do in one
+    line; the runner ends the process with exit code 1 without logging it again."""
+
+
 _BY_STATUS: dict[int, type[KubeError]] = {
     401: Unauthorized,
     403: Forbidden,

@@ -46,7 +46,7 @@ from typing import Any
 from kube_devops.core.times import parse_rfc3339, rfc3339
 from kube_devops.kube.backoff import Backoff
 from kube_devops.kube.client import JsonDict, KubeClient
-from kube_devops.kube.errors import Conflict, KubeError, NotFound
+from kube_devops.kube.errors import Conflict, FatalError, KubeError, NotFound
 from kube_devops.kube.resources import LEASES
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ RELEASE_TIMEOUT = 1.0
 _OWN_WRITES = 8
 
 
-class DuplicateIdentityError(RuntimeError):
+class DuplicateIdentityError(FatalError):
     """Another replica renews the Lease under this replica's identity."""
 
 

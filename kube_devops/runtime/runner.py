@@ -32,6 +32,7 @@ from typing import Any
 
 from aiohttp import web
 
+from kube_devops.kube.errors import FatalError
 from kube_devops.runtime.connections import Connections
 from kube_devops.runtime.protocol_log import PROTOCOL_LOG
 from kube_devops.runtime.settings import ServeSettings
@@ -120,8 +121,9 @@ async def _wait(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> int:
             for task in done:
                 if task is stopper:
                     return 0
-                if not task.cancelled() and task.exception() is not None:
-                    log.error("background task failed", exc_info=task.exception())
+                if not task.cancelled() and (error := task.exception()) is not None:
+                    if not isinstance(error, FatalError):  # a FatalError was logged already
+                        log.error("background task failed", exc_info=error)
                     return 1
     finally:
         stopper.cancel()
@@ -130,6 +132,7 @@ async def _wait(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> int:
 async def _shutdown(
     runner: web.AppRunner, listener: asyncio.Server, running: list[asyncio.Task[None]], grace: float
 ) -> None:
+    running = [task for task in running if not task.done()]  # a failed one was reported
     for task in running:
         task.cancel()
     cleanup = asyncio.gather(_close_http(runner, listener), *running, return_exceptions=True)
