@@ -6,8 +6,8 @@ Deployments. On top of that this script sends admission reviews to the webhook a
 second (a compliant and a non-compliant pod in turn, in the audit namespace ``production`` and
 the enforce namespace ``staging``: only the non-compliant pod in ``staging`` must be denied) and
 polls every component's ``/readyz``, Prometheus's ``/-/ready`` and the state file's ``degraded``
-twice a second. After a warm-up, five faults follow one another in equal slots of the
-``--minutes`` (default 10):
+twice a second. After a warm-up (a fifth of the run unless ``--warm-up`` says), five faults
+follow one another in equal slots of the ``--minutes`` (default 10):
 
 - kill a component: SIGKILL of the watch process (the sandbox restarts it);
 - stop Prometheus: SIGTERM (the sandbox restarts it);
@@ -25,7 +25,8 @@ fault (a pass while something is down would be false) and after recovery (a fail
 false). At the end, the resident memory of every process after warm-up and at the end, and
 whether it stayed within 10%.
 
-Run: ``python benchmarks/soak.py [--minutes 10] [--api emulated|real] [--rate 20] [--idle 500]``.
+Run: ``python benchmarks/soak.py [--minutes 10] [--api emulated|real] [--rate 20] [--idle 2000]
+[--warm-up S]``.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ import aiohttp
 from kube_devops.runtime.certs import CertRequest, generate
 from kube_devops.sandbox.traffic import admission_review, pod
 
-WARM_UP = 20.0
+#: The shortest warm-up (seconds); by default it is a fifth of the run.
+MIN_WARM_UP = 20.0
 INSECURE = ssl.create_default_context()
 INSECURE.check_hostname, INSECURE.verify_mode = False, ssl.CERT_NONE
 
@@ -426,7 +428,7 @@ def soak(args: argparse.Namespace, tmp: Path) -> None:
         wait_ready(state_file, process, log)
         print(f"sandbox ready in {time.monotonic() - began:.0f}s ({args.api} API)", flush=True)
         total = args.minutes * 60
-        run = Run(process, state_file, args.api, (total - WARM_UP) / len(FAULTS), args.idle)
+        run = Run(process, state_file, args.api, (total - args.warm_up) / len(FAULTS), args.idle)
         endpoints = run.state["endpoints"]
         urls = {name: f"{url}/readyz" for name, url in endpoints.items()}
         urls["prometheus"] = f"{run.state['prometheus_url']}/-/ready"
@@ -434,10 +436,10 @@ def soak(args: argparse.Namespace, tmp: Path) -> None:
         threads = [threading.Thread(target=t.run, daemon=True) for t in (probe, load)]
         for thread in threads:
             thread.start()
-        time.sleep(WARM_UP)
+        time.sleep(args.warm_up)
         memory = [("warm-up", rss_by_name(process.pid))]
         sent, answered, wrong = load.window(0, time.monotonic())
-        print(f"warm-up {WARM_UP:.0f}s: admissions {answered}/{sent} answered, {wrong} wrong")
+        print(f"warm-up {args.warm_up:.0f}s: admissions {answered}/{sent} answered, {wrong} wrong")
         for number in range(len(FAULTS)):
             if number:
                 memory.append((f"before {number + 1}", rss_by_name(process.pid)))
@@ -470,10 +472,14 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the run")
     parser.add_argument("--api", choices=("emulated", "real"), default="emulated")
     parser.add_argument("--rate", type=float, default=20.0, help="admission reviews per second")
-    parser.add_argument("--idle", type=int, default=500, help="idle connections of the flood")
+    parser.add_argument("--idle", type=int, default=2000, help="idle connections of the flood")
+    parser.add_argument(
+        "--warm-up", type=float, help="seconds before the first fault (default: a fifth of the run)"
+    )
     args = parser.parse_args()
-    if args.minutes * 60 < WARM_UP + len(FAULTS) * 20:
-        parser.error(f"--minutes: at least {(WARM_UP + len(FAULTS) * 20) / 60:.1f}")
+    args.warm_up = args.warm_up or max(MIN_WARM_UP, args.minutes * 60 / 5)
+    if args.minutes * 60 < args.warm_up + len(FAULTS) * 20:
+        parser.error(f"--minutes: at least {(args.warm_up + len(FAULTS) * 20) / 60:.1f}")
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         soak(args, Path(tmp))
 
