@@ -106,6 +106,16 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+#: The Kubernetes ``Status`` reason of each code the webhook answers with: the API server passes
+#: it on, and kubectl then prints "Error from server (Forbidden): ..." as for its own refusals.
+STATUS_REASONS = {
+    400: "BadRequest",
+    403: "Forbidden",
+    500: "InternalError",
+    503: "ServiceUnavailable",
+}
+
+
 def render_response(
     uid: str,
     *,
@@ -114,12 +124,15 @@ def render_response(
     code: int | None = None,
     message: str | None = None,
 ) -> dict[str, Any]:
-    """The AdmissionReview answer as a dict; ``status`` only when a code or message is given."""
+    """The AdmissionReview answer as a dict; ``status`` only when a code or message is given
+    (with the code's ``reason`` from :data:`STATUS_REASONS`)."""
     response: dict[str, Any] = {"uid": uid, "allowed": allowed}
     if code is not None or message is not None:
         status: dict[str, Any] = {}
         if code is not None:
             status["code"] = code
+            if code in STATUS_REASONS:
+                status["reason"] = STATUS_REASONS[code]
         if message is not None:
             status["message"] = message
         response["status"] = status

@@ -60,7 +60,7 @@ def test_enforce_namespace_refuses_a_pod_with_our_message(admin: Kubectl) -> Non
         refused = create(admin, ns, bare_pod("web"))
         assert refused.returncode == 1
         assert refused.stderr.splitlines()[-1] == (
-            'Error from server: error when creating "STDIN": admission webhook '
+            'Error from server (Forbidden): error when creating "STDIN": admission webhook '
             '"validate.devops.stochastic.io" denied the request: denied by DevOpsPolicy, '
             "1 violation(s): (1) container app, check latest_tag "
             f"[high, policy {ns}/strict]: {LATEST}"

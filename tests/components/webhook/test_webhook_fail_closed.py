@@ -47,21 +47,22 @@ def _count(registry: CollectorRegistry, name: str, **labels: str) -> float:
 
 
 @pytest.mark.parametrize(
-    ("lookup", "body", "code", "why"),
+    ("lookup", "body", "code", "reason", "why"),
     [
-        (_no_cache, "review", 503, "policy cache not synced"),
-        (_broken, "review", 500, "internal error KeyError"),
+        (_no_cache, "review", 503, "ServiceUnavailable", "policy cache not synced"),
+        (_broken, "review", 500, "InternalError", "internal error KeyError"),
         (
             _no_cache,
             "not json",
             400,
+            "BadRequest",
             "malformed AdmissionReview: body is not valid JSON: JSONDecodeError",
         ),
     ],
 )
 @pytest.mark.parametrize("fail_closed", [True, False])
 async def test_cannot_judge(
-    lookup: PolicyLookup, body: str, code: int, why: str, fail_closed: bool
+    lookup: PolicyLookup, body: str, code: int, reason: str, why: str, fail_closed: bool
 ) -> None:
     registry = CollectorRegistry()
     review = review_body("create-noncompliant")
@@ -78,7 +79,11 @@ async def test_cannot_judge(
         assert answer == {
             "uid": uid,
             "allowed": False,
-            "status": {"code": code, "message": f"kube-devops webhook cannot judge: {why}"},
+            "status": {
+                "code": code,
+                "reason": reason,
+                "message": f"kube-devops webhook cannot judge: {why}",
+            },
         }
     else:
         assert answer == {

@@ -33,7 +33,7 @@ def assert_well_formed(review: Any) -> dict[str, Any]:
     assert isinstance(response["uid"], str)
     assert isinstance(response["allowed"], bool)
     if "status" in response:
-        assert set(response["status"]) <= {"code", "message"}
+        assert set(response["status"]) <= {"code", "reason", "message"}
         assert isinstance(response["status"].get("code", 0), int)
         assert isinstance(response["status"].get("message", ""), str)
     if "warnings" in response:

@@ -109,7 +109,11 @@ def test_render_denial() -> None:
         "response": {
             "uid": "u-9",
             "allowed": False,
-            "status": {"code": 403, "message": "denied: container app, latest_tag"},
+            "status": {
+                "code": 403,
+                "reason": "Forbidden",
+                "message": "denied: container app, latest_tag",
+            },
             "warnings": ["w1"],
         },
     }
