@@ -32,13 +32,9 @@ from kube_devops.core.findings import PodResult
 from kube_devops.core.meta import Meta
 from kube_devops.core.policy import Policy
 from kube_devops.core.policy_evaluation import PatchFailure, RemediationSummary
-from kube_devops.core.remediation import (
-    NotRemediable,
-    RemediationPlan,
-    plan_remediation,
-    workload_ref,
-)
+from kube_devops.core.remediation import plan_remediation
 from kube_devops.core.remediation_backoff import RejectionBook
+from kube_devops.core.remediation_model import NotRemediable, RemediationPlan, workload_ref
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Conflict, Invalid, KubeError, NotFound
 from kube_devops.kube.policies import create_event

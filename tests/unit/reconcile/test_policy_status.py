@@ -12,7 +12,7 @@ from kube_devops.core.policy_status import (
     build_status,
     failed_status,
 )
-from kube_devops.core.remediation import NotRemediable
+from kube_devops.core.remediation_model import NotRemediable
 from kube_devops.core.times import rfc3339
 
 NOW = 1_700_000_000.25  # 2023-11-14T22:13:20.250Z
