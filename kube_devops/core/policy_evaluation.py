@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kube_devops.core.findings import PodResult
 from kube_devops.core.policy import Policy
-from kube_devops.core.remediation import NotRemediable
+from kube_devops.core.remediation_model import NotRemediable
 from kube_devops.core.scoring import HEALTHY_SCORE, Classification, Tally
 
 

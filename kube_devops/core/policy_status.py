@@ -11,37 +11,29 @@ Fields (camelCase, as in the CRD): ``observedGeneration``, ``lastEvaluated`` (RF
 is ``100 - (sum of units x weight) // pods``), ``violationsByCheck``, ``podsEvaluated``,
 ``message``, ``topViolations`` (at most 20 of {pod, container, check, severity, message}, most
 severe first), ``conditions`` (``Ready``), ``remediationsApplied``, ``remediationsFailed``,
-``remediatedWorkloads``, ``remediationFailures`` and ``notRemediable``.
+``remediatedWorkloads``, ``remediationFailures`` and ``notRemediable``. The ``Ready`` condition
+and the status of a failed evaluation are built by ``core.policy_conditions``.
+
+- ``build_status(policy, results, now=, remediation=, previous=)`` — assess and render;
+- ``render_status(evaluation, previous)`` — the status of one ``PolicyEvaluation``;
+- ``top_violations(results, limit)`` and ``remediation_fields(summary)`` — two of its parts.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
-from enum import StrEnum
 from typing import Any
 
 from kube_devops.core.checks import CHECKS
 from kube_devops.core.findings import Finding, PodResult
 from kube_devops.core.policy import Policy
-from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
-from kube_devops.core.policy_evaluation import RemediationSummary as RemediationSummary
+from kube_devops.core.policy_conditions import ConditionReason, ready_condition
+from kube_devops.core.policy_evaluation import PolicyEvaluation, RemediationSummary, assess
 from kube_devops.core.times import rfc3339
 
 #: At most this many entries in ``topViolations`` and ``notRemediable``.
 TOP_VIOLATIONS = 20
-READY = "Ready"
-
-
-class ConditionReason(StrEnum):
-    """``reason`` of the ``Ready`` condition."""
-
-    EVALUATED = "Evaluated"
-    """The namespace was evaluated and the status is current."""
-    INVALID_SPEC = "InvalidSpec"
-    """The policy's spec does not validate; the message says which field and how to fix it."""
-    EVALUATION_FAILED = "EvaluationFailed"
-    """The evaluation failed (API error); retried with backoff."""
 
 
 def build_status(
@@ -86,19 +78,6 @@ def render_status(
     return status
 
 
-def failed_status(
-    policy: Policy,
-    error: str,
-    *,
-    now: float,
-    previous: Mapping[str, Any] | None = None,
-    reason: ConditionReason = ConditionReason.EVALUATION_FAILED,
-) -> dict[str, Any]:
-    """A status patch saying the evaluation failed (only the condition changes)."""
-    condition = ready_condition(False, reason, error, policy, now, previous)
-    return {"conditions": [condition]}
-
-
 def top_violations(
     results: Iterable[PodResult], limit: int = TOP_VIOLATIONS
 ) -> list[dict[str, Any]]:
@@ -125,30 +104,6 @@ def _findings(results: Iterable[PodResult]) -> Iterator[tuple[str, Finding]]:
 def _rank(item: tuple[str, Finding]) -> tuple[int, int, str, str, str]:
     pod, f = item
     return (-f.severity.rank, -CHECKS[f.check].weight, pod, f.container or "", f.check)
-
-
-def ready_condition(
-    ok: bool,
-    reason: ConditionReason,
-    message: str,
-    policy: Policy,
-    now: float,
-    previous: Mapping[str, Any] | None,
-) -> dict[str, Any]:
-    """The ``Ready`` condition; ``lastTransitionTime`` kept when the status is unchanged."""
-    state = "True" if ok else "False"
-    since = rfc3339(now)
-    for old in (previous or {}).get("conditions") or ():
-        if isinstance(old, dict) and old.get("type") == READY and old.get("status") == state:
-            since = old.get("lastTransitionTime") or since
-    return {
-        "type": READY,
-        "status": state,
-        "reason": reason.value,
-        "message": message,
-        "lastTransitionTime": since,
-        "observedGeneration": policy.generation,
-    }
 
 
 def remediation_fields(summary: RemediationSummary | None) -> dict[str, Any]:

@@ -2,105 +2,47 @@
 
 Pure: given a workload (Deployment, StatefulSet or DaemonSet as a dict), the policy spec and the
 names of the containers seen in one of its pods, ``plan_remediation`` returns what can be fixed and
-the JSON patch that fixes it. Containers are matched by **name** between pod and template, never
-by index, and every touched container gets a ``test`` op on its name at its template index, so a
-reordered or renamed container makes the whole patch fail instead of changing the wrong one.
-
-Every patch **starts with a ``test`` of ``/metadata/resourceVersion``** against the version that
-was read: the API server applies a JSON patch to the object as it is *now*, and an ``add`` cannot
-test that a field is still absent, so without this guard a probe someone added between our read
-and our write would be overwritten. With it, any change since the read makes the API answer 422
-and nothing is written; the caller reads the workload again and plans anew. A workload without a
-``resourceVersion`` (not read from the API) cannot be planned (``ValueError``).
+the JSON patch that fixes it (a ``core.remediation_model.RemediationPlan``). Containers are matched
+by **name** between pod and template, never by index. The patch is guarded as
+``core.remediation_patch`` describes: a ``test`` of the ``resourceVersion`` that was read first
+(a workload without one cannot be planned: ``ValueError``), a ``test`` of each touched container's
+name, then the changes, then the ``patched-by`` annotation of the pod template.
 
 What is repaired (and nothing else):
 
 - a missing liveness / readiness probe, when the policy requires it, as a TCP probe on a known
-  port: ``defaultProbe.tcpPort``, else the container's first TCP ``containerPort``; with neither
-  the container is *not remediable* and the plan says why (no port is ever guessed). Readiness
-  uses the policy's delays; liveness starts later and tolerates more failures, so a slow start
-  marks the pod unready instead of restarting it;
+  port (``core.remediation_probes``; no port is ever guessed);
 - missing resource keys (``requests``/``limits`` x ``cpu``/``memory``) filled from
-  ``defaultResources``, only when the policy sets it; present keys are never changed, and a
-  default that would contradict a present value (limit below request) is skipped with a reason.
+  ``defaultResources``, only when the policy sets it (``core.remediation_resources``); present
+  keys are never changed.
 
-A plan with actions also annotates the pod template with ``devops.stochastic.io/patched-by``.
 A workload that is already repaired yields a plan with no actions and an empty patch.
+``enforcement_applies(spec, namespace)`` says whether a policy may patch workloads at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from kube_devops.core.bodies import PatchOp, Workload
-from kube_devops.core.checks import CheckId
-from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespaces
-from kube_devops.core.policy import GROUP, EnforcementMode, PolicySpec
+from kube_devops.core.policy import EnforcementMode, PolicySpec
+from kube_devops.core.remediation_model import (
+    Action,
+    NotRemediable,
+    RemediationPlan,
+    workload_ref,
+)
+from kube_devops.core.remediation_patch import name_guard, patched_by_op, version_guard
+from kube_devops.core.remediation_probes import probe_ops
 from kube_devops.core.remediation_resources import resource_ops
 from kube_devops.core.workloads import REMEDIABLE_KINDS
 
-#: Annotation set on the pod template of every patched workload.
-PATCHED_BY_ANNOTATION = f"{GROUP}/patched-by"
-#: Its value.
-PATCHED_BY_VALUE = "kube-devops-reconcile"
-#: Workload kinds whose pod template can be patched.
-#: Seconds the injected liveness probe waits beyond the readiness delay.
-LIVENESS_EXTRA_DELAY = 10
-#: failureThreshold of the injected liveness probe (readiness keeps the Kubernetes default, 3).
-LIVENESS_FAILURE_THRESHOLD = 6
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class WorkloadRef:
-    """The workload that owns a pod."""
-
-    kind: str
-    namespace: str
-    name: str
-
-    @property
-    def key(self) -> str:
-        """``kind/namespace/name`` with the kind in lower case, e.g. ``deployment/shop/web``."""
-        return f"{self.kind.lower()}/{self.namespace}/{self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """One change the patch makes, e.g. ``("web", "livenessProbe")``."""
-
-    container: str
-    change: str
-    """``livenessProbe``, ``readinessProbe`` or ``resources.<requests|limits>.<cpu|memory>``."""
-
-
-@dataclass(frozen=True, slots=True)
-class NotRemediable:
-    """A violation enforcement cannot repair, with the reason and what to do instead."""
-
-    workload: str
-    """Key of the workload (``kind/namespace/name``), or ``pod/namespace/name`` without one."""
-    container: str
-    check: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class RemediationPlan:
-    """What enforcement will do to one workload, and the JSON patch that does it."""
-
-    workload: WorkloadRef
-    actions: tuple[Action, ...]
-    not_remediable: tuple[NotRemediable, ...]
-    patch: tuple[PatchOp, ...]
-    """RFC 6902 operations; empty when there is nothing to do."""
-
-    @property
-    def needed(self) -> bool:
-        """True when the patch changes something."""
-        return bool(self.actions)
+_NOT_IN_TEMPLATE = (
+    "the container is not in the workload's pod template (injected at admission?); "
+    "fix it where it is injected"
+)
 
 
 def enforcement_applies(
@@ -108,17 +50,6 @@ def enforcement_applies(
 ) -> bool:
     """True when ``spec`` may patch workloads in ``namespace`` (enforce mode, not protected)."""
     return spec.enforcement_mode is EnforcementMode.ENFORCE and namespace not in protected
-
-
-def workload_ref(obj: Mapping[str, Any]) -> WorkloadRef:
-    """The reference of a workload object (kind, namespace, name from the object itself)."""
-    meta = Meta.of(obj)
-    return WorkloadRef(str(obj.get("kind", "")), meta.namespace, meta.name)
-
-
-def json_pointer_token(key: str) -> str:
-    """Escape one JSON-pointer reference token (RFC 6901): ``~`` -> ``~0``, ``/`` -> ``~1``."""
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 def plan_remediation(
@@ -145,30 +76,13 @@ def plan_remediation(
         ops, acts, skips = _container_plan(ref.key, base, container, spec)
         skipped.extend(skips)
         if ops:
-            tests.append({"op": "test", "path": f"{base}/name", "value": name})
+            tests.append(name_guard(base, name))
             changes.extend(ops)
             actions.extend(acts)
     if not actions:
         return RemediationPlan(ref, (), tuple(skipped), ())
-    patch = (version_guard(workload), *tests, *changes, _annotate(workload))
+    patch = (version_guard(workload), *tests, *changes, patched_by_op(workload))
     return RemediationPlan(ref, tuple(actions), tuple(skipped), patch)
-
-
-def version_guard(workload: Mapping[str, Any]) -> PatchOp:
-    """The ``test`` op pinning the patch to the ``resourceVersion`` of ``workload`` as read."""
-    version = Meta.of(workload).resource_version
-    if not version:
-        raise ValueError(
-            f"{workload_ref(workload).key}: no metadata.resourceVersion; plan only workloads "
-            "read from the API, so the patch can be guarded against concurrent changes"
-        )
-    return {"op": "test", "path": "/metadata/resourceVersion", "value": version}
-
-
-_NOT_IN_TEMPLATE = (
-    "the container is not in the workload's pod template (injected at admission?); "
-    "fix it where it is injected"
-)
 
 
 def _template_slots(workload: Mapping[str, Any]) -> dict[str, tuple[str, Mapping[str, Any]]]:
@@ -193,70 +107,13 @@ def _template_slots(workload: Mapping[str, Any]) -> dict[str, tuple[str, Mapping
 def _container_plan(
     workload: str, base: str, container: Mapping[str, Any], spec: PolicySpec
 ) -> tuple[list[PatchOp], list[Action], list[NotRemediable]]:
-    ops: list[PatchOp] = []
-    actions: list[Action] = []
-    skipped: list[NotRemediable] = []
-    name = str(container["name"])
-    for field, check in _missing_probes(container, spec):
-        port = _probe_port(container, spec)
-        if port is None:
-            skipped.append(NotRemediable(workload, name, check, _NO_PORT))
-            continue
-        ops.append({"op": "add", "path": f"{base}/{field}", "value": _probe(field, port, spec)})
-        actions.append(Action(name, field))
+    """Probes first, then resource keys: the ops, actions and skips for one container."""
+    ops, actions, skipped = probe_ops(workload, base, container, spec)
     if spec.default_resources is not None:
+        name = str(container["name"])
         adds, reasons = resource_ops(base, container.get("resources"), spec.default_resources)
         for op, changes in adds:
             ops.append(op)
             actions.extend(Action(name, change) for change in changes)
         skipped.extend(NotRemediable(workload, name, "resources", r) for r in reasons)
     return ops, actions, skipped
-
-
-_NO_PORT = (
-    "no port known for a TCP probe: set defaultProbe.tcpPort on the policy "
-    "or declare a containerPort, or add the probe to the workload by hand"
-)
-
-
-def _missing_probes(container: Mapping[str, Any], spec: PolicySpec) -> Iterator[tuple[str, str]]:
-    enabled = spec.enabled_checks()
-    if CheckId.MISSING_LIVENESS in enabled and not container.get("livenessProbe"):
-        yield "livenessProbe", CheckId.MISSING_LIVENESS.value
-    if CheckId.MISSING_READINESS in enabled and not container.get("readinessProbe"):
-        yield "readinessProbe", CheckId.MISSING_READINESS.value
-
-
-def _probe_port(container: Mapping[str, Any], spec: PolicySpec) -> int | None:
-    if spec.default_probe is not None and spec.default_probe.tcp_port is not None:
-        return spec.default_probe.tcp_port
-    for port in container.get("ports") or []:
-        number = port.get("containerPort") if isinstance(port, dict) else None
-        if isinstance(number, int) and port.get("protocol", "TCP") == "TCP":
-            return number
-    return None
-
-
-def _probe(field: str, port: int, spec: PolicySpec) -> dict[str, Any]:
-    defaults = spec.default_probe
-    delay = defaults.initial_delay_seconds if defaults is not None else 5
-    period = defaults.period_seconds if defaults is not None else 10
-    probe: dict[str, Any] = {"tcpSocket": {"port": port}, "periodSeconds": period}
-    if field == "livenessProbe":
-        probe["initialDelaySeconds"] = delay + LIVENESS_EXTRA_DELAY
-        probe["failureThreshold"] = LIVENESS_FAILURE_THRESHOLD
-    else:
-        probe["initialDelaySeconds"] = delay
-    return probe
-
-
-def _annotate(workload: Mapping[str, Any]) -> PatchOp:
-    meta = ((workload.get("spec") or {}).get("template") or {}).get("metadata")
-    entry = {PATCHED_BY_ANNOTATION: PATCHED_BY_VALUE}
-    if not isinstance(meta, dict):
-        value = {"annotations": entry}
-        return {"op": "add", "path": "/spec/template/metadata", "value": value}
-    if not isinstance(meta.get("annotations"), dict):
-        return {"op": "add", "path": "/spec/template/metadata/annotations", "value": entry}
-    path = f"/spec/template/metadata/annotations/{json_pointer_token(PATCHED_BY_ANNOTATION)}"
-    return {"op": "add", "path": path, "value": PATCHED_BY_VALUE}

@@ -24,8 +24,9 @@ from kube_devops.core.meta import Meta
 from kube_devops.core.namespaces import NO_SYSTEM_NAMESPACES, SystemNamespaces
 from kube_devops.core.pod_shape import split_malformed
 from kube_devops.core.policy import EnforcementMode, Policy, PolicyError, PolicySpec, parse_policy
+from kube_devops.core.policy_conditions import ConditionReason, failed_status
 from kube_devops.core.policy_evaluation import PolicyEvaluation, assess
-from kube_devops.core.policy_status import ConditionReason, failed_status, render_status
+from kube_devops.core.policy_status import render_status
 from kube_devops.core.remediation import enforcement_applies
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Invalid, NotFound

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from kube_devops.core.bodies import Event
 from kube_devops.core.policy import API_VERSION, KIND, Policy
-from kube_devops.core.remediation import RemediationPlan
+from kube_devops.core.remediation_model import RemediationPlan
 from kube_devops.core.times import rfc3339
 
 

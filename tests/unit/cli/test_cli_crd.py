@@ -14,7 +14,8 @@ from kube_devops.cli.main import main
 from kube_devops.core.bundles import BUNDLES, bundle_policy
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.policy import parse_policy, policy_object
-from kube_devops.core.policy_status import RemediationSummary, build_status
+from kube_devops.core.policy_evaluation import RemediationSummary
+from kube_devops.core.policy_status import build_status
 from kube_devops.manifests.crd import devopspolicy_crd
 
 HERE = Path(__file__).parent

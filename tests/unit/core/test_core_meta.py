@@ -11,7 +11,7 @@ from kube_devops.components.watch.state import ClusterState
 from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.meta import IMPLICIT_NAMESPACE, Meta, object_key
 from kube_devops.core.objects import label
-from kube_devops.core.remediation import workload_ref
+from kube_devops.core.remediation_model import workload_ref
 
 FULL: dict[str, Any] = {
     "kind": "Deployment",

@@ -8,7 +8,7 @@ import pytest
 from kube_devops.components.reconcile.events import remediation_event
 from kube_devops.components.reconcile.finalizers import FINALIZER, add_ops, remove_ops
 from kube_devops.core.policy import Policy, PolicySpec
-from kube_devops.core.remediation import Action, RemediationPlan, WorkloadRef
+from kube_devops.core.remediation_model import Action, RemediationPlan, WorkloadRef
 
 FOREIGN = "example.com/backup"
 

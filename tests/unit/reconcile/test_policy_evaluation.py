@@ -8,7 +8,7 @@ from kube_devops.core.evaluation import evaluate_pod
 from kube_devops.core.policy import DEFAULT_POLICY, Policy
 from kube_devops.core.policy_evaluation import PatchFailure, RemediationSummary, assess
 from kube_devops.core.policy_status import render_status
-from kube_devops.core.remediation import NotRemediable
+from kube_devops.core.remediation_model import NotRemediable
 from kube_devops.core.scoring import Classification
 
 NOW = 1_700_000_000.25  # 2023-11-14T22:13:20.250Z

@@ -6,13 +6,10 @@ from typing import Any
 
 from kube_devops.core.evaluation import PodResult, evaluate_pod
 from kube_devops.core.policy import DEFAULT_POLICY, Policy
-from kube_devops.core.policy_evaluation import PatchFailure
-from kube_devops.core.policy_status import (
-    RemediationSummary,
-    build_status,
-    failed_status,
-)
-from kube_devops.core.remediation import NotRemediable
+from kube_devops.core.policy_conditions import failed_status
+from kube_devops.core.policy_evaluation import PatchFailure, RemediationSummary
+from kube_devops.core.policy_status import build_status
+from kube_devops.core.remediation_model import NotRemediable
 from kube_devops.core.times import rfc3339
 
 NOW = 1_700_000_000.25  # 2023-11-14T22:13:20.250Z

@@ -11,14 +11,9 @@ import pytest
 
 from kube_devops.core.bodies import Workload
 from kube_devops.core.policy import EnforcementMode, PolicySpec, ProbeDefaults, ResourceDefaults
-from kube_devops.core.remediation import (
-    Action,
-    RemediationPlan,
-    WorkloadRef,
-    enforcement_applies,
-    json_pointer_token,
-    plan_remediation,
-)
+from kube_devops.core.remediation import enforcement_applies, plan_remediation
+from kube_devops.core.remediation_model import Action, RemediationPlan, WorkloadRef
+from kube_devops.core.remediation_patch import json_pointer_token
 
 PROBES = PolicySpec(
     require_liveness_probe=True,
