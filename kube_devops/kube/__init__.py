@@ -1,7 +1,9 @@
 """Kubernetes adapter: the only code that imports the official kubernetes client.
 
 - ``kube.config``: ``ClusterConfig(kubeconfig, context)`` and ``load_api_client``.
-- ``kube.client``: ``KubeClient`` — async verbs returning plain JSON dicts, ``PatchType``.
+- ``kube.client``: ``KubeClient`` — async verbs returning plain JSON dicts, assembled from
+  ``kube.transport`` (one bounded request off the event loop, typed errors; ``kube.in_flight``
+  counts the running ones), ``kube.read_verbs`` and ``kube.write_verbs`` (with ``PatchType``).
 - ``kube.errors``: ``NotFound``, ``Conflict``, ``Gone``, ``Forbidden``, ``TransientError`` ...
 - ``kube.resources``: ``Resource`` paths and constants (``PODS``, ``LEASES``,
   ``DEVOPSPOLICIES`` ...).
