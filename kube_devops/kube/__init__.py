@@ -7,7 +7,9 @@
 - ``kube.errors``: ``NotFound``, ``Conflict``, ``Gone``, ``Forbidden``, ``TransientError`` ...
 - ``kube.resources``: ``Resource`` paths and constants (``PODS``, ``LEASES``,
   ``DEVOPSPOLICIES`` ...).
-- ``kube.watch``: ``Watcher`` — resilient list+watch with resume, relist on 410 and backoff.
+- ``kube.watch``: ``Watcher`` — resilient list+watch with resume, relist on 410 and backoff;
+  ``kube.watch_events`` (``WatchEvent``, ``WatchHandler``), ``kube.watch_health`` (its health
+  fields and retry delay), ``kube.watch_stream`` (one response read in a daemon thread).
 - ``kube.leader``: ``LeaderElector`` — Lease-based leader election.
 
 Each module's docstring lists its public API.
