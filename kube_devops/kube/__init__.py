@@ -10,7 +10,9 @@
 - ``kube.watch``: ``Watcher`` — resilient list+watch with resume, relist on 410 and backoff;
   ``kube.watch_events`` (``WatchEvent``, ``WatchHandler``), ``kube.watch_health`` (its health
   fields and retry delay), ``kube.watch_stream`` (one response read in a daemon thread).
-- ``kube.leader``: ``LeaderElector`` — Lease-based leader election.
+- ``kube.leader``: ``LeaderElector`` — Lease-based leader election: the loop and acquisition;
+  ``kube.lease_holder`` (renew, step down, release), ``kube.lease_record`` (``LeaseSettings``,
+  identities, the record we write and when it expires).
 
 Each module's docstring lists its public API.
 """
