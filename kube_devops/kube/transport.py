@@ -3,21 +3,19 @@
 Public API:
 
 - ``Transport(api, *, request_timeout=30.0, connect_timeout=CONNECT_TIMEOUT)`` — the base of
-  ``KubeClient``. Every call runs the blocking client in a daemon worker thread of its own
-  (never the event loop's default executor, so a request hanging on a silent API server can
-  delay neither the loop's nor the interpreter's exit) and is bounded: ``connect_timeout`` to
-  connect and ``request_timeout`` between two reads of the answer:
-
-  - ``await request(method, path, *, query=(), body=None, content_type=None)`` — the decoded
-    JSON exactly as the API server sent it; ``request_sync(...)`` is its blocking form;
-  - ``open_stream(path, query, read_timeout)`` — blocking: a streaming response for watches;
-  - ``contact`` — a ``kube_devops.kube.contact.ApiContact``: when the API server last answered
-    and whether a request has failed since;
-  - ``in_flight`` and ``await drain(limit) -> bool`` (see ``kube_devops.kube.in_flight``).
+  ``KubeClient``. Every call runs the blocking client in a daemon worker thread of its own (never
+  the event loop's default executor, so a request hanging on a silent API server delays neither
+  the loop's nor the interpreter's exit), bounded by ``connect_timeout`` to connect and
+  ``request_timeout`` between two reads of the answer (a watch passes its own read timeout):
+  ``await request(method, path, *, query=(), body=None, content_type=None)`` (the decoded JSON
+  as the API server sent it; ``request_sync`` is its blocking form), ``open_stream(path, query,
+  read_timeout)`` (blocking: a streaming response for watches), ``contact`` (an ``ApiContact``:
+  when the API server last answered, and whether a request failed since), ``in_flight`` and
+  ``await drain(limit) -> bool`` (see ``kube_devops.kube.in_flight``).
 - ``as_dict(answer) -> JsonDict`` — the answer when it is a JSON object, else ``KubeError``.
 
-A request that cannot reach the server raises ``TransientError``; an HTTP error status raises
-the matching ``kube_devops.kube.errors`` class, naming the request.
+An unreachable server raises ``TransientError``; an HTTP error status the matching
+``kube_devops.kube.errors`` class, naming the request.
 """
 
 from __future__ import annotations
