@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kube_devops.core.bodies import JsonDict
-from kube_devops.kube.client import KubeClient, PatchType
+from kube_devops.kube.client import KubeClient
 from kube_devops.kube.resources import DEVOPSPOLICIES, EVENTS
+from kube_devops.kube.write_verbs import PatchType
 
 
 async def patch_policy_status(

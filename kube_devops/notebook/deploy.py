@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kube_devops.kube.client import KubeClient, PatchType
+from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import KubeError
 from kube_devops.kube.resources import Resource
+from kube_devops.kube.write_verbs import PatchType
 from kube_devops.runtime.sync import run_sync
 
 FIELD_MANAGER = "kube-devops-verify"

@@ -29,7 +29,7 @@ from functools import cached_property
 from aiohttp import web
 
 from kube_devops.kube.client import KubeClient
-from kube_devops.kube.leader import unique_identity
+from kube_devops.kube.lease_record import unique_identity
 from kube_devops.runtime.app import Readiness, create_app
 from kube_devops.runtime.leadership import Leadership, Work
 from kube_devops.runtime.runner import BackgroundTask, serve

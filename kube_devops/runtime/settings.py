@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry
 
 from kube_devops.core.catalog import LEASE_SECONDS
 from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.leader import LeaseSettings as ElectorSettings
+from kube_devops.kube.lease_record import LeaseSettings as ElectorSettings
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from kube_devops.core.bodies import JsonDict
 from kube_devops.core.meta import Meta
-from kube_devops.kube.watch import WatchEvent
+from kube_devops.kube.watch_events import WatchEvent
 
 from .scheduler import Scheduler, policy_key
 

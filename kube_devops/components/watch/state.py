@@ -1,7 +1,7 @@
 """Live governance state of the cluster's pods, updated in O(1) per watch event.
 
-``ClusterState`` implements ``kube_devops.kube.watch.WatchHandler``. Per pod it keeps only a
-compact contribution — a ``PodResult`` without name or findings, shared between all pods of a
+``ClusterState`` implements ``kube_devops.kube.watch_events.WatchHandler``. Per pod it keeps only
+a compact contribution — a ``PodResult`` without name or findings, shared between all pods of a
 namespace with the same units — never the pod object. Per namespace it keeps a ``Tally`` and one
 pooled cluster ``Tally``; a namespace's tally disappears with its last scored pod.
 
@@ -31,7 +31,7 @@ from kube_devops.core.namespaces import DEFAULT_SYSTEM_NAMESPACES, SystemNamespa
 from kube_devops.core.pod_shape import MALFORMED, malformed_field
 from kube_devops.core.policy import DEFAULT_POLICY, PolicySpec
 from kube_devops.core.scoring import Tally
-from kube_devops.kube.watch import WatchEvent
+from kube_devops.kube.watch_events import WatchEvent
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from kube_devops.core.meta import Meta
 from kube_devops.core.policy import Policy, PolicyError, parse_policy
-from kube_devops.kube.watch import WatchEvent
+from kube_devops.kube.watch_events import WatchEvent
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kube_devops.kube.client import KubeClient, PatchType
+from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.errors import KubeError, NotFound
 from kube_devops.kube.resources import CRDS
+from kube_devops.kube.write_verbs import PatchType
 from kube_devops.manifests.labels import Manifest
 from kube_devops.manifests.rbac import SERVICE_ACCOUNT
 from kube_devops.runtime.sync import run_sync

@@ -1,10 +1,10 @@
 """The pods the node simulator knows: fed by list+watch, read by its workers.
 
-``PodCache(node_labels)`` is a ``kube_devops.kube.watch.WatchHandler``: ``resync`` replaces every
-pod after a (re)list, ``apply`` records one event; each queues the pod's ``namespace/name`` on
-``queue`` (a :class:`~kube_devops.sandbox.real.workqueue.KeyQueue`). ``remember`` keeps an answer
-of the API server unless a newer version of the pod is known; ``view()`` is the nodes as the
-scheduler sees them (labels and how many unfinished pods each holds).
+``PodCache(node_labels)`` is a ``kube_devops.kube.watch_events.WatchHandler``: ``resync``
+replaces every pod after a (re)list, ``apply`` records one event; each queues the pod's
+``namespace/name`` on ``queue`` (a :class:`~kube_devops.sandbox.real.workqueue.KeyQueue`).
+``remember`` keeps an answer of the API server unless a newer version of the pod is known;
+``view()`` is the nodes as the scheduler sees them (labels and how many unfinished pods each holds).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ import kmock
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.leader import LeaderElector, LeaseSettings
+from kube_devops.kube.leader import LeaderElector
+from kube_devops.kube.lease_record import LeaseSettings
 from kube_devops.sandbox.emulator import once
 from tests.support.emulator import KubeEmulator
 from tests.support.kube_models import spec

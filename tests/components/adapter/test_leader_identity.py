@@ -14,7 +14,8 @@ from kmock import Response  # type: ignore[attr-defined]  # kmock 0.8 does not r
 
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
-from kube_devops.kube.leader import DuplicateIdentityError, LeaderElector, LeaseSettings
+from kube_devops.kube.leader import LeaderElector
+from kube_devops.kube.lease_record import DuplicateIdentityError, LeaseSettings
 from tests.support.emulator import KubeEmulator
 from tests.support.waiting import eventually
 

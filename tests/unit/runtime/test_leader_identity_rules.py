@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from kube_devops.kube.errors import Conflict, TransientError
-from kube_devops.kube.leader import DuplicateIdentityError, LeaderElector, LeaseSettings
+from kube_devops.kube.leader import LeaderElector
+from kube_devops.kube.lease_record import DuplicateIdentityError, LeaseSettings
 from tests.support.waiting import SleptEnoughError, record_sleeps
 from tests.unit.runtime.test_leader_timing import NOW, LeaseClient, _held_by
 

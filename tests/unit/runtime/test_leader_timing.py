@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from kube_devops.kube.errors import NotFound
-from kube_devops.kube.leader import LeaderElector, LeaseSettings, unique_identity
+from kube_devops.kube.leader import LeaderElector
+from kube_devops.kube.lease_record import LeaseSettings, unique_identity
 from tests.support.waiting import SleptEnoughError, record_sleeps
 
 NOW = 1_700_000_000.0  # the injected wall clock: 2023-11-14T22:13:20Z

@@ -11,7 +11,8 @@ import pytest
 
 from kube_devops.kube.errors import TransientError
 from kube_devops.kube.resources import PODS
-from kube_devops.kube.watch import Watcher, _Stream
+from kube_devops.kube.watch import Watcher
+from kube_devops.kube.watch_stream import WatchStream
 from tests.support.waiting import eventually
 
 
@@ -72,7 +73,7 @@ async def test_cancelling_a_watch_whose_shutdown_fails_stays_a_cancellation() ->
 def test_reader_error_after_the_loop_closed_ends_quietly() -> None:
     loop = asyncio.new_event_loop()
     client = StreamClient(error=TransientError("connection refused", where="GET /api/v1/pods"))
-    stream = _Stream(client, "/api/v1/pods", [])  # type: ignore[arg-type]  # StreamClient stands in for KubeClient
+    stream = WatchStream(client, "/api/v1/pods", [])  # type: ignore[arg-type]  # StreamClient stands in for KubeClient
     crashes: list[BaseException | None] = []
     previous = threading.excepthook
     threading.excepthook = lambda hook: crashes.append(hook.exc_value)
