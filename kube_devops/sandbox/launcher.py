@@ -33,6 +33,8 @@ from kube_devops.sandbox.processes import (
     wait_healthy,
     webhook_certificates,
 )
+from kube_devops.sandbox.prometheus import PrometheusSettings, start_prometheus
+from kube_devops.sandbox.prometheus_process import RunningPrometheus
 from kube_devops.sandbox.real.binaries import find_binaries
 from kube_devops.sandbox.seed import build_seed, default_samples_dir, load_samples
 from kube_devops.sandbox.stale import make_workdir, owner
@@ -40,11 +42,6 @@ from kube_devops.sandbox.state import SandboxState
 from kube_devops.sandbox.supervisor import Backoff, Child, Status, Supervisor, Watched
 from kube_devops.sandbox.traffic import Traffic, TrafficSettings
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.prometheus import (
-    PrometheusSettings,
-    RunningPrometheus,
-    start_prometheus,
-)
 from kube_devops.verify.readiness import (
     moving_series,
     wait_for_movement,
