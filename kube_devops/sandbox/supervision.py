@@ -3,8 +3,8 @@
 :class:`Supervision` starts a :class:`~kube_devops.sandbox.supervisor.Supervisor` over the
 sandbox's processes (:class:`~kube_devops.sandbox.parts.Parts`) and keeps its
 :class:`~kube_devops.sandbox.state.SandboxState` current, and the state file with it, whenever a
-process dies or comes back; ``hold(name)`` leaves one process down, ``stop()`` ends the
-supervisor and removes the state file.
+process dies or comes back; ``hold(name)`` stops watching one stopped on purpose, ``stop()``
+ends the supervisor and removes the state file.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Supervision:
             self.state.write(self.state_file)
 
     def hold(self, name: str) -> None:
-        """Leave the process ``name`` down when it stops (while supervising)."""
+        """Stop watching the process ``name`` (it is being stopped on purpose and stays down)."""
         if self._supervisor is not None:
             self._supervisor.hold(name)
 
