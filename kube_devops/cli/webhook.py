@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kube_devops.cli.common import (
     EXIT_FAILURE,
@@ -26,6 +27,9 @@ from kube_devops.cli.webhook_certs import add_cert_generate, add_install_config
 from kube_devops.cli.webhook_flags import add_limit_flags, limits, parse_addr, severity
 from kube_devops.core.catalog import PORTS, Component
 from kube_devops.core.checks import Severity
+
+if TYPE_CHECKING:
+    from kube_devops.components.webhook.server import WebhookSettings
 
 #: Exit codes of ``webhook serve``.
 _SERVE_EXIT_CODES = {
@@ -90,11 +94,9 @@ def _register_serve(verbs: SubParsers) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from kube_devops.components.webhook.server import WEBHOOK_CLUSTER, WebhookSettings, run_webhook
-    from kube_devops.core.admission import AdmissionSettings
+    from kube_devops.components.webhook.server import run_webhook
     from kube_devops.kube.errors import ConfigError
     from kube_devops.runtime.logging import configure_logging
-    from kube_devops.runtime.settings import ServeSettings, TlsSettings
     from kube_devops.runtime.tls import TlsFilesError, server_context
 
     host, port = parse_addr(args.addr)
@@ -103,6 +105,20 @@ def _serve(args: argparse.Namespace) -> int:
     except TlsFilesError as err:
         raise CliError(str(err)) from None
     configure_logging(args.log_level)
+    settings = _webhook_settings(args, host, port)
+    try:
+        return asyncio.run(run_webhook(settings))
+    except TlsFilesError as err:
+        raise CliError(str(err)) from None
+    except ConfigError as err:
+        raise CliError(str(err)) from None
+
+
+def _webhook_settings(args: argparse.Namespace, host: str, port: int) -> WebhookSettings:
+    from kube_devops.components.webhook.server import WEBHOOK_CLUSTER, WebhookSettings
+    from kube_devops.core.admission import AdmissionSettings
+    from kube_devops.runtime.settings import ServeSettings, TlsSettings
+
     serve = ServeSettings(
         host,
         port,
@@ -110,14 +126,8 @@ def _serve(args: argparse.Namespace) -> int:
         max_connections=args.max_connections,
         **limits(args),
     )
-    settings = WebhookSettings(
+    return WebhookSettings(
         serve=serve,
         cluster=cluster_settings(args, WEBHOOK_CLUSTER),
         admission=AdmissionSettings(deny_severity=args.deny_severity, fail_closed=args.fail_closed),
     )
-    try:
-        return asyncio.run(run_webhook(settings))
-    except TlsFilesError as err:
-        raise CliError(str(err)) from None
-    except ConfigError as err:
-        raise CliError(str(err)) from None
