@@ -17,8 +17,9 @@ import statistics
 import time
 from pathlib import Path
 
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.launcher import Sandbox
 from kube_devops.sandbox.real.api import RealApi
+from kube_devops.sandbox.settings import SandboxSettings
 
 PROGRAMS = ("etcd", "kube-apiserver", "kube-controller-manager")
 

@@ -36,15 +36,12 @@ from typing import Any
 
 from prometheus_api_client import PrometheusConnect
 
+from kube_devops.sandbox.free_ports import free_block
+from kube_devops.sandbox.lifeline import stop_process
+from kube_devops.sandbox.prometheus import PrometheusSettings, start_prometheus
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.grafana import PlanOptions, load_dashboards, plan_dashboard
 from kube_devops.verify.plan import QueryTarget
-from kube_devops.verify.prometheus import (
-    PrometheusSettings,
-    free_block,
-    start_prometheus,
-    stop_process,
-)
 from kube_devops.verify.readiness import wait_for_samples, wait_targets_up
 from kube_devops.verify.run import VerifySettings, verify
 

@@ -63,11 +63,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _run(args: argparse.Namespace) -> int:
     from kube_devops.kube.errors import KubeError
-    from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+    from kube_devops.sandbox.launcher import Sandbox
     from kube_devops.sandbox.ports import PortBusyError
+    from kube_devops.sandbox.prometheus import PrometheusError
     from kube_devops.sandbox.real.binaries import NotBuiltError
+    from kube_devops.sandbox.settings import SandboxSettings
     from kube_devops.sandbox.stale import StateFileInUseError
-    from kube_devops.verify.prometheus import PrometheusError
 
     settings = SandboxSettings(
         base_port=args.base_port, samples_dir=args.samples, api=args.api,

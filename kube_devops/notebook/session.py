@@ -19,7 +19,8 @@ import yaml
 from kube_devops.notebook.exit_hooks import close_on_exit
 from kube_devops.notebook.report_html import write_html
 from kube_devops.sandbox.apis import api_kind
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.launcher import Sandbox
+from kube_devops.sandbox.settings import SandboxSettings
 from kube_devops.sandbox.state import SandboxState, read_usable
 from kube_devops.verify.report import Report
 from kube_devops.verify.run import VerifySettings, verify

@@ -14,7 +14,7 @@ import socket
 from dataclasses import dataclass
 
 from kube_devops.core.catalog import PORTS, Component
-from kube_devops.verify.prometheus import free_block
+from kube_devops.sandbox.free_ports import free_block
 
 #: How many consecutive ports a base port reserves.
 SPAN = 8

@@ -2,7 +2,7 @@
 
 Each runs with the emulator's kubeconfig; the webhook gets certificates generated into the
 sandbox directory for ``127.0.0.1``. Output goes to ``<component>.log`` in that directory. Each
-is killed by the kernel when the thread that started it dies (:mod:`kube_devops.verify.lifeline`),
+is killed by the kernel when the thread that started it dies (:mod:`kube_devops.sandbox.lifeline`),
 and ``respawn()`` starts it again with the same command line.
 """
 
@@ -23,9 +23,8 @@ from pathlib import Path
 
 from kube_devops.core.catalog import Component
 from kube_devops.runtime.certs import CertRequest, generate
+from kube_devops.sandbox.lifeline import die_with_parent, stop_process
 from kube_devops.sandbox.supervisor import last_line
-from kube_devops.verify.lifeline import die_with_parent
-from kube_devops.verify.prometheus import stop_process
 
 _CONTEXT = ssl.create_default_context()
 _CONTEXT.check_hostname, _CONTEXT.verify_mode = False, ssl.CERT_NONE

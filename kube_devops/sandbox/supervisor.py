@@ -5,7 +5,7 @@ reported at once (a log line naming its exit code and its log's last line, and `
 with every child's :class:`Status`, which the sandbox writes into its state file), then started
 again after an exponential backoff (1 s, 2 s, 4 s ... capped; reset once a child has stayed up a
 while). It is up again when it answers its health check. Children are started from this thread
-after a death, and they die with the thread that started them (:mod:`kube_devops.verify.lifeline`):
+after a death, and they die with the thread that started them (:mod:`kube_devops.sandbox.lifeline`):
 the thread lives until :meth:`Supervisor.stop`. Processes given as ``watched`` (the real control
 plane's programs) are reported when they die but not restarted.
 """

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.launcher import Sandbox
+from kube_devops.sandbox.prometheus import PrometheusSettings, start_prometheus
+from kube_devops.sandbox.settings import SandboxSettings
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.prometheus import PrometheusSettings, start_prometheus
 from kube_devops.verify.readiness import wait_for_samples, wait_targets_up
 from tests.e2e.e2e_fake_exporter import fake_exporters, static_jobs
 from tests.e2e.e2e_stacks import FAKE, SANDBOX, FakeStack, Stack, stack_named

@@ -13,13 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kube_devops.sandbox.free_ports import free_block
+from kube_devops.sandbox.lifeline import stop_process
+from kube_devops.sandbox.prometheus import PrometheusSettings, start_prometheus
 from kube_devops.verify.client import PromClient
-from kube_devops.verify.prometheus import (
-    PrometheusSettings,
-    free_block,
-    start_prometheus,
-    stop_process,
-)
 from kube_devops.verify.readiness import wait_for_samples, wait_targets_up
 from tests.support.waiting import wait_until
 

@@ -14,7 +14,8 @@ from kube_devops.kube.client import KubeClient
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.resources import PODS
 from kube_devops.runtime.sync import run_sync
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.launcher import Sandbox
+from kube_devops.sandbox.settings import SandboxSettings
 from tests.support.ports import free_block
 
 pytestmark = pytest.mark.e2e

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.launcher import Sandbox
 from kube_devops.sandbox.real.binaries import Binaries, NotBuiltError, find_binaries
 from kube_devops.sandbox.real.controlplane import (
     ControlPlane,
@@ -30,6 +30,7 @@ from kube_devops.sandbox.real.controlplane import (
     RealControlPlane,
 )
 from kube_devops.sandbox.real.nodes import NodeSimulator, NodeSimulatorSettings
+from kube_devops.sandbox.settings import SandboxSettings
 from tests.e2e_real.real_support import Kubectl
 from tests.support.waiting import wait_until
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kube_devops.verify.prometheus import free_block as _free_block
+from kube_devops.sandbox.free_ports import free_block as _free_block
 
 
 def free_block(size: int = 8) -> int:

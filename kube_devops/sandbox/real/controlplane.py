@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kube_devops.sandbox.free_ports import free_block
 from kube_devops.sandbox.real.binaries import Binaries, find_binaries
 from kube_devops.sandbox.real.flags import Ports, apiserver_args, controller_manager_args, etcd_args
 from kube_devops.sandbox.real.kubeconfig import write_kubeconfig
@@ -28,7 +29,6 @@ from kube_devops.sandbox.real.launch import (
     wait_healthy,
 )
 from kube_devops.sandbox.real.pki import Pki, create_pki
-from kube_devops.verify.prometheus import free_block
 
 Progress = Callable[[str], None]
 

@@ -19,8 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kube_devops.verify.lifeline import die_with_parent
-from kube_devops.verify.prometheus import stop_process
+from kube_devops.sandbox.lifeline import die_with_parent, stop_process
 
 
 @dataclass

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.launcher import Sandbox
 from kube_devops.sandbox.pids import listens
+from kube_devops.sandbox.settings import SandboxSettings
 from kube_devops.sandbox.supervisor import Backoff
 from tests.components.sandbox.sandbox_support import run_quick
 from tests.support.waiting import wait_until

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kube_devops.core.catalog import Component
+from kube_devops.sandbox.free_ports import free_block
 from kube_devops.sandbox.ports import PortBusyError, check_free, sandbox_ports
-from kube_devops.verify.prometheus import free_block
 
 
 def test_a_base_port_places_all_eight_ports_in_order() -> None:

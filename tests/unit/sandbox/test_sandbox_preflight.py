@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from kube_devops.sandbox.free_ports import free_block
 from kube_devops.sandbox.pids import listens
 from kube_devops.sandbox.preflight import confirm_own
-from kube_devops.verify.prometheus import free_block
 from tests.support.waiting import wait_until
 
 

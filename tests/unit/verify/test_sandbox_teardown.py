@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from kube_devops.sandbox.api import EmulatedApi
-from kube_devops.sandbox.launcher import Sandbox, SandboxSettings
+from kube_devops.sandbox.launcher import Sandbox
+from kube_devops.sandbox.settings import SandboxSettings
 
 
 class _HangingApi:
@@ -23,7 +24,7 @@ def test_stop_removes_the_directory_when_the_api_times_out() -> None:
     sandbox = Sandbox(SandboxSettings(base_port=0))
     (sandbox.workdir / "prometheus.yml").write_text("global: {}\n")
     api = _HangingApi()
-    sandbox._api = cast(EmulatedApi, cast(Any, api))
+    sandbox._parts.api = cast(EmulatedApi, cast(Any, api))
     sandbox.stop()
     assert not sandbox.workdir.exists()
     assert api.stops == 1

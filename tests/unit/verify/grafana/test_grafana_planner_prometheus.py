@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from kube_devops.sandbox.free_ports import free_port
+from kube_devops.sandbox.prometheus import PrometheusSettings, start_prometheus
 from kube_devops.verify.client import PromClient
 from kube_devops.verify.grafana import DashboardSource, PlanOptions, plan_dashboard
-from kube_devops.verify.prometheus import PrometheusSettings, free_port, start_prometheus
 from kube_devops.verify.readiness import wait_for_samples
 
 

@@ -1,11 +1,12 @@
-"""Child processes that die with their parent.
+"""Child processes that die with their parent, and stop when asked.
 
 On Linux a child started with :func:`die_with_parent` as its ``preexec_fn`` asks the kernel
 (``prctl(PR_SET_PDEATHSIG)``) for a signal when its parent goes away, even by SIGKILL, so a
 killed sandbox or notebook kernel leaves no server listening behind it. The kernel ties this to
 the *thread* that started the child: start children from a thread that lives as long as they
 (the main thread, or a supervisor thread that stops them before it ends). Elsewhere the hook is
-``None`` and nothing changes.
+``None`` and nothing changes. :func:`stop_process` ends a child: SIGTERM, then SIGKILL when it
+does not exit in time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 
@@ -44,3 +46,14 @@ def die_with_parent(sig: signal.Signals = signal.SIGKILL) -> Callable[[], None] 
         libc.prctl(_PR_SET_PDEATHSIG, number)
 
     return hook
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """SIGTERM ``process`` and wait; SIGKILL it when it does not exit within ``timeout``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
