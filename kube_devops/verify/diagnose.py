@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kube_devops.core.promql import format_duration, selectors
-from kube_devops.verify import explain, targets_down
+from kube_devops.verify import explain, rate_window, targets_down
 from kube_devops.verify.classify import with_data
 from kube_devops.verify.client import PromClient, QueryError
 from kube_devops.verify.model import PanelCheck, Reason, Series, Status, TargetVerdict, Window
@@ -92,7 +92,11 @@ def _points_at(ranged: list[Series], at: float) -> list[Series]:
 
 
 def _stopped(client: PromClient, expr: str, ranged: list[Series], window: Window) -> TargetVerdict:
-    """Data in the range but none at its end: Grafana still draws it; say when it stopped."""
+    """Data in the range but none at its end: Grafana still draws it; say when it stopped (or,
+    for a range window under two scrapes, that it only has data where two scrapes came close)."""
+    sporadic = ", so it has data only where two scrapes happened to fall within it"
+    if (short := rate_window.too_short(expr, window, sporadic)) is not None:
+        return TargetVerdict(Status.WARN, Reason.WINDOW_TOO_SHORT, short)
     last = max(float(v[0]) for s in ranged for v in s.get("values", []))
     when = datetime.fromtimestamp(last, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     ago = format_duration(max(round(window.end - last), 0))

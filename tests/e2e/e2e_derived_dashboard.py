@@ -24,8 +24,9 @@ class Breakage:
     legend: str | None = None
 
 
-#: With the sandbox's 1 s scrapes a window must be shorter than 2 s; 500ms never holds two
-#: samples, so the result is empty (2s would be exactly two intervals, not shorter).
+#: With the sandbox's 1 s scrapes a window must be shorter than 2 s to be too short; 100ms holds
+#: two samples only if one scrape is late by 900 ms and the next is on time, so the result stays
+#: empty even on a loaded machine (500ms or 1s windows catch two scrapes whenever they jitter).
 BREAKAGES = (
     Breakage("Misspelt metric", "Pods Tracked", "pods_tracked_total", "pods_trackd_total"),
     Breakage(
@@ -40,7 +41,7 @@ BREAKAGES = (
         'namespace=~"$namespace"',
         'namespace_name="production"',
     ),
-    Breakage("Window too short", "Pod Events Rate by Type", "[$__rate_interval]", "[500ms]"),
+    Breakage("Window too short", "Pod Events Rate by Type", "[$__rate_interval]", "[100ms]"),
     Breakage("Legend label missing", "Reconcile Rate", "", "", legend="{{namespace}}"),
     Breakage(
         "Syntax error",

@@ -72,6 +72,19 @@ def test_series_that_stopped_mid_range_is_stale_not_empty() -> None:
     )
 
 
+def test_sporadic_data_from_a_window_under_two_scrapes_is_window_too_short() -> None:
+    """A [20s] window with 15 s scrapes holds two samples only where a late scrape came close to
+    the next one: a few points of the range, none at the end."""
+    expr = "rate(node_cpu_seconds_total[20s])"
+    prom = CannedProm(range_results={expr: [series(UP, (1300, "0.4"))]})
+    check = judge_canned(prom, target(expr), [])
+    assert (check.status, check.reason) == ("warn", "window_too_short")
+    assert check.detail == (
+        "range window [20s] is shorter than two scrape intervals (2 x 15s), so it has data only"
+        " where two scrapes happened to fall within it; use $__rate_interval or at least [1m]"
+    )
+
+
 def test_instant_only_target_runs_only_the_instant_query() -> None:
     expr = "count(up)"
     prom = CannedProm(instant_results={expr: [sample({}, "3")]})
