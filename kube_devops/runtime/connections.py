@@ -17,7 +17,8 @@ has not had a request answered yet and is not in one (a silent flood goes before
 connections of real clients), else the one idle the longest; when every connection has a
 request in progress the new one is closed instead. Closes
 for a late client or for the cap are logged as one warning line with counts per
-``report_every`` seconds; after ``trim_after`` closes the C heap's free pages are given back.
+``report_every`` seconds; after ``trim_after`` closes, or at the end of a wave of closes, the C
+heap's free pages are given back.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Connections:
         self._closed: Counter[str] = Counter()
         self._report: asyncio.TimerHandle | None = None
         self._released = 0
+        self._trimming: asyncio.TimerHandle | None = None
 
     @property
     def open(self) -> int:
@@ -126,11 +128,18 @@ class Connections:
         """A connection ended; give memory back after many ended."""
         self._open.pop(transport, None)
         self._released += 1
-        if self._released == self._trim_after:
-            asyncio.get_running_loop().call_later(1.0, self._trim)
+        if self._trimming is None and self._trim_due():
+            self._trimming = asyncio.get_running_loop().call_later(1.0, self._trim)
+
+    def _trim_due(self) -> bool:
+        """After ``trim_after`` closes, or when a wave of closes (an eighth of that or more)
+        leaves fewer connections open than ``trim_after``: the end of a flood gives back the
+        memory of its last connections too."""
+        wave = self._released >= self._trim_after // 8 and len(self._open) < self._trim_after
+        return self._released >= self._trim_after or wave
 
     def _trim(self) -> None:
-        self._released = 0
+        self._trimming, self._released = None, 0
         release_free_memory()
 
     def _note(self, reason: str) -> None:

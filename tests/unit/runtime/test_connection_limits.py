@@ -254,3 +254,26 @@ async def test_closes_for_late_clients_and_the_cap_are_one_warning_line_with_cou
     assert [(r.levelno, r.getMessage()) for r in reports] == [
         (logging.WARNING, "closed connections: 1 evicted, 2 header_timeout")
     ]
+
+
+async def test_the_end_of_a_wave_of_closes_gives_memory_back_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    trims: list[float] = []
+    monkeypatch.setattr(
+        "kube_devops.runtime.connections.release_free_memory", lambda: trims.append(1.0)
+    )
+    connections = Connections(SHORT, trim_after=64)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(connections.factory(asyncio.Protocol), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    clients = [await asyncio.open_connection("127.0.0.1", port) for _ in range(20)]
+    await asyncio.sleep(0.1)
+    opened = connections.open
+    for _reader, writer in clients:
+        writer.close()
+    await asyncio.sleep(1.3)  # the trim runs 1 s after the close that made it due
+    server.close()
+
+    # 20 closes: fewer than trim_after, but more than an eighth of it, leaving none open
+    assert (opened, connections.open, trims) == (20, 0, [1.0])
