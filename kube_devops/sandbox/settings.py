@@ -1,5 +1,4 @@
-"""How to run the sandbox: :class:`SandboxSettings`, one field per choice, and
-:func:`component_ports` (the components' ports for a ``base_port`` setting)."""
+"""How to run the sandbox: :class:`SandboxSettings`, one field per choice."""
 
 from __future__ import annotations
 
@@ -7,8 +6,6 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from kube_devops.core.catalog import Component
-from kube_devops.sandbox.ports import sandbox_ports
 from kube_devops.sandbox.supervisor import Backoff
 
 
@@ -39,8 +36,3 @@ class SandboxSettings:
     remove it at stop."""
     backoff: Backoff = dataclasses.field(default_factory=Backoff)
     """Restart delays of a process that died."""
-
-
-def component_ports(base_port: int | None) -> dict[Component, int]:
-    """Ports of the three components for a ``base_port`` setting."""
-    return sandbox_ports(base_port).components
