@@ -2,78 +2,35 @@
 
 Each runs with the emulator's kubeconfig; the webhook gets certificates generated into the
 sandbox directory for ``127.0.0.1``. Output goes to ``<component>.log`` in that directory. Each
-is killed by the kernel when the thread that started it dies (:mod:`kube_devops.sandbox.lifeline`),
-and ``respawn()`` starts it again with the same command line.
+is a :class:`~kube_devops.sandbox.child.Child`: killed with the sandbox, started again by
+``respawn()``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import ssl
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kube_devops.core.catalog import Component
 from kube_devops.runtime.certs import CertRequest, generate
-from kube_devops.sandbox.lifeline import die_with_parent, stop_process
+from kube_devops.sandbox.child import Child
 from kube_devops.sandbox.supervisor import last_line
 
 _CONTEXT = ssl.create_default_context()
 _CONTEXT.check_hostname, _CONTEXT.verify_mode = False, ssl.CERT_NONE
 
 
-@dataclass
-class ComponentProcess:
-    """One running component."""
+class ComponentProcess(Child):
+    """One running component, probed on ``/healthz``."""
 
-    component: Component
-    url: str
-    argv: list[str]
-    log_path: Path
-    process: subprocess.Popen[bytes] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.process = self._spawn()
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with self.log_path.open("ab") as log:
-            return subprocess.Popen(
-                self.argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=env,
-                preexec_fn=die_with_parent(signal.SIGKILL),
-            )  # fmt: skip
-
-    def respawn(self) -> None:
-        """Start the component again with the same command line (after it died)."""
-        self.stop()
-        self.process = self._spawn()
-
-    def ready(self) -> bool:
-        """Whether ``/healthz`` answers 200 right now."""
-        with (
-            contextlib.suppress(OSError, urllib.error.URLError),
-            urllib.request.urlopen(f"{self.url}/healthz", timeout=1, context=_CONTEXT) as answer,
-        ):
-            return bool(answer.status == 200)
-        return False
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM, then SIGKILL when it does not exit in time."""
-        stop_process(self.process, timeout)
-
-    def log_tail(self, chars: int = 1500) -> str:
-        """The end of the component's log, for error messages."""
-        with contextlib.suppress(OSError):
-            return self.log_path.read_text(errors="replace")[-chars:]
-        return ""
+    def __init__(self, component: Component, url: str, argv: list[str], log_path: Path) -> None:
+        self.component = component
+        self.url = url
+        env = {"PYTHONUNBUFFERED": "1"}
+        super().__init__(argv, log_path, f"{url}/healthz", env=env, context=_CONTEXT)
 
 
 def webhook_certificates(workdir: Path) -> tuple[Path, Path]:
