@@ -17,7 +17,12 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypeAlias
 
-from kube_devops.core.catalog import LEASE_NAMES, LEASE_SECONDS, Component
+from kube_devops.core.catalog import (
+    LEASE_NAMES,
+    LEASE_SECONDS,
+    READINESS_GRACE_SECONDS,
+    Component,
+)
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE
 
 if TYPE_CHECKING:
@@ -182,6 +187,17 @@ def lease_settings(args: argparse.Namespace, base: LeaseSettings) -> LeaseSettin
         namespace=args.lease_namespace,
         identity=args.identity,
         duration=args.lease_duration,
+    )
+
+
+def add_readiness_flag(parser: argparse.ArgumentParser) -> None:
+    """``--readiness-grace`` of a component whose ``/readyz`` follows the API server."""
+    parser.add_argument(
+        "--readiness-grace",
+        type=positive_seconds,
+        default=READINESS_GRACE_SECONDS,
+        help="seconds the API server may go unanswered before /readyz turns 503 "
+        "(default: %(default)g)",
     )
 
 

@@ -13,6 +13,7 @@ from kube_devops.cli.common import (
     add_cluster_flags,
     add_lease_flags,
     add_log_level_flag,
+    add_readiness_flag,
     add_server_flags,
     add_verb,
     cluster_settings,
@@ -44,13 +45,7 @@ def register(subparsers: SubParsers) -> None:
         default=30.0,
         help="seconds between full re-evaluations (default: %(default)g)",
     )
-    parser.add_argument(
-        "--readiness-grace",
-        type=positive_seconds,
-        default=30.0,
-        help="seconds the API server may go unanswered before /readyz turns 503 "
-        "(default: %(default)g)",
-    )
+    add_readiness_flag(parser)
     add_lease_flags(parser, Component.RECONCILE)
     add_log_level_flag(parser)
     add_cluster_flags(parser)

@@ -13,6 +13,7 @@ from kube_devops.cli.common import (
     add_cluster_flags,
     add_lease_flags,
     add_log_level_flag,
+    add_readiness_flag,
     add_server_flags,
     add_verb,
     cluster_settings,
@@ -39,13 +40,7 @@ def register(subparsers: SubParsers) -> None:
     )
     add_server_flags(parser, PORTS[Component.WATCH])
     add_lease_flags(parser, Component.WATCH)
-    parser.add_argument(
-        "--readiness-grace",
-        type=positive_seconds,
-        default=30.0,
-        help="seconds the API server may go unanswered before /readyz turns 503 "
-        "(default: %(default)g)",
-    )
+    add_readiness_flag(parser)
     parser.add_argument(
         "--watch-timeout",
         type=positive_seconds,

@@ -37,6 +37,9 @@ LEASE_NAMES: dict[Component, str] = {
 #: Default validity of a leader-election Lease, in seconds.
 LEASE_SECONDS = 15.0
 
+#: Seconds the API server may go unanswered before a component's ``/readyz`` turns 503.
+READINESS_GRACE_SECONDS = 30.0
+
 
 class MetricType(StrEnum):
     """Prometheus metric types used by the catalog."""

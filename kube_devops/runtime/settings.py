@@ -18,7 +18,7 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
-from kube_devops.core.catalog import LEASE_SECONDS
+from kube_devops.core.catalog import LEASE_SECONDS, READINESS_GRACE_SECONDS
 from kube_devops.kube.config import ClusterConfig
 from kube_devops.kube.lease_record import LeaseSettings as ElectorSettings
 from kube_devops.manifests.labels import DEFAULT_NAMESPACE
@@ -131,6 +131,6 @@ class ComponentSettings:
     """Leader election; ``enabled=False`` makes this replica lead alone."""
     registry: CollectorRegistry = field(default_factory=CollectorRegistry, compare=False)
     """Registry the component's collectors are registered on and ``/metrics`` serves."""
-    readiness_grace: float = 30.0
+    readiness_grace: float = READINESS_GRACE_SECONDS
     """Seconds the API server may go unanswered (requests failing) before ``/readyz`` turns
     503; see ``runtime.component.Kit.ready_when``."""
