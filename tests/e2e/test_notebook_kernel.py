@@ -4,17 +4,20 @@ killed with SIGKILL takes them with it, and the directory it left is cleaned at 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyter_client.manager import KernelManager
 
+from kube_devops.sandbox.pids import alive
 from kube_devops.sandbox.stale import clean_stale_workdirs
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -53,28 +56,29 @@ def state_of(output: str) -> dict[str, Any]:
     return found
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except OSError:
-        return "Z"
-
-
-def test_rerun_keeps_one_sandbox_and_kernel_shutdown_stops_it(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def kernel(cwd: Path, *, now: bool) -> Iterator[Any]:
+    """A started python3 kernel's client, ready; the kernel is shut down at the end (``now``:
+    without asking it, so its exit hooks do not run)."""
     manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(cwd=str(tmp_path))
+    manager.start_kernel(cwd=str(cwd))
     client = manager.client()
     client.start_channels()
     try:
         client.wait_for_ready(timeout=60)
+        yield client
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=now)
+
+
+def all_gone(pids: list[int]) -> None:
+    """Wait until none of ``pids`` runs any more."""
+    wait_until(lambda: not [pid for pid in pids if alive(pid)], 5, f"processes {pids} gone")
+
+
+def test_rerun_keeps_one_sandbox_and_kernel_shutdown_stops_it(tmp_path: Path) -> None:
+    with kernel(tmp_path, now=False) as client:
         parameters, start = start_cells()
         run(client, parameters)
         run(client, start)
@@ -85,39 +89,22 @@ def test_rerun_keeps_one_sandbox_and_kernel_shutdown_stops_it(tmp_path: Path) ->
         assert len(first["pids"]) == 4  # three components and Prometheus
         assert all(alive(pid) for pid in first["pids"])
         assert Path(first["workdir"]).is_dir()
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=False)
-    deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in first["pids"]) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert [pid for pid in first["pids"] if alive(pid)] == []
+    all_gone(first["pids"])
     assert not Path(first["workdir"]).exists()
 
 
 def test_a_killed_kernel_leaves_no_process_and_its_directory_is_cleaned(tmp_path: Path) -> None:
-    manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(cwd=str(tmp_path))
-    client = manager.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
+    with kernel(tmp_path, now=True) as client:
         parameters, start = start_cells()
         run(client, parameters)
         run(client, start)
         state = state_of(run(client, REPORT_PIDS))
-        kernel = int(run(client, "import os; print(os.getpid())").strip())
-        assert all(alive(pid) for pid in state["pids"])
-        os.kill(kernel, signal.SIGKILL)
-        deadline = time.monotonic() + 5
-        while any(alive(pid) for pid in state["pids"]) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [pid for pid in state["pids"] if alive(pid)] == []
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        pid = int(run(client, "import os; print(os.getpid())").strip())
+        assert all(alive(p) for p in state["pids"])
+        os.kill(pid, signal.SIGKILL)
+        all_gone(state["pids"])
     workdir = Path(state["workdir"])
     assert (workdir / "certs" / "tls.key").exists()  # nothing ran the kernel's exit hooks
     cleaned = "\n".join(clean_stale_workdirs(workdir.parent))
-    assert f"cleaned stale sandbox state of dead pid {kernel}: removed {workdir}" in cleaned
+    assert f"cleaned stale sandbox state of dead pid {pid}: removed {workdir}" in cleaned
     assert not workdir.exists()
