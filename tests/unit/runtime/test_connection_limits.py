@@ -11,9 +11,10 @@ import contextlib
 import logging
 import ssl
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -61,8 +62,20 @@ async def _serving(
         assert await asyncio.wait_for(task, 10) == 0
 
 
-async def _closed(reader: asyncio.StreamReader) -> tuple[bool, bytes, float]:
-    """(closed by the server before ``GIVE_UP``, bytes received, seconds waited)."""
+async def _closed(
+    reader: asyncio.StreamReader, while_sending: Coroutine[Any, Any, None] | None = None
+) -> tuple[bool, bytes, float]:
+    """(closed by the server before ``GIVE_UP``, bytes received, seconds waited); the client
+    runs ``while_sending`` meanwhile (stopped once the server closes)."""
+    sender = asyncio.create_task(while_sending) if while_sending is not None else None
+    try:
+        return await _read_until_closed(reader)
+    finally:
+        if sender is not None:
+            sender.cancel()
+
+
+async def _read_until_closed(reader: asyncio.StreamReader) -> tuple[bool, bytes, float]:
     start = time.monotonic()
     received = b""
     try:
@@ -96,9 +109,7 @@ async def test_headers_sent_one_byte_at_a_time_are_cut_off() -> None:
                 writer.write(bytes([byte]))
                 await asyncio.sleep(0.1)
 
-        sender = asyncio.create_task(trickle())
-        closed, received, waited = await _closed(reader)
-        sender.cancel()
+        closed, received, waited = await _closed(reader, while_sending=trickle())
         writer.close()
 
     assert closed
@@ -116,9 +127,7 @@ async def test_a_body_sent_one_byte_at_a_time_is_cut_off() -> None:
                 await asyncio.sleep(0.2)
                 writer.write(b"x")
 
-        sender = asyncio.create_task(trickle())
-        closed, received, waited = await _closed(reader)
-        sender.cancel()
+        closed, received, waited = await _closed(reader, while_sending=trickle())
         writer.close()
 
     assert closed
