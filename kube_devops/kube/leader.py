@@ -62,7 +62,7 @@ class LeaderElector(LeaseHolder):
     ) -> None:
         super().__init__(client, settings, on_started, on_stopped, clock)
         cap = max(settings.retry_every, settings.renew_every)
-        self._backoff = Backoff(settings.retry_every, cap, rng)
+        self._backoff = Backoff(2 * settings.retry_every, cap, rng)  # first retry: twice
         self._expiry = Expiry(settings.lease_duration, clock)
         self._foreign: Any = None
 

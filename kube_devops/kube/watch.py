@@ -32,6 +32,7 @@ from typing import Any
 
 from kube_devops.core.bodies import JsonDict
 from kube_devops.core.meta import Meta
+from kube_devops.kube.backoff import Backoff
 from kube_devops.kube.client import KubeClient
 from kube_devops.kube.errors import Gone, KubeError
 from kube_devops.kube.resources import Resource
@@ -68,9 +69,9 @@ class Watcher(WatchHealth):
         *,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        super().__init__(rng)
-        self.client, self.resource, self.namespace = client, resource, namespace
         self.settings = settings or WatchSettings()
+        super().__init__(Backoff(self.settings.initial, self.settings.maximum, rng))
+        self.client, self.resource, self.namespace = client, resource, namespace
 
     async def run(self, handler: WatchHandler) -> None:
         """List, then watch and resume forever; returns only by cancellation."""
@@ -139,8 +140,8 @@ class Watcher(WatchHealth):
             stream.close()
 
     async def _back_off(self, err: KubeError) -> None:
-        delay = self._failed(self.settings.initial, self.settings.maximum)
-        extra = self._where(err) | {"attempt": self._failures, "retry_in": round(delay, 3)}
+        delay = self._failed()
+        extra = self._where(err) | {"attempt": self.backoff.failures, "retry_in": round(delay, 3)}
         log.error("watch failed", extra=extra)
         await asyncio.sleep(delay)
 

@@ -8,31 +8,31 @@ Public API (fields and methods of ``WatchHealth``, the base of ``Watcher``):
 - ``last_in_sync()`` — the epoch time the watcher was last in sync with the API server: now
   while healthy, else the moment of its last list, open stream or event.
 
-For the watcher itself: ``_healthy()`` ends an outage; ``_failed(initial, maximum)`` counts one
-failure and returns the delay before the next attempt, ``initial * 2**n`` capped at ``maximum``
-and scaled by a random factor in [0.5, 1].
+For the watcher itself: ``_healthy()`` ends an outage; ``_failed()`` counts one failure and
+returns the delay before the next attempt from ``backoff``
+(:class:`~kube_devops.kube.backoff.Backoff`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+
+from kube_devops.kube.backoff import Backoff
 
 
 class WatchHealth:
     """Health of one watcher (see the module docstring)."""
 
-    def __init__(self, rng: Callable[[], float]) -> None:
-        self._rng = rng
+    def __init__(self, backoff: Backoff) -> None:
+        self.backoff = backoff
         self.synced = False
         self.down_since: float | None = None
         self._in_sync_at = time.time()
         self.relists = 0
         self.errors = 0
-        self._failures = 0
 
     def _healthy(self) -> None:
-        self._failures = 0
+        self.backoff.reset()
         self.down_since = None
         self._in_sync_at = time.time()
 
@@ -42,12 +42,9 @@ class WatchHealth:
             return time.time()
         return self._in_sync_at
 
-    def _failed(self, initial: float, maximum: float) -> float:
+    def _failed(self) -> float:
         """Count one failure; the delay before the next attempt."""
         self.errors += 1
-        self._failures += 1
         if self.down_since is None:
             self.down_since = time.monotonic()
-        base = min(maximum, initial * 2 ** (self._failures - 1))
-        delay: float = base * (0.5 + self._rng() / 2)
-        return delay
+        return self.backoff.next()
